@@ -1,0 +1,1 @@
+# The microblog's models (Post, Reaction, Acknowledgement, Channel) live here.

@@ -1,0 +1,1 @@
+# Search statistics (aggregate only) live here.

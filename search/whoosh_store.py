@@ -1,0 +1,360 @@
+"""The Whoosh index on disk: opening it once per process, a fresh searcher per query, and writes
+that never wait on the index lock and are never lost.
+
+Why writes go through a spool
+-----------------------------
+Whoosh allows one writer per index; a second writer gets ``LockError``. With several gunicorn
+workers saving pages at once, either a user waits for the lock or an update is dropped. Here a
+write is first made durable as a small JSON file in ``<index>/spool/`` (written to a temporary
+name, fsynced, renamed), then the writing process tries the lock once, without waiting:
+
+* lock free: it applies every spooled batch in one writer, commits, deletes the applied files;
+* lock busy: it returns at once. The holder, after it releases the lock, looks into the spool
+  again and applies what arrived meanwhile.
+
+Every process looks into the spool after it has released the lock, and every writer tries the
+lock after its file is in place, so a file is always seen either by the holder's second look or
+by its own writer's attempt: no update is left behind, whichever way the processes interleave.
+Updates for the same document are applied in spool order (file names start with a nanosecond
+timestamp), the last one wins. If a process dies holding the lock (SIGKILL), the kernel drops its
+``flock`` lock with it; its spool files are still there and the next write, search or health
+check applies them. A crash between commit and deleting the files only applies them twice, which
+is harmless (updates replace whole documents).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, KEYWORD, TEXT, Schema
+from whoosh.index import LockError
+from whoosh.writing import CLEAR
+
+from .analysis import autocomplete_analyzer, german_analyzer, reversed_analyzer, spelling_analyzer
+
+logger = logging.getLogger(__name__)
+
+INDEX_NAME = "wissensnetz"
+SPOOL_DIR = "spool"
+NEEDS_REBUILD_MARKER = "NEEDS_REBUILD"
+
+#: Field name prefixes: ``t__<path>`` full text (German), ``a__<path>`` autocomplete n-grams.
+TEXT_PREFIX = "t__"
+AUTOCOMPLETE_PREFIX = "a__"
+COMPOUND_FIELD = "_rev"
+SPELLING_FIELD = "_spell"
+ID_FIELD = "_id"
+CONTENT_TYPE_FIELD = "_ct"
+
+
+def build_schema() -> Schema:
+    schema = Schema()
+    schema.add(ID_FIELD, ID(unique=True, stored=True, sortable=True))
+    schema.add(CONTENT_TYPE_FIELD, KEYWORD(lowercase=False, commas=False, scorable=False))
+    schema.add(COMPOUND_FIELD, TEXT(analyzer=reversed_analyzer(), phrase=False))
+    schema.add(SPELLING_FIELD, TEXT(analyzer=spelling_analyzer(), phrase=False))
+    schema.add(TEXT_PREFIX + "*", TEXT(analyzer=german_analyzer(), phrase=True), glob=True)
+    schema.add(AUTOCOMPLETE_PREFIX + "*", TEXT(analyzer=autocomplete_analyzer(), phrase=False), glob=True)
+    return schema
+
+
+class IndexUnavailable(Exception):
+    """The index exists but cannot be read (corrupt or unreadable)."""
+
+
+class WhooshStore:
+    """One per index directory and process (see :func:`get_store`). Thread-safe: each thread
+    keeps its own searcher; opening the index happens once."""
+
+    #: How long a rebuild or reset waits for the lock held by another writer.
+    REBUILD_LOCK_TIMEOUT = 120.0
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self.spool = self.path / SPOOL_DIR
+        self._ix = None
+        self._open_lock = threading.Lock()
+        self._local = threading.local()
+        self._seq = 0
+        self._pid = os.getpid()
+
+    # --- opening ---------------------------------------------------------------------------
+
+    def _check_fork(self) -> None:
+        if os.getpid() != self._pid:
+            # A forked worker must not share the parent's open files and searchers.
+            self._pid = os.getpid()
+            self._ix = None
+            self._local = threading.local()
+
+    def index(self):
+        """The open index; created empty if the directory or the index is missing."""
+        self._check_fork()
+        ix = self._ix
+        if ix is not None:
+            return ix
+        with self._open_lock:
+            if self._ix is None:
+                self._ix = self._open_or_create()
+            return self._ix
+
+    def _open_or_create(self):
+        self.path.mkdir(parents=True, exist_ok=True)
+        self.spool.mkdir(exist_ok=True)
+        if whoosh_index.exists_in(str(self.path), indexname=INDEX_NAME):
+            try:
+                return whoosh_index.open_dir(str(self.path), indexname=INDEX_NAME)
+            except Exception as exc:
+                raise IndexUnavailable(f"cannot open search index at {self.path}: {exc!r}") from exc
+        # Two processes may get here together: create under the write lock, then re-check.
+        return self._create(marker=True)
+
+    def _create(self, *, marker: bool):
+        from whoosh.filedb.filestore import FileStorage
+
+        storage = FileStorage(str(self.path))
+        lock = storage.lock(INDEX_NAME + "_WRITELOCK")
+        if not _try_for(lock.acquire, self.REBUILD_LOCK_TIMEOUT):
+            raise LockError("timed out creating the search index")
+        try:
+            if whoosh_index.exists_in(str(self.path), indexname=INDEX_NAME):
+                return whoosh_index.open_dir(str(self.path), indexname=INDEX_NAME)
+            ix = storage.create_index(build_schema(), indexname=INDEX_NAME)
+            if marker:
+                # Created outside a rebuild: the database has content the index lacks.
+                (self.path / NEEDS_REBUILD_MARKER).write_text("created empty; run manage.py update_index\n")
+                logger.warning("search index at %s was missing and has been created empty", self.path)
+            return ix
+        finally:
+            lock.release()
+
+    def forget(self) -> None:
+        """Drops this process's open index and searchers (after the directory was replaced)."""
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is not None:
+            try:
+                searcher.close()
+            except Exception:  # closing a searcher of a deleted index may fail; nothing to keep
+                pass
+        self._local = threading.local()
+        self._ix = None
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def searcher(self):
+        """This thread's searcher, refreshed to the latest commit (a cheap generation check;
+        the expensive opening happens once per process and thread)."""
+        self._check_fork()
+        if not self.path.is_dir():
+            self.forget()
+        ix = self.index()
+        if self._spool_waiting():
+            # Left behind by a writer that died holding the lock; apply before reading.
+            self.flush()
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is None:
+            searcher = ix.searcher()
+        else:
+            try:
+                searcher = searcher.refresh()
+            except FileNotFoundError:
+                # The directory was replaced underneath us (rebuild into a fresh folder, or removed).
+                self.forget()
+                searcher = self.index().searcher()
+        self._local.searcher = searcher
+        return searcher
+
+    def _spool_waiting(self) -> bool:
+        try:
+            with os.scandir(self.spool) as entries:
+                return any(e.name.endswith(".json") for e in entries)
+        except FileNotFoundError:
+            return False
+
+    def doc_count(self) -> int:
+        return self.searcher().doc_count()
+
+    # --- writing -----------------------------------------------------------------------------
+
+    def write(self, ops: Iterable[tuple[str, object]]) -> bool:
+        """Records ``ops`` durably and applies them if the lock is free. ``ops`` are
+        ``("add", document_dict)`` or ``("delete", document_id)``. Returns whether they
+        were applied by this call (if not, the current lock holder applies them)."""
+        ops = list(ops)
+        if not ops:
+            return True
+        self._spool_ops(ops)
+        return self.flush()
+
+    def _spool_ops(self, ops: list) -> Path:
+        self.index()  # make sure the directory exists
+        self.spool.mkdir(parents=True, exist_ok=True)
+        self._seq += 1
+        name = f"{time.time_ns():020d}-{os.getpid()}-{threading.get_ident()}-{self._seq}"
+        tmp = self.spool / (name + ".tmp")
+        final = self.spool / (name + ".json")
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(ops, fh, ensure_ascii=False)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, final)
+        return final
+
+    def _spooled_files(self) -> list[Path]:
+        try:
+            return sorted(p for p in self.spool.iterdir() if p.suffix == ".json")
+        except FileNotFoundError:
+            return []
+
+    def flush(self, timeout: float = 0.0) -> bool:
+        """Applies spooled writes if the lock can be had within ``timeout`` seconds (0: try once).
+        Returns False if another writer holds the lock (it will apply them)."""
+        ix = self.index()
+        while True:
+            try:
+                writer = ix.writer(timeout=timeout, delay=0.02)
+            except LockError:
+                return False
+            try:
+                applied = self._apply_spool(writer)
+            except BaseException:
+                writer.cancel()
+                raise
+            if not applied:
+                writer.cancel()
+            # Released: look again for batches spooled while we held the lock.
+            if not self._spooled_files():
+                return True
+
+    def _apply_spool(self, writer) -> bool:
+        files = self._spooled_files()
+        if not files:
+            return False
+        latest: dict[str, tuple[str, object]] = {}
+        for path in files:
+            try:
+                ops = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                logger.exception("search index: unreadable spool file %s, skipped", path)
+                continue
+            for op, payload in ops:
+                doc_id = payload[ID_FIELD] if op == "add" else payload
+                latest.pop(doc_id, None)  # keep spool order: re-insert at the end
+                latest[doc_id] = (op, payload)
+        for doc_id, (op, payload) in latest.items():
+            if op == "add":
+                writer.update_document(**payload)
+            else:
+                writer.delete_by_term(ID_FIELD, doc_id)
+        writer.commit()
+        for path in files:
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                pass
+        return True
+
+    # --- rebuild and reset ------------------------------------------------------------------
+
+    def rebuild_writer(self, procs: int = 1, limitmb: int = 128):
+        """A writer holding the lock for a whole rebuild. Documents added to it replace the
+        whole index when it is committed with :meth:`finish_rebuild`; searches see the old
+        index until then. A corrupt index is moved aside first."""
+        try:
+            ix = self.index()
+        except IndexUnavailable:
+            self.move_aside()
+            ix = self.index()
+        kwargs = {"timeout": self.REBUILD_LOCK_TIMEOUT, "delay": 0.1, "limitmb": limitmb}
+        if procs > 1:
+            kwargs.update(procs=procs, multisegment=True)
+        return ix.writer(**kwargs)
+
+    def finish_rebuild(self, writer) -> None:
+        writer.commit(mergetype=CLEAR)
+        try:
+            (self.path / NEEDS_REBUILD_MARKER).unlink()
+        except FileNotFoundError:
+            pass
+        # Writes spooled during the rebuild are newer than what it read: apply them now.
+        self.flush(timeout=5.0)
+
+    def move_aside(self) -> Path | None:
+        """Renames an unreadable index directory out of the way; a fresh one is created next."""
+        self.forget()
+        if not self.path.exists():
+            return None
+        target = self.path.with_name(f"{self.path.name}.broken-{time.strftime('%Y%m%d-%H%M%S')}")
+        os.replace(self.path, target)
+        spool = target / SPOOL_DIR
+        if spool.is_dir():
+            # Keep the pending writes: they are newer than anything a rebuild reads later.
+            self.path.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(spool), str(self.spool))
+        logger.warning("search index at %s could not be read; moved to %s", self.path, target)
+        return target
+
+    def reset(self) -> None:
+        """Empties the index (and drops writes not yet applied)."""
+        writer = self.rebuild_writer()
+        for path in self._spooled_files():
+            path.unlink(missing_ok=True)
+        writer.commit(mergetype=CLEAR)
+
+    # --- health ------------------------------------------------------------------------------
+
+    def healthcheck(self) -> tuple[bool, str]:
+        if not whoosh_index.exists_in(str(self.path), indexname=INDEX_NAME):
+            return False, f"search index missing at {self.path}; run manage.py update_index"
+        try:
+            searcher = self.searcher()
+            docs = searcher.doc_count()
+            # Read one stored field and one posting list, so a damaged segment shows here.
+            if docs:
+                next(iter(searcher.reader().all_stored_fields()), None)
+                list(searcher.reader().field_terms(ID_FIELD))[:1]
+        except Exception as exc:
+            logger.exception("search index health check failed")
+            return False, f"search index unreadable ({exc.__class__.__name__}); run manage.py update_index"
+        if (self.path / NEEDS_REBUILD_MARKER).exists():
+            return False, "search index was recreated empty; run manage.py update_index"
+        pending = len(self._spooled_files())
+        if pending:
+            self.flush()
+            pending = len(self._spooled_files())
+        detail = f"ok, {docs} documents"
+        if pending:
+            detail += f", {pending} write batches pending"
+        return True, detail
+
+
+def _try_for(fn, timeout: float, delay: float = 0.05) -> bool:
+    until = time.monotonic() + timeout
+    while True:
+        if fn():
+            return True
+        if time.monotonic() >= until:
+            return False
+        time.sleep(delay)
+
+
+_stores: dict[str, WhooshStore] = {}
+_stores_lock = threading.Lock()
+
+
+def get_store(path: str | os.PathLike) -> WhooshStore:
+    """The process-wide store for ``path`` (one open index per directory and process)."""
+    key = os.path.abspath(path)
+    store = _stores.get(key)
+    if store is None:
+        with _stores_lock:
+            store = _stores.setdefault(key, WhooshStore(key))
+    return store

@@ -1,0 +1,35 @@
+import pytest
+
+from tests.browser.conftest import sign_in
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_signs_in_and_sees_the_german_start_page(page, live_server, staff):
+    page.goto(f"{live_server.url}/")
+    assert "/konto/login/" in page.url  # everything is behind the sign-in
+    sign_in(page, live_server, staff)
+    assert page.locator("html").get_attribute("lang") == "de"
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Schön, dass Sie da sind, Anna")
+    assert page.get_by_role("search").is_visible()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_wrong_password_shows_the_reason_and_keeps_the_address(page, live_server, staff):
+    page.goto(f"{live_server.url}/konto/login/")
+    page.get_by_label("E-Mail").fill(staff.email)
+    page.get_by_label("Passwort").fill("falsch")
+    page.get_by_role("button", name="Anmelden").click()
+    assert page.get_by_role("alert").inner_text().startswith("Die E-Mail-Adresse oder das Passwort")
+    assert page.get_by_label("E-Mail").input_value() == staff.email
+
+
+@pytest.mark.django_db(transaction=True)
+def test_phone_menu_opens_and_closes(phone_page, live_server, staff):
+    sign_in(phone_page, live_server, staff)
+    toggle = phone_page.get_by_role("button", name="Menü")
+    assert not phone_page.get_by_role("link", name="Personen").is_visible()
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert phone_page.get_by_role("link", name="Personen").is_visible()
+    # nothing overflows the 360 px viewport horizontally
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360

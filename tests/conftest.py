@@ -1,0 +1,64 @@
+"""Fixtures in layers: client -> user -> user_client; editor/admin variants with MFA set up."""
+
+import pytest
+from django.test import Client
+
+from people.models import Department, Profile, User
+
+PASSWORD = "correct-horse-battery"
+
+
+def make_user(username: str, *, department: Department | None = None, **extra) -> User:
+    user = User.objects.create_user(
+        username=username,
+        email=f"{username}@stadt.test",
+        password=PASSWORD,
+        first_name=extra.pop("first_name", username.split(".")[0].capitalize()),
+        last_name=extra.pop("last_name", username.split(".")[-1].capitalize()),
+        **extra,
+    )
+    Profile.objects.create(user=user, department=department)
+    return user
+
+
+def activate_totp(user: User) -> None:
+    """Gives the user a TOTP authenticator, as if they had scanned the QR code."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(user, generate_totp_secret())
+
+
+@pytest.fixture
+def department(db) -> Department:
+    return Department.objects.create(name="Bürgeramt", short_name="BA")
+
+
+@pytest.fixture
+def user(db, department) -> User:
+    return make_user("anna.schmidt", department=department, first_name="Anna", last_name="Schmidt")
+
+
+@pytest.fixture
+def other_user(db, department) -> User:
+    return make_user("mehmet.yilmaz", department=department, first_name="Mehmet", last_name="Yılmaz")
+
+
+@pytest.fixture
+def user_client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def admin_user(db, department) -> User:
+    user = make_user("ada.admin", department=department, is_staff=True, is_superuser=True)
+    activate_totp(user)
+    return user
+
+
+@pytest.fixture
+def admin_client(admin_user) -> Client:
+    client = Client()
+    client.force_login(admin_user)
+    return client
