@@ -20,6 +20,7 @@ urlpatterns = [
     path("suche/", include("search.urls")),
     path("personen/", include("people.urls")),
     path("beitraege/", include("posts.urls")),
+    path("benachrichtigungen/", include("people.notification_urls")),
 ]
 
 if settings.DEBUG:

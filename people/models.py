@@ -59,6 +59,9 @@ class Profile(models.Model):
     job_title = models.CharField(_("job title"), max_length=150, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     room = models.CharField(_("room / building"), max_length=100, blank=True)
+    email_digest = models.BooleanField(
+        _("daily e-mail digest"), default=True, help_text=_("Unread notifications once a day by e-mail.")
+    )
 
     class Meta:
         verbose_name = _("profile")

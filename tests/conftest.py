@@ -21,11 +21,22 @@ def make_user(username: str, *, department: Department | None = None, **extra) -
     return user
 
 
-def activate_totp(user: User) -> None:
-    """Gives the user a TOTP authenticator, as if they had scanned the QR code."""
+def activate_totp(user: User) -> str:
+    """Gives the user a TOTP authenticator, as if they had scanned the QR code; returns the secret."""
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
-    TOTP.activate(user, generate_totp_secret())
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret: str) -> str:
+    """The code an authenticator app shows right now for this secret."""
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 @pytest.fixture

@@ -54,12 +54,19 @@ def phone_page(browser):
     context.close()
 
 
-def sign_in(page, live_server, user, password=PASSWORD):
+def sign_in(page, live_server, user, password=PASSWORD, totp_secret=None):
+    """Signs in through the real form; with `totp_secret` also enters the second factor."""
     page.goto(f"{live_server.url}/konto/login/")
     page.get_by_label("E-Mail").fill(user.email)
     page.get_by_label("Passwort").fill(password)
     page.get_by_role("button", name="Anmelden").click()
     page.wait_for_url(lambda url: "/konto/login" not in url)
+    if totp_secret:
+        from tests.conftest import totp_code
+
+        page.get_by_label("Code").fill(totp_code(totp_secret))
+        page.get_by_role("button").filter(has_text="Anmelden").first.click()
+        page.wait_for_url(lambda url: "/konto/2fa/authenticate" not in url)
 
 
 @pytest.fixture
