@@ -40,6 +40,7 @@ def test_every_string_is_translated_to_german(app, tmp_path):
     """Extracts the strings afresh from a copy of the app and checks the committed German file."""
     copy = tmp_path / app
     shutil.copytree(ROOT / app, copy, ignore=shutil.ignore_patterns("locale", "__pycache__", "migrations"))
+    (copy / "locale").mkdir()
     subprocess.run(
         [sys.executable, "-m", "django", "makemessages", "-l", "de", "--no-obsolete", "-v0"],
         cwd=copy,
