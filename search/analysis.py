@@ -30,8 +30,8 @@ from whoosh.lang import stopwords_for_language
 
 __all__ = [
     "AUTOCOMPLETE_MAX_GRAM",
-    "GermanFoldFilter",
     "GermanDigraphFilter",
+    "GermanFoldFilter",
     "ReverseFilter",
     "autocomplete_analyzer",
     "autocomplete_query_terms",

@@ -49,10 +49,10 @@ NEEDS_REBUILD_MARKER = "NEEDS_REBUILD"
 #: Field name prefixes: ``t__<path>`` full text (German), ``a__<path>`` autocomplete n-grams.
 TEXT_PREFIX = "t__"
 AUTOCOMPLETE_PREFIX = "a__"
-COMPOUND_FIELD = "_rev"
-SPELLING_FIELD = "_spell"
-ID_FIELD = "_id"
-CONTENT_TYPE_FIELD = "_ct"
+COMPOUND_FIELD = "x_rev"
+SPELLING_FIELD = "x_spell"
+ID_FIELD = "x_id"
+CONTENT_TYPE_FIELD = "x_ct"
 
 
 def build_schema() -> Schema:
@@ -143,15 +143,16 @@ class WhooshStore:
             try:
                 searcher.close()
             except Exception:  # closing a searcher of a deleted index may fail; nothing to keep
-                pass
+                logger.debug("search index: closing an old searcher failed", exc_info=True)
         self._local = threading.local()
         self._ix = None
 
     # --- reading -----------------------------------------------------------------------------
 
     def searcher(self):
-        """This thread's searcher, refreshed to the latest commit (a cheap generation check;
-        the expensive opening happens once per process and thread)."""
+        """This thread's searcher, brought up to the latest commit. The index is opened once
+        per process; after a commit only the segments that changed are opened (see
+        :meth:`_fresh_searcher`), so a query after a write stays cheap."""
         self._check_fork()
         if not self.path.is_dir():
             self.forget()
@@ -159,18 +160,63 @@ class WhooshStore:
         if self._spool_waiting():
             # Left behind by a writer that died holding the lock; apply before reading.
             self.flush()
-        searcher = getattr(self._local, "searcher", None)
-        if searcher is None:
-            searcher = ix.searcher()
-        else:
-            try:
-                searcher = searcher.refresh()
-            except FileNotFoundError:
-                # The directory was replaced underneath us (rebuild into a fresh folder, or removed).
-                self.forget()
-                searcher = self.index().searcher()
-        self._local.searcher = searcher
+        local = self._local
+        searcher = getattr(local, "searcher", None)
+        try:
+            generation = ix.latest_generation()
+        except FileNotFoundError:
+            self.forget()
+            return self.searcher()
+        if searcher is None or local.generation != generation:
+            searcher, generation = self._fresh_searcher(ix, searcher)
+            local.searcher, local.generation = searcher, generation
         return searcher
+
+    def _fresh_searcher(self, ix, old):
+        """A searcher on the latest commit, reusing the old searcher's segment readers where the
+        segment is unchanged (same id, same number of deleted documents: deletions only ever
+        grow). Whoosh's own ``Searcher.refresh()`` is not used: in this Whoosh version it keeps
+        readers of merged-away segments and stale deletion lists."""
+        from whoosh.reading import EmptyReader, MultiReader, SegmentReader
+        from whoosh.searching import Searcher
+
+        old_readers = {}
+        if old is not None:
+            try:
+                for reader, _offset in old.reader().leaf_readers():
+                    segment = reader.segment()
+                    if segment is not None:
+                        old_readers[segment.segment_id()] = reader
+            except Exception:
+                old_readers = {}
+        for attempt in range(10):
+            toc = ix._read_toc()
+            readers, opened = [], []
+            try:
+                for segment in toc.segments:
+                    reader = old_readers.get(segment.segment_id())
+                    if reader is None or reader.segment().deleted_count() != segment.deleted_count():
+                        reader = SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation)
+                        opened.append(reader)
+                    readers.append(reader)
+            except OSError:
+                # A concurrent merge removed a segment file between reading the TOC and opening it.
+                for reader in opened:
+                    reader.close()
+                if attempt == 9:
+                    raise
+                time.sleep(0.05)
+                continue
+            break
+        kept = {id(r) for r in readers}
+        for reader in old_readers.values():
+            if id(reader) not in kept:
+                reader.close()
+        if not readers:
+            reader = EmptyReader(toc.schema)
+        else:
+            reader = MultiReader(readers, generation=toc.generation)
+        return Searcher(reader, fromindex=ix), toc.generation
 
     def _spool_waiting(self) -> bool:
         try:

@@ -1,0 +1,593 @@
+"""A Wagtail 8 / modelsearch search backend on Whoosh, with the index on disk.
+
+Configured as ``{"BACKEND": "search.backend", "PATH": "/var/lib/wissensnetz/search-index"}`` in
+``WAGTAILSEARCH_BACKENDS`` (Wagtail) / ``MODELSEARCH_BACKENDS`` (modelsearch). Options:
+
+``PATH``            index directory (created if missing)
+``REBUILD_PROCS``   processes for ``manage.py update_index`` (default 1; 2 roughly doubles speed)
+``FUZZY_FALLBACK``  retry words the index has never seen with edit distance 1-2 (default True)
+
+How a search runs
+-----------------
+Whoosh answers the text part: which documents of the searched model (or its subclasses) match,
+with BM25F scores, field boosts from ``SearchField(boost=...)`` and German analysis
+(``search.analysis``). The database answers everything the queryset says: filters, ordering,
+facets. Objects are always loaded through the caller's queryset, so nothing the queryset excludes
+can be shown or counted, even if the index were out of date.
+
+* No filter on the queryset, ordered by relevance (the common case): Whoosh returns only the
+  requested slice and the exact count; one database query loads that slice.
+* Filters, or ``order_by_relevance=False``: Whoosh returns all matching ids; the database keeps
+  the ones the queryset allows, in its own order, and loads the requested slice.
+
+Indexing: one Whoosh document per object, keyed by ``<top-level content type>:<pk>``, listing
+the content types of the object's class and all its indexed parents (so a search on ``Page``
+finds every page type, a search on ``HomePage`` only home pages). Writes go through the
+spool of :mod:`search.whoosh_store` and never wait on the index lock.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import logging
+import uuid
+from collections import Counter, OrderedDict
+from collections.abc import Iterator
+from functools import cache
+
+from django.db.models import Count, Manager
+from django.utils.encoding import force_str
+from modelsearch.backends.base import (
+    BaseIndex,
+    BaseSearchBackend,
+    BaseSearchQueryCompiler,
+    BaseSearchResults,
+    FilterFieldError,
+)
+from modelsearch.index import (
+    AutocompleteField,
+    RelatedFields,
+    SearchField,
+    class_is_indexed,
+    get_indexed_models,
+)
+from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
+from whoosh import query as wq
+
+from .analysis import autocomplete_query_terms, query_terms
+from .whoosh_store import (
+    AUTOCOMPLETE_PREFIX,
+    COMPOUND_FIELD,
+    CONTENT_TYPE_FIELD,
+    ID_FIELD,
+    SPELLING_FIELD,
+    TEXT_PREFIX,
+    get_store,
+)
+
+logger = logging.getLogger(__name__)
+
+#: Weight of a compound-word match ("Antrag" in "Bauantrag") relative to a whole-word match
+#: in a field of boost 1; low enough that exact matches stay on top.
+COMPOUND_BOOST = 0.15
+#: Words shorter than this are not looked up inside compounds ("an" would match everything).
+COMPOUND_MIN_LENGTH = 3
+#: Words shorter than this get no fuzzy fallback (too many neighbours).
+FUZZY_MIN_LENGTH = 5
+#: Above this many matches, the database check scans the queryset's ids instead of an IN list.
+IN_LIST_LIMIT = 2000
+IN_CHUNK = 500
+
+
+# --- which fields a model is searched on -------------------------------------------------------
+
+
+def _concrete(model):
+    return model._meta.concrete_model
+
+
+def content_types_of(model) -> list[str]:
+    """The content type of ``model`` and of each indexed parent, most specific first."""
+    model = _concrete(model)
+    result = []
+    while model is not None:
+        result.append(model.indexed_get_content_type())
+        model = model.indexed_get_parent()
+    return result
+
+
+def _walk_fields(search_fields, field_class, prefix="") -> Iterator[tuple[str, object]]:
+    for field in search_fields:
+        if isinstance(field, RelatedFields):
+            yield from _walk_fields(field.fields, field_class, prefix + field.field_name + "__")
+        elif isinstance(field, field_class):
+            yield prefix + field.field_name, field
+
+
+@cache
+def _model_field_boosts(model, field_class) -> tuple[tuple[str, float], ...]:
+    """(path, boost) of every ``field_class`` field of ``model`` and its indexed subclasses:
+    a search on a parent model also matches text only subclasses index (Novel.setting when
+    searching Book)."""
+    boosts: dict[str, float] = {}
+    models = [m for m in get_indexed_models() if issubclass(m, model)]
+    if model not in models:
+        models.insert(0, model)
+    for m in models:
+        for path, field in _walk_fields(m.get_search_fields(), field_class):
+            boost = float(getattr(field, "boost", None) or 1.0)
+            boosts[path] = max(boosts.get(path, boost), boost)
+    return tuple(boosts.items())
+
+
+def _fuzzy_distance(term: str) -> int:
+    if len(term) < FUZZY_MIN_LENGTH:
+        return 0
+    return 1 if len(term) < 9 else 2
+
+
+# --- documents --------------------------------------------------------------------------------
+
+
+def _to_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (list, tuple, set)):
+        return "\n".join(t for t in (_to_text(v) for v in value) if t)
+    if isinstance(value, dict):
+        return "\n".join(t for t in (_to_text(v) for v in value.values()) if t)
+    if isinstance(value, (datetime.date, datetime.time, decimal.Decimal, uuid.UUID, int, float)):
+        return str(value)
+    return force_str(value)
+
+
+def _related_objects(field: RelatedFields, obj) -> list:
+    value = field.get_value(obj)
+    if value is None:
+        return []
+    if isinstance(value, Manager):
+        return list(value.all())
+    if callable(value):
+        value = value()
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
+
+
+def _collect(obj, search_fields, texts: dict, autocomplete: dict, prefix: str = "") -> None:
+    for field in search_fields:
+        if isinstance(field, RelatedFields):
+            for sub in _related_objects(field, obj):
+                _collect(sub, field.fields, texts, autocomplete, prefix + field.field_name + "__")
+        elif isinstance(field, (SearchField, AutocompleteField)):
+            text = _to_text(field.get_value(obj))
+            if not text:
+                continue
+            target = texts if isinstance(field, SearchField) else autocomplete
+            target.setdefault(prefix + field.field_name, []).append(text)
+
+
+def document_id(obj) -> str:
+    return f"{_concrete(type(obj)).indexed_get_toplevel_content_type()}:{obj.pk}"
+
+
+def build_document(obj) -> dict:
+    texts: dict[str, list[str]] = {}
+    autocomplete: dict[str, list[str]] = {}
+    _collect(obj, obj.get_search_fields(), texts, autocomplete)
+    doc = {
+        ID_FIELD: document_id(obj),
+        CONTENT_TYPE_FIELD: " ".join(content_types_of(type(obj))),
+    }
+    all_text = []
+    for path, values in texts.items():
+        text = "\n".join(values)
+        doc[TEXT_PREFIX + path] = text
+        all_text.append(text)
+    for path, values in autocomplete.items():
+        doc[AUTOCOMPLETE_PREFIX + path] = "\n".join(values)
+    if all_text:
+        joined = "\n".join(all_text)
+        doc[COMPOUND_FIELD] = joined
+        doc[SPELLING_FIELD] = joined
+    return doc
+
+
+# --- index ------------------------------------------------------------------------------------
+
+
+class WhooshIndex(BaseIndex):
+    """The one index of this backend; holds every indexed model."""
+
+    def __init__(self, backend):
+        super().__init__(backend)
+        self.store = backend.store
+
+    def get_key(self):
+        return str(self.store.path)
+
+    def __str__(self):
+        return f"whoosh:{self.store.path}"
+
+    def refresh(self):
+        # Apply anything spooled and move this thread's searcher to the latest commit.
+        self.store.flush(timeout=1.0)
+        self.store.searcher()
+
+    def reset(self):
+        self.store.reset()
+
+    def prepare(self, model, items) -> list[tuple[str, object]]:
+        if not class_is_indexed(model):
+            return []
+        return [("add", build_document(obj)) for obj in items]
+
+    def add_items(self, model, items):
+        self.store.write(self.prepare(model, items))
+
+    def add_item(self, obj):
+        self.add_items(obj._meta.model, [obj])
+
+    def delete_item(self, item):
+        self.store.write([("delete", document_id(item))])
+
+
+class WhooshRebuildingIndex(WhooshIndex):
+    """What a rebuild writes to: documents go straight into the rebuild's writer (one commit
+    at the end, in :meth:`WhooshRebuilder.finish`)."""
+
+    def __init__(self, backend, writer):
+        super().__init__(backend)
+        self.writer = writer
+
+    def add_items(self, model, items):
+        for _op, doc in self.prepare(model, items):
+            self.writer.add_document(**doc)
+
+
+class WhooshRebuilder:
+    def __init__(self, index):
+        self.index = index
+        self.writer = None
+
+    def start(self):
+        backend = self.index.backend
+        self.writer = backend.store.rebuild_writer(procs=backend.rebuild_procs)
+        return WhooshRebuildingIndex(backend, self.writer)
+
+    def finish(self):
+        self.index.store.finish_rebuild(self.writer)
+        self.writer = None
+
+    def __del__(self):
+        # An interrupted rebuild must release the lock without touching the live index.
+        if self.writer is not None:
+            try:
+                self.writer.cancel()
+            except Exception:
+                logger.warning("search index: could not cancel an interrupted rebuild", exc_info=True)
+
+
+# --- queries ----------------------------------------------------------------------------------
+
+
+class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
+    DEFAULT_OPERATOR = "and"
+    HANDLES_ORDER_BY_EXPRESSIONS = True  # ordering is done by the database
+    field_class = SearchField
+
+    def fields_with_boosts(self) -> list[tuple[str, float]]:
+        boosts = _model_field_boosts(_concrete(self.queryset.model), self.field_class)
+        if self.fields is None:
+            return list(boosts)
+        wanted = set(self.fields)
+        return [(path, boost) for path, boost in boosts if path in wanted]
+
+    def content_type_filter(self):
+        return wq.Term(CONTENT_TYPE_FIELD, _concrete(self.queryset.model).indexed_get_content_type())
+
+    def is_match_all(self) -> bool:
+        query = self.query
+        while isinstance(query, Boost):
+            query = query.subquery
+        return isinstance(query, MatchAll)
+
+    def to_whoosh(self, searcher, fuzzy_fallback=True):
+        self._searcher = searcher
+        self._fuzzy_fallback = fuzzy_fallback
+        self._fields = self.fields_with_boosts()
+        return self._compile(self.query, 1.0)
+
+    def _combine(self, parts, operator):
+        parts = [p for p in parts if p is not None]
+        if not parts:
+            return wq.NullQuery
+        if len(parts) == 1:
+            return parts[0]
+        return wq.And(parts) if operator == "and" else wq.Or(parts)
+
+    def _compile(self, query, boost):
+        if isinstance(query, MatchAll):
+            return wq.Every()
+        if isinstance(query, Boost):
+            return self._compile(query.subquery, boost * query.boost)
+        if isinstance(query, Not):
+            inner = self._compile(query.subquery, boost).normalize()
+            # "not nothing" is everything (Whoosh would fold Not(NullQuery) into NullQuery)
+            return wq.Every() if inner is wq.NullQuery else wq.Not(inner)
+        if isinstance(query, And):
+            parts = [self._compile(q, boost).normalize() for q in query.subqueries]
+            if any(p is wq.NullQuery for p in parts):
+                return wq.NullQuery
+            # "x and everything" is x (Whoosh would let Every() swallow the conjunction)
+            parts = [p for p in parts if not isinstance(p, wq.Every)]
+            return self._combine(parts, "and") if parts else wq.Every()
+        if isinstance(query, Or):
+            parts = [self._compile(q, boost).normalize() for q in query.subqueries]
+            parts = [p for p in parts if p is not wq.NullQuery]
+            if any(isinstance(p, wq.Every) for p in parts):
+                return wq.Every()
+            return self._combine(parts, "or")
+        if isinstance(query, PlainText):
+            terms = self.analyse(query.query_string)
+            return self._combine([self.term_query(t, boost * query.boost) for t in terms], query.operator)
+        if isinstance(query, Fuzzy):
+            terms = self.analyse(query.query_string)
+            return self._combine([self.fuzzy_query(t, boost) for t in terms], query.operator)
+        if isinstance(query, Phrase):
+            return self.phrase_query(self.analyse(query.query_string), boost)
+        raise NotImplementedError(f"`{query.__class__.__name__}` is not supported by the Whoosh search backend.")
+
+    def analyse(self, text: str) -> list[str]:
+        return query_terms(text)
+
+    def _term_known(self, term: str) -> bool:
+        reader = self._searcher.reader()
+        if any(reader.doc_frequency(TEXT_PREFIX + path, term) for path, _ in self._fields):
+            return True
+        if self.fields is None and len(term) >= COMPOUND_MIN_LENGTH:
+            return next(iter(reader.expand_prefix(COMPOUND_FIELD, term[::-1])), None) is not None
+        return False
+
+    def term_query(self, term: str, boost: float):
+        if self._fuzzy_fallback and _fuzzy_distance(term) and not self._term_known(term):
+            # "Persnalrat": no document has this word, so look for close ones instead.
+            return self.fuzzy_query(term, boost)
+        parts = [wq.Term(TEXT_PREFIX + path, term, boost=b * boost) for path, b in self._fields]
+        if self.fields is None and len(term) >= COMPOUND_MIN_LENGTH:
+            # Compound heads: documents with a word ending in this one ("Bauantrag" for "Antrag").
+            parts.append(wq.Prefix(COMPOUND_FIELD, term[::-1], boost=COMPOUND_BOOST * boost))
+        return wq.Or(parts) if parts else None
+
+    def fuzzy_query(self, term: str, boost: float):
+        distance = _fuzzy_distance(term) or 1
+        return wq.Or(
+            [
+                wq.FuzzyTerm(TEXT_PREFIX + path, term, boost=b * boost * 0.5, maxdist=distance, prefixlength=1)
+                for path, b in self._fields
+            ]
+        )
+
+    def phrase_query(self, terms: list[str], boost: float):
+        if not terms:
+            return wq.NullQuery
+        if len(terms) == 1:
+            return self._combine([wq.Term(TEXT_PREFIX + p, terms[0], boost=b * boost) for p, b in self._fields], "or")
+        return self._combine([wq.Phrase(TEXT_PREFIX + p, terms, boost=b * boost) for p, b in self._fields], "or")
+
+
+class WhooshAutocompleteQueryCompiler(WhooshSearchQueryCompiler):
+    field_class = AutocompleteField
+
+    def analyse(self, text: str) -> list[str]:
+        return autocomplete_query_terms(text)
+
+    def term_query(self, term: str, boost: float):
+        parts = [wq.Term(AUTOCOMPLETE_PREFIX + path, term, boost=boost) for path, _ in self._fields]
+        return wq.Or(parts) if parts else None
+
+    def fuzzy_query(self, term: str, boost: float):
+        return self.term_query(term, boost)
+
+    def phrase_query(self, terms: list[str], boost: float):
+        return self._combine([self.term_query(t, boost) for t in terms], "and")
+
+
+# --- results ----------------------------------------------------------------------------------
+
+
+def _chunks(seq: list, size: int) -> Iterator[list]:
+    for i in range(0, len(seq), size):
+        yield seq[i : i + size]
+
+
+class WhooshSearchResults(BaseSearchResults):
+    supports_facet = True
+
+    # -- talking to Whoosh
+
+    def _whoosh_hits(self, limit):
+        """``(hits, total)``: hits are ``(pk, score)`` in relevance order, at most ``limit``
+        of them (``None``: all); ``total`` the exact number of matches."""
+        compiler = self.query_compiler
+        model = compiler.queryset.model
+        store = self.backend.store
+        searcher = store.searcher()
+        if not searcher.doc_count():
+            return [], 0
+        query = compiler.to_whoosh(searcher, fuzzy_fallback=self.backend.fuzzy_fallback).normalize()
+        if query is wq.NullQuery:
+            return [], 0
+        results = searcher.search(query, filter=compiler.content_type_filter(), limit=limit)
+        ids = searcher.reader().column_reader(ID_FIELD)
+        to_python = model._meta.pk.to_python
+        hits = []
+        for score, docnum in ((hit.score, hit.docnum) for hit in results):
+            pk = ids[docnum].split(":", 1)[1]
+            hits.append((to_python(pk), float(score) if score is not None else 0.0))
+        return hits, len(results)
+
+    # -- the plan
+
+    def _fast_path(self) -> bool:
+        qs = self.query_compiler.queryset
+        return self.query_compiler.order_by_relevance and not qs.query.where and not qs.query.is_sliced
+
+    def _allowed_pks(self, pks: list) -> list:
+        """The ``pks`` the queryset allows, in the queryset's order if relevance is off, else
+        in the order given."""
+        compiler = self.query_compiler
+        qs = compiler.queryset
+        if not compiler.order_by_relevance:
+            if not qs.query.order_by:
+                # a stable order across pages, as the database backends do
+                qs = qs.order_by("-pk")
+            wanted = set(pks)
+            if len(pks) <= IN_LIST_LIMIT:
+                rows = qs.filter(pk__in=pks).values_list("pk", flat=True)
+            else:
+                rows = (pk for pk in qs.values_list("pk", flat=True).iterator() if pk in wanted)
+            return list(dict.fromkeys(rows))
+        qs = qs.order_by()
+        if len(pks) <= IN_LIST_LIMIT:
+            allowed = set()
+            for chunk in _chunks(pks, IN_CHUNK):
+                allowed.update(qs.filter(pk__in=chunk).values_list("pk", flat=True))
+        else:
+            wanted = set(pks)
+            allowed = {pk for pk in qs.values_list("pk", flat=True).iterator() if pk in wanted}
+        return [pk for pk in pks if pk in allowed]
+
+    def _ordered_page(self):
+        """``(page, scores, total)`` for this slice: the pks to show, their scores, the count."""
+        if self._fast_path():
+            hits, total = self._whoosh_hits(self.stop)
+            hits = hits[self.start : self.stop]
+            return [pk for pk, _ in hits], dict(hits), total
+        hits, _ = self._whoosh_hits(None)
+        scores = dict(hits)
+        allowed = self._allowed_pks([pk for pk, _ in hits])
+        return allowed[self.start : self.stop], scores, len(allowed)
+
+    def _load(self, pks: list, scores: dict) -> list:
+        if not pks:
+            return []
+        objects = {obj.pk: obj for obj in self.query_compiler.queryset.filter(pk__in=pks)}
+        result = []
+        for pk in pks:
+            obj = objects.get(pk)
+            if obj is None:
+                continue  # deleted since it was indexed
+            if self._score_field:
+                setattr(obj, self._score_field, scores.get(pk))
+            result.append(obj)
+        return result
+
+    # -- MATCH_ALL: the queryset itself
+
+    def _match_all_queryset(self):
+        qs = self.query_compiler.queryset
+        if not self.query_compiler.order_by_relevance and not qs.query.order_by:
+            qs = qs.order_by("-pk")
+        return qs
+
+    # -- BaseSearchResults API
+
+    def _do_search(self):
+        if self.query_compiler.is_match_all():
+            objs = list(self._match_all_queryset()[self.start : self.stop])
+            if self._score_field:
+                for obj in objs:
+                    setattr(obj, self._score_field, None)
+            return objs
+        page, scores, _ = self._ordered_page()
+        return self._load(page, scores)
+
+    def _do_count(self):
+        if self.query_compiler.is_match_all():
+            return self._match_all_queryset()[self.start : self.stop].count()
+        if self._fast_path():
+            _, total = self._whoosh_hits(1)
+        else:
+            hits, _ = self._whoosh_hits(None)
+            total = len(self._allowed_pks([pk for pk, _ in hits]))
+        total = max(0, total - self.start)
+        if self.stop is not None:
+            total = min(total, self.stop - self.start)
+        return total
+
+    def facet(self, field_name):
+        compiler = self.query_compiler
+        field = compiler._get_filterable_field(field_name)
+        if field is None:
+            raise FilterFieldError(
+                f'Cannot facet search results with field "{field_name}". Please add '
+                f"index.FilterField('{field_name}') to {compiler.queryset.model.__name__}.search_fields.",
+                field_name=field_name,
+            )
+        counts: Counter = Counter()
+        qs = compiler.queryset.order_by()
+
+        def count_rows(rows):
+            for row in rows.values(field_name).annotate(count=Count("pk")).order_by():
+                counts[row[field_name]] += row["count"]
+
+        if compiler.is_match_all():
+            count_rows(qs)
+        else:
+            hits, _ = self._whoosh_hits(None)
+            if len(hits) > IN_LIST_LIMIT:
+                pks = self._allowed_pks([pk for pk, _ in hits])
+            else:
+                pks = [pk for pk, _ in hits]
+            for chunk in _chunks(pks, IN_CHUNK):
+                count_rows(qs.filter(pk__in=chunk))
+        return OrderedDict(sorted(counts.items(), key=lambda item: -item[1]))
+
+
+# --- backend ----------------------------------------------------------------------------------
+
+
+class WhooshSearchBackend(BaseSearchBackend):
+    query_compiler_class = WhooshSearchQueryCompiler
+    autocomplete_query_compiler_class = WhooshAutocompleteQueryCompiler
+    results_class = WhooshSearchResults
+    index_class = WhooshIndex
+    rebuilder_class = WhooshRebuilder
+    catch_indexing_errors = False
+
+    def __init__(self, params):
+        super().__init__(params)
+        path = params.get("PATH")
+        if not path:
+            from django.conf import settings
+
+            path = getattr(settings, "SEARCH_INDEX_DIR", None)
+        if not path:
+            raise ValueError('The Whoosh search backend needs a "PATH" option (the index directory).')
+        self.store = get_store(path)
+        self.rebuild_procs = int(params.get("REBUILD_PROCS", 1))
+        self.fuzzy_fallback = bool(params.get("FUZZY_FALLBACK", True))
+
+    def get_index_for_model(self, model):
+        return self.index_class(self)
+
+    def healthcheck(self) -> tuple[bool, str]:
+        """``(ok, detail)`` for ``/healthz``: not ok if the index is missing, unreadable or was
+        recreated empty and needs ``manage.py update_index``."""
+        return self.store.healthcheck()
+
+    def suggest(self, query: str, model_or_queryset=None) -> str | None:
+        """A corrected query for "Meinten Sie: …", or ``None``. Words the index knows stay as
+        typed; others are replaced by the closest known word. With ``model_or_queryset``, a
+        suggestion is only made if it finds something there, so it never reveals words from
+        documents the caller could not see."""
+        from .whoosh_suggest import suggest
+
+        return suggest(self, query, model_or_queryset)
+
+
+SearchBackend = WhooshSearchBackend
