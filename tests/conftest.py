@@ -39,6 +39,34 @@ def totp_code(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
+def ensure_start_page():
+    """The start page and the default site, as the data migration creates them.
+
+    Transactional tests (browser tests against the live server) flush the database afterwards,
+    which removes what migrations created; this puts the start page back."""
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Locale, Page, Site
+
+    from home.models import HomePage
+
+    Locale.objects.get_or_create(language_code=get_supported_content_language_variant("de"))
+    home = HomePage.objects.first()
+    if home is None:
+        root = Page.get_first_root_node()
+        if root is None:
+            root = Page.add_root(instance=Page(title="Root", slug="root"))
+        home = root.add_child(instance=HomePage(title="Startseite", slug="start"))
+    Site.objects.update_or_create(
+        is_default_site=True, defaults={"hostname": "localhost", "root_page": home, "site_name": "Wissensnetz"}
+    )
+    return home
+
+
+@pytest.fixture
+def home_page(db):
+    return ensure_start_page()
+
+
 @pytest.fixture
 def department(db) -> Department:
     return Department.objects.create(name="Bürgeramt", short_name="BA")

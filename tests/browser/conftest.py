@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import PASSWORD, ensure_start_page, make_user
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
@@ -71,4 +71,5 @@ def sign_in(page, live_server, user, password=PASSWORD, totp_secret=None):
 
 @pytest.fixture
 def staff(transactional_db, department):
+    ensure_start_page()
     return make_user("anna.schmidt", department=department, first_name="Anna", last_name="Schmidt")
