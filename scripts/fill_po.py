@@ -31,7 +31,7 @@ def main(po_path, json_path):
         for n, start in enumerate(keys):
             end = keys[n + 1] if n + 1 < len(keys) else len(lines)
             name = lines[start].split(" ", 1)[0]
-            parts[name] = (start, end, unquote([lines[start].split(" ", 1)[1]] + lines[start + 1 : end]))
+            parts[name] = (start, end, unquote([lines[start].split(" ", 1)[1], *lines[start + 1 : end]]))
         msgid = parts["msgid"][2]
         if not msgid:  # the header: not fuzzy, and it names the language
             block = block.replace("#, fuzzy\n", "").replace('"Language: \\n"', '"Language: de\\n"')
@@ -43,7 +43,12 @@ def main(po_path, json_path):
             head = [line for line in head if not line.startswith("#, fuzzy")] + [
                 line.replace("fuzzy, ", "") for line in head if line.startswith("#,") and "fuzzy," in line
             ]
-            body = [lines[i] for name in ("msgctxt", "msgid", "msgid_plural") if name in parts for i in range(parts[name][0], parts[name][1])]
+            body = [
+                lines[i]
+                for name in ("msgctxt", "msgid", "msgid_plural")
+                if name in parts
+                for i in range(parts[name][0], parts[name][1])
+            ]
             if "msgid_plural" in parts:
                 singular, plural = value if isinstance(value, list) else (value, value)
                 body += [f"msgstr[0] {quote(singular)}", f"msgstr[1] {quote(plural)}"]

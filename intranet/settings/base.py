@@ -211,6 +211,29 @@ if OIDC_SERVER_URL:
         "OAUTH_PKCE_ENABLED": True,
     }
 
+# Which claims of the identity provider fill the profile (people.sso). Fields filled from claims
+# are read-only for staff in their profile form; every later sign-in updates them.
+OIDC_CLAIMS = {
+    "first_name": os.environ.get("OIDC_FIRST_NAME_CLAIM", "given_name"),
+    "last_name": os.environ.get("OIDC_LAST_NAME_CLAIM", "family_name"),
+    "email": os.environ.get("OIDC_EMAIL_CLAIM", "email"),
+    "department": os.environ.get("OIDC_DEPARTMENT_CLAIM", "department"),
+    "job_title": os.environ.get("OIDC_JOB_TITLE_CLAIM", "job_title"),
+    "phone": os.environ.get("OIDC_PHONE_CLAIM", "phone_number"),
+}
+# Extra scopes to ask for (e.g. "department" when the provider only sends it with that scope).
+OIDC_EXTRA_SCOPES = env_list("OIDC_EXTRA_SCOPES")
+if OIDC_SERVER_URL:
+    SOCIALACCOUNT_PROVIDERS["openid_connect"]["SCOPE"] = ["openid", "profile", "email", *OIDC_EXTRA_SCOPES]
+
+# GDPR erase: "keep" leaves an erased person's posts under "ehemalige/r Mitarbeiter/in",
+# "delete" removes them with the account.
+ERASED_USER_POSTS = os.environ.get("ERASED_USER_POSTS", "keep")
+if ERASED_USER_POSTS not in {"keep", "delete"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("ERASED_USER_POSTS must be 'keep' or 'delete'")
+
 # --- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
@@ -275,7 +298,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day
 CSRF_COOKIE_SAMESITE = "Lax"
-X_FRAME_OPTIONS = "SAMEORIGIN"  # Wagtail's preview uses a same-origin frame
+X_FRAME_OPTIONS = "DENY"  # Wagtail's preview views allow their own same-origin frame
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

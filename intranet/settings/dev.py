@@ -2,7 +2,7 @@
 
 import os
 
-from .base import *  # noqa: F403
+from .base import *
 from .base import env_bool
 
 DEBUG = env_bool("DEBUG", True)

@@ -4,7 +4,7 @@ and a search index in a temporary folder per test process."""
 import os
 import tempfile
 
-from .base import *  # noqa: F403
+from .base import *
 from .base import WAGTAILSEARCH_BACKENDS
 
 DEBUG = False

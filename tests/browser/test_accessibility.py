@@ -16,7 +16,10 @@ def serious_violations(page) -> list[str]:
     results = AXE.run(page)
     return [
         f"{violation['id']} ({violation['impact']}): {violation['help']} — "
-        + "; ".join(node["target"][0] if isinstance(node["target"][0], str) else str(node["target"]) for node in violation["nodes"][:3])
+        + "; ".join(
+            node["target"][0] if isinstance(node["target"][0], str) else str(node["target"])
+            for node in violation["nodes"][:3]
+        )
         for violation in results.response["violations"]
         if violation["impact"] in ("serious", "critical")
     ]

@@ -69,7 +69,10 @@ def test_500_page_is_self_contained_and_german(client):
 
     response = error_500(RequestFactory().get("/"))
     assert response.status_code == 500
-    assert "Es ist ein Fehler aufgetreten" in response.content.decode() or "Etwas ist schiefgelaufen" in response.content.decode()
+    assert (
+        "Es ist ein Fehler aufgetreten" in response.content.decode()
+        or "Etwas ist schiefgelaufen" in response.content.decode()
+    )
 
 
 @pytest.mark.django_db

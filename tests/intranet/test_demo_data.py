@@ -3,7 +3,16 @@ from django.core.management import call_command
 
 from people.models import Department, Profile, User
 
-REQUIRED_DEPARTMENTS = {"Bürgeramt", "Bauamt", "Ordnungsamt", "Personalamt", "Kämmerei", "Feuerwehr", "Stadtbibliothek", "IT"}
+REQUIRED_DEPARTMENTS = {
+    "Bürgeramt",
+    "Bauamt",
+    "Ordnungsamt",
+    "Personalamt",
+    "Kämmerei",
+    "Feuerwehr",
+    "Stadtbibliothek",
+    "IT",
+}
 
 
 @pytest.mark.django_db

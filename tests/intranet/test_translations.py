@@ -14,7 +14,7 @@ APPS = ["intranet", "home", "posts", "search", "people"]
 def read_po(path: Path) -> dict[str, str]:
     """A small .po reader: msgid -> msgstr (plural entries: msgid -> first msgstr), fuzzy marked."""
     entries, msgid, msgstr, fuzzy, current = {}, None, None, False, None
-    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
+    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         if line.startswith("#,") and "fuzzy" in line:
             fuzzy = True
         elif line.startswith("msgid "):

@@ -35,5 +35,3 @@ class Command(BaseCommand):
         if not options["no_index"]:
             call_command("update_index", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
-
-
