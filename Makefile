@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test venv lint format check test-sqlite test-postgres test-conformance browser-deps messages demo index bench clean
+.PHONY: run test venv lint format check test-sqlite test-postgres test-conformance browser-deps messages messages-de bench clean
 
 venv: $(STAMP)
 
@@ -20,6 +20,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
+
+# Re-extract every app's strings into <app>/locale/de/LC_MESSAGES/django.po (then translate them).
+messages-de: venv
+	for app in intranet home posts search people; do \
+	  (cd $$app && mkdir -p locale && env -u DJANGO_SETTINGS_MODULE ../$(BIN)/python -m django makemessages -l de --no-obsolete -v0); \
+	done
 
 messages: venv
 	@command -v msgfmt >/dev/null || { echo "GNU gettext (msgfmt) is missing: apt-get install gettext" >&2; exit 1; }
@@ -63,8 +69,10 @@ test-postgres: venv
 	elif [ -n "$$CI" ]; then echo "PostgreSQL is not reachable at $(PG_URL), but CI must test on it" >&2; exit 1; \
 	else echo "== PostgreSQL not reachable at $(PG_URL): skipping the PostgreSQL run (CI always runs it)"; fi
 
+# modelsearch's own shared backend suite against our Whoosh backend, beside modelsearch's SQLite
+# backend as the peer (its fixture lives in ../shared/conformance; without it the suite skips).
 test-conformance: venv
-	@echo "== modelsearch conformance suite: nothing wired yet"
+	$(BIN)/pytest -c tests/conformance/pytest.ini $(PYTEST_ARGS)
 
 # Browser tests drive Debian's Chromium (Playwright's own browser download does not work offline).
 browser-deps:
