@@ -55,8 +55,19 @@ _FOLD_MAP = str.maketrans({"ß": "ss", "ä": "a", "ö": "o", "ü": "u", "æ": "a
 
 def normalise_digraphs(text: str) -> str:
     """Reads the transliterations "ae", "oe", "ue" as umlauts ("Buerger" -> "bürger"), as
-    Snowball's german2 variant does; "ue" after "q" stays ("Quelle")."""
+    Snowball's german2 variant does; "ue" after "q" stays ("Quelle"). Accents other than the
+    German umlauts are dropped here already ("Café" -> "cafe"), so the stemmer treats both
+    spellings alike."""
+    if not text.isascii():
+        text = "".join(_strip_accent(ch) for ch in text)
     return _DIGRAPHS.sub(lambda m: _DIGRAPH_MAP[m.group(0)], text)
+
+
+def _strip_accent(ch: str) -> str:
+    if ch.isascii() or ch in "äöüß":
+        return ch
+    decomposed = unicodedata.normalize("NFKD", ch)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)) or ch
 
 
 def fold(text: str) -> str:
@@ -73,8 +84,7 @@ class GermanDigraphFilter(Filter):
 
     def __call__(self, tokens: Iterator) -> Iterator:
         for t in tokens:
-            if "e" in t.text:
-                t.text = normalise_digraphs(t.text)
+            t.text = normalise_digraphs(t.text)
             yield t
 
 

@@ -109,13 +109,17 @@ class WhooshStore:
     def _open_or_create(self):
         self.path.mkdir(parents=True, exist_ok=True)
         self.spool.mkdir(exist_ok=True)
-        if whoosh_index.exists_in(str(self.path), indexname=INDEX_NAME):
+        if self.exists():
             try:
                 return whoosh_index.open_dir(str(self.path), indexname=INDEX_NAME)
             except Exception as exc:
                 raise IndexUnavailable(f"cannot open search index at {self.path}: {exc!r}") from exc
         # Two processes may get here together: create under the write lock, then re-check.
         return self._create(marker=True)
+
+    def exists(self) -> bool:
+        """Whether an index (readable or not) is in the directory: a table of contents is there."""
+        return any(self.path.glob(f"_{INDEX_NAME}_*.toc"))
 
     def _create(self, *, marker: bool):
         from whoosh.filedb.filestore import FileStorage
@@ -125,7 +129,7 @@ class WhooshStore:
         if not _try_for(lock.acquire, self.REBUILD_LOCK_TIMEOUT):
             raise LockError("timed out creating the search index")
         try:
-            if whoosh_index.exists_in(str(self.path), indexname=INDEX_NAME):
+            if self.exists():
                 return whoosh_index.open_dir(str(self.path), indexname=INDEX_NAME)
             ix = storage.create_index(build_schema(), indexname=INDEX_NAME)
             if marker:
@@ -316,7 +320,11 @@ class WhooshStore:
         index until then. A corrupt index is moved aside first."""
         try:
             ix = self.index()
-        except IndexUnavailable:
+            ix._read_toc()
+        except Exception:
+            if not self.path.exists():
+                raise
+            logger.exception("search index at %s unreadable; rebuilding into a fresh one", self.path)
             self.move_aside()
             ix = self.index()
         kwargs = {"timeout": self.REBUILD_LOCK_TIMEOUT, "delay": 0.1, "limitmb": limitmb}
@@ -358,9 +366,10 @@ class WhooshStore:
     # --- health ------------------------------------------------------------------------------
 
     def healthcheck(self) -> tuple[bool, str]:
-        if not whoosh_index.exists_in(str(self.path), indexname=INDEX_NAME):
+        if not self.exists():
             return False, f"search index missing at {self.path}; run manage.py update_index"
         try:
+            self.index()._read_toc()  # the table of contents is read fresh: a damaged one shows here
             searcher = self.searcher()
             docs = searcher.doc_count()
             # Read one stored field and one posting list, so a damaged segment shows here.
