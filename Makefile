@@ -53,6 +53,7 @@ format: venv
 	$(BIN)/ruff format .
 
 check: venv
+	mkdir -p var
 	$(BIN)/python manage.py check --settings=intranet.settings.test
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=intranet.settings.test
 	SECRET_KEY="ci-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=')" ALLOWED_HOSTS=intranet.example \
