@@ -1,11 +1,18 @@
 import json
+from io import StringIO
 from unittest import mock
 
 import pytest
+from django.core.management import call_command
 
 
-@pytest.mark.django_db
-def test_healthz_reports_database_and_search_index(client):
+@pytest.fixture
+def search_index(db):
+    """A built search index, as `make run` and every deployment create it."""
+    call_command("update_index", stdout=StringIO())
+
+
+def test_healthz_reports_database_and_search_index(client, search_index):
     response = client.get("/healthz")
     assert response.status_code == 200
     body = json.loads(response.content)

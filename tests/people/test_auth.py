@@ -34,7 +34,10 @@ def test_every_page_sends_anonymous_visitors_to_the_login(client, path):
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", [LOGIN, "/konto/password/reset/", "/healthz"])
 def test_login_reset_and_health_are_open(client, path):
-    assert client.get(path).status_code == 200
+    response = client.get(path)
+    # /healthz answers without sign-in: 200, or 503 while the test's search index is not built
+    assert response.status_code in ((200, 503) if path == "/healthz" else (200,))
+    assert "/konto/login/" not in response.get("Location", "")
 
 
 @pytest.mark.django_db
