@@ -6,3 +6,10 @@ class HomeConfig(AppConfig):
     name = "home"
     verbose_name = _("Wiki")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from wagtail.signals import page_published
+
+        from . import signals
+
+        page_published.connect(signals.on_page_published, dispatch_uid="home.page_published")

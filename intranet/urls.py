@@ -21,6 +21,7 @@ urlpatterns = [
     path("personen/", include("people.urls")),
     path("beitraege/", include("posts.urls")),
     path("benachrichtigungen/", include("people.notification_urls")),
+    path("", include("home.urls")),  # wiki: /themen/, /wiki/... (before Wagtail's page serving)
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,275 @@
+"""Every state change of the wiki that is not an edit in Wagtail's admin: reviews, watches,
+link records, notifications, editor groups and the moderation switch."""
+
+import re
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, override
+from wagtail.log_actions import log
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+from people.models import Notification
+from people.permissions import CENTRAL_EDITORS_GROUP, department_editors_group_name
+
+from .models import ContentPage, DepartmentPage, HomePage, PageLink, PageWatch, add_months
+
+REVIEWED_ACTION = "home.reviewed"
+MODERATION_WORKFLOW_NAME = "Freigabe durch die Redaktion"
+MODERATION_TASK_NAME = "Freigabe Redaktion"
+EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
+EDITOR_COLLECTION_PERMISSIONS = [
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "change_document"),
+    ("wagtaildocs", "choose_document"),
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "change_image"),
+    ("wagtailimages", "choose_image"),
+]
+
+
+# --- reviews ---------------------------------------------------------------------------------
+@transaction.atomic
+def mark_reviewed(*, page: ContentPage, user) -> ContentPage:
+    """Records that `user` checked the page and it is still correct — without a new revision.
+    Precondition: the caller checked `selectors.can_mark_reviewed`."""
+    today = timezone.localdate()
+    review_due = add_months(today, page.review_interval_months or 12)
+    ContentPage.objects.filter(pk=page.pk).update(last_reviewed=today, last_reviewed_by=user, review_due=review_due)
+    page.last_reviewed, page.last_reviewed_by, page.review_due = today, user, review_due
+    log(instance=page, action=REVIEWED_ACTION, user=user)
+    return page
+
+
+def notify_review_due(*, today=None) -> dict:
+    """E-mails each owner once about their pages that fell due since the last reminder and puts a
+    REVIEW_DUE item in their inbox. Run daily (see docs/deploy.md). Returns counts."""
+    today = today or timezone.localdate()
+    due = (
+        ContentPage.objects.live()
+        .filter(review_due__lte=today, content_owner__isnull=False, content_owner__is_active=True)
+        .exclude(review_reminder_sent_for=F("review_due"))
+        .select_related("content_owner")
+        .order_by("content_owner_id", "review_due")
+    )
+    by_owner: dict = {}
+    for page in due:
+        by_owner.setdefault(page.content_owner, []).append(page)
+    base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    mails = 0
+    for owner, pages in by_owner.items():
+        with override(settings.LANGUAGE_CODE):
+            lines = [
+                f"- {page.title} ({_('due since')} {page.review_due:%d.%m.%Y}): {base_url}{page.url}" for page in pages
+            ]
+            body = "\n".join(
+                [
+                    _("Hello %(name)s,") % {"name": owner.get_full_name() or owner.username},
+                    "",
+                    _("these pages you are responsible for are due for review:"),
+                    "",
+                    *lines,
+                    "",
+                    _("Please check them. If a page is still correct, click “Mark as reviewed” on it."),
+                ]
+            )
+            subject = ngettext("%(count)d page due for review", "%(count)d pages due for review", len(pages)) % {
+                "count": len(pages)
+            }
+            send_mail(f"[{settings.WAGTAIL_SITE_NAME}] {subject}", body, None, [owner.email])
+            for page in pages:
+                Notification.objects.update_or_create(
+                    recipient=owner,
+                    kind=Notification.Kind.REVIEW_DUE,
+                    bundle_key=f"review:{page.pk}",
+                    read_at=None,
+                    defaults={"verb": _("“%(title)s” is due for review") % {"title": page.title}, "url": page.url},
+                )
+        mails += 1
+        ContentPage.objects.filter(pk__in=[page.pk for page in pages]).update(review_reminder_sent_for=F("review_due"))
+    return {"mails": mails, "pages": sum(len(pages) for pages in by_owner.values())}
+
+
+# --- watching --------------------------------------------------------------------------------
+def watch_page(*, user, page: Page) -> PageWatch:
+    watch, _created = PageWatch.objects.get_or_create(user=user, page=page)
+    return watch
+
+
+def unwatch_page(*, user, page: Page) -> None:
+    PageWatch.objects.filter(user=user, page=page).delete()
+
+
+def notify_watchers(*, page: Page, actor) -> int:
+    """Tells everyone watching the page or a section above it that it was published again.
+    One inbox item per page while unread: later publications count up. Returns how many were told."""
+    from .permissions import can_view_page
+
+    watcher_ids = set(
+        PageWatch.objects.filter(page__in=Page.objects.ancestor_of(page, inclusive=True)).values_list(
+            "user_id", flat=True
+        )
+    )
+    if actor is not None:
+        watcher_ids.discard(actor.pk)
+    if not watcher_ids:
+        return 0
+    from django.contrib.auth import get_user_model
+
+    notified = 0
+    with override(settings.LANGUAGE_CODE):
+        verb = _("“%(title)s” was updated") % {"title": page.title}
+    for watcher in get_user_model().objects.filter(pk__in=watcher_ids, is_active=True):
+        if not can_view_page(watcher, page):
+            continue
+        bundled = Notification.objects.filter(
+            recipient=watcher, bundle_key=f"page:{page.pk}", read_at__isnull=True
+        ).update(count=F("count") + 1, actor=actor, verb=verb, updated_at=timezone.now())
+        if not bundled:
+            Notification.objects.create(
+                recipient=watcher,
+                kind=Notification.Kind.PAGE_PUBLISHED,
+                actor=actor,
+                verb=verb,
+                url=page.url or "",
+                bundle_key=f"page:{page.pk}",
+            )
+        notified += 1
+    return notified
+
+
+# --- links -----------------------------------------------------------------------------------
+RICH_TEXT_PAGE_LINK = re.compile(r"""<a\b[^>]*\blinktype=\\?["']page\\?["'][^>]*>""")
+LINK_ID = re.compile(r"""\bid=\\?["'](\d+)\\?["']""")
+
+
+def _linked_page_ids(value, found: set[int]) -> None:
+    if isinstance(value, str):
+        for tag in RICH_TEXT_PAGE_LINK.findall(value):
+            match = LINK_ID.search(tag)
+            if match:
+                found.add(int(match.group(1)))
+    elif isinstance(value, dict):
+        if value.get("type") == "page_link" and isinstance(value.get("value"), dict):
+            target = value["value"].get("page")
+            if isinstance(target, int):
+                found.add(target)
+        for item in value.values():
+            _linked_page_ids(item, found)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _linked_page_ids(item, found)
+
+
+def linked_page_ids(page: Page) -> set[int]:
+    """Ids of the pages the published content links to (rich text links and page-link blocks)."""
+    from wagtail.fields import RichTextField, StreamField
+
+    found: set[int] = set()
+    for field in page._meta.get_fields():
+        if isinstance(field, StreamField):
+            _linked_page_ids(list(getattr(page, field.name).raw_data), found)
+        elif isinstance(field, RichTextField):
+            _linked_page_ids(getattr(page, field.name) or "", found)
+    found.discard(page.pk)
+    return found
+
+
+@transaction.atomic
+def record_links(*, page: Page) -> int:
+    """Replaces the stored outgoing links of a page by those in its published content."""
+    target_ids = linked_page_ids(page)
+    existing = set(Page.objects.filter(pk__in=target_ids).values_list("pk", flat=True))
+    PageLink.objects.filter(source=page).exclude(target_page_id__in=target_ids).delete()
+    known = set(PageLink.objects.filter(source=page).values_list("target_page_id", flat=True))
+    PageLink.objects.bulk_create(
+        [
+            PageLink(source=page, target_id=target_id if target_id in existing else None, target_page_id=target_id)
+            for target_id in sorted(target_ids - known)
+        ]
+    )
+    return len(target_ids)
+
+
+# --- publishing ------------------------------------------------------------------------------
+def page_published(*, page: Page, revision=None) -> None:
+    """What follows a publication in Wagtail: links recorded, watchers told, section rights kept in
+    step with the department's moderation switch. Called by the page_published signal."""
+    record_links(page=page)
+    actor = getattr(revision, "user", None)
+    notify_watchers(page=page, actor=actor)
+    if isinstance(page, DepartmentPage):
+        sync_department_permissions(department_page=page)
+
+
+# --- editor groups and moderation ------------------------------------------------------------
+def _page_permission(codename: str) -> Permission:
+    return Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+
+
+def _give_editor_basics(group: Group) -> None:
+    group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    root_collection = Collection.get_first_root_node()
+    if root_collection is None:
+        return
+    for app_label, codename in EDITOR_COLLECTION_PERMISSIONS:
+        GroupCollectionPermission.objects.get_or_create(
+            group=group,
+            collection=root_collection,
+            permission=Permission.objects.get(content_type__app_label=app_label, codename=codename),
+        )
+
+
+def ensure_central_editors_group() -> Group:
+    """The Redaktion: edits and publishes every page below the start page, approves submissions."""
+    group, _created = Group.objects.get_or_create(name=CENTRAL_EDITORS_GROUP)
+    _give_editor_basics(group)
+    home = HomePage.objects.first()
+    if home is not None:
+        for codename in EDITOR_PAGE_PERMISSIONS:
+            GroupPagePermission.objects.get_or_create(group=group, page=home, permission=_page_permission(codename))
+    return group
+
+
+def moderation_workflow() -> Workflow:
+    """The one workflow "department editor submits -> Redaktion approves"."""
+    workflow, _created = Workflow.objects.get_or_create(name=MODERATION_WORKFLOW_NAME)
+    task = GroupApprovalTask.objects.filter(name=MODERATION_TASK_NAME).first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=MODERATION_TASK_NAME)
+    task.groups.add(ensure_central_editors_group())
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task.task_ptr, defaults={"sort_order": 0})
+    return workflow
+
+
+@transaction.atomic
+def sync_department_permissions(*, department_page: DepartmentPage) -> Group:
+    """The department's editor group may edit its section only; it may publish there unless the
+    department switched on editorial approval, in which case pages go through the Redaktion."""
+    group, _created = Group.objects.get_or_create(name=department_editors_group_name(department_page.department))
+    _give_editor_basics(group)
+    page = Page.objects.get(pk=department_page.pk)
+    for codename in EDITOR_PAGE_PERMISSIONS:
+        if codename == "publish_page" and department_page.moderation_enabled:
+            continue
+        GroupPagePermission.objects.get_or_create(group=group, page=page, permission=_page_permission(codename))
+    if department_page.moderation_enabled:
+        GroupPagePermission.objects.filter(group=group, page=page, permission__codename="publish_page").delete()
+        WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": moderation_workflow()})
+    else:
+        WorkflowPage.objects.filter(page=page).delete()
+    return group

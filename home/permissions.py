@@ -1,0 +1,94 @@
+"""Who may see and edit wiki pages — decided here, used by menus, lists, tag pages, backlinks,
+search, feeds and the API alike.
+
+A page is visible when it is live and no view restriction on it or an ancestor excludes the user:
+- "login" restrictions: every signed-in member of staff passes;
+- "groups" restrictions (e.g. Personalrat): members of one of the groups and superusers pass;
+- "password" restrictions: never listed (the password is entered per browser session).
+Editing is Wagtail's page permissions (per-department editor groups, the central Redaktion)."""
+
+from django.contrib.auth.models import Group
+from django.db.models import Q
+from wagtail.models import Page, PageViewRestriction
+
+from people.permissions import CENTRAL_EDITORS_GROUP, department_editors_group_name
+
+
+def _failed_restriction_paths(user) -> list[str]:
+    """Tree paths of the restricted pages the user may not see (1 query, 2 with group restrictions)."""
+    restrictions = list(PageViewRestriction.objects.values_list("pk", "restriction_type", "page__path"))
+    if not restrictions:
+        return []
+    if getattr(user, "is_superuser", False):
+        return []
+    authenticated = bool(getattr(user, "is_authenticated", False))
+    passed_group_restrictions = set()
+    if authenticated and any(kind == PageViewRestriction.GROUPS for _, kind, _ in restrictions):
+        passed_group_restrictions = set(
+            PageViewRestriction.groups.through.objects.filter(group__user=user).values_list(
+                "pageviewrestriction_id", flat=True
+            )
+        )
+    failed = []
+    for pk, kind, path in restrictions:
+        if kind == PageViewRestriction.LOGIN and authenticated:
+            continue
+        if kind == PageViewRestriction.GROUPS and pk in passed_group_restrictions:
+            continue
+        if kind == PageViewRestriction.NONE:
+            continue
+        failed.append(path)
+    return failed
+
+
+def visible_pages(user):
+    """Every page the user may see: live and not under a view restriction they fail.
+    Returns a lazy Page queryset; narrow it with `.type(...)`, `.descendant_of(...)`, filters."""
+    pages = Page.objects.live()
+    failed = _failed_restriction_paths(user)
+    if failed:
+        excluded = Q()
+        for path in failed:
+            excluded |= Q(path__startswith=path)
+        pages = pages.exclude(excluded)
+    return pages
+
+
+def can_view_page(user, page) -> bool:
+    """Whether the user may see this one page (live, and every view restriction on it passed)."""
+    if not page.live:
+        return False
+    failed = _failed_restriction_paths(user)
+    return not any(page.path.startswith(path) for path in failed)
+
+
+def fails_group_restriction(user, page) -> bool:
+    """A signed-in user who is not in the groups a page is restricted to (served as "not found")."""
+    if not user.is_authenticated or user.is_superuser:
+        return False
+    restrictions = page.get_view_restrictions().filter(restriction_type=PageViewRestriction.GROUPS)
+    user_groups = set(user.groups.values_list("pk", flat=True))
+    for restriction in restrictions.prefetch_related("groups"):
+        if not user_groups & {group.pk for group in restriction.groups.all()}:
+            return True
+    return False
+
+
+def can_edit_page(user, page) -> bool:
+    if not user.is_authenticated:
+        return False
+    return page.permissions_for_user(user).can_edit()
+
+
+def can_publish_page(user, page) -> bool:
+    if not user.is_authenticated:
+        return False
+    return page.permissions_for_user(user).can_publish()
+
+
+def is_central_editor(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.groups.filter(name=CENTRAL_EDITORS_GROUP).exists())
+
+
+def editor_group_for(department) -> Group | None:
+    return Group.objects.filter(name=department_editors_group_name(department)).first()

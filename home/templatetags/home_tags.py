@@ -1,0 +1,14 @@
+from django import template
+
+from home import page_selectors as selectors
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def owned_pages(context, owner):
+    """The pages `owner` is responsible for, as far as the current reader may see them."""
+    request = context.get("request")
+    if request is None or owner is None:
+        return []
+    return selectors.pages_owned_by(owner=owner, user=request.user)
