@@ -4,6 +4,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+from wagtail.search import index
 
 
 class User(AbstractUser):
@@ -49,19 +52,124 @@ class Department(models.Model):
         super().save(*args, **kwargs)
 
 
-class Profile(models.Model):
-    """What colleagues see about a member of staff in the directory."""
+class ExpertiseTag(TagBase):
+    """A subject someone knows about ("Vergaberecht", "Meldewesen") — kept apart from the
+    microblog's hashtags so the directory's "who knows what" stays clean."""
+
+    class Meta:
+        verbose_name = _("expertise")
+        verbose_name_plural = _("expertise")
+        ordering = ["name"]
+
+
+class TaggedExpertise(TaggedItemBase):
+    content_object = models.ForeignKey("Profile", on_delete=models.CASCADE, related_name="tagged_expertise")
+    tag = models.ForeignKey(ExpertiseTag, on_delete=models.CASCADE, related_name="tagged_profiles")
+
+    class Meta:
+        unique_together = [("content_object", "tag")]
+
+
+_SPELT_OUT = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ı": "i", "ş": "s", "ç": "c", "ğ": "g", "é": "e"}
+)
+
+
+def fold_for_search(text: str) -> str:
+    """Lower case on every database (SQLite's LIKE folds only ASCII); words with umlauts are
+    added once more spelt out, so both "Köhler" and "Koehler" find them."""
+    folded = text.casefold()
+    spelt_out = folded.translate(_SPELT_OUT)
+    return folded if spelt_out == folded else f"{folded} || {spelt_out}"
+
+
+def profile_photo_path(instance, filename):
+    import os
+    import secrets
+
+    ext = os.path.splitext(filename)[1].lower()[:5]
+    # A random name: the file name must not reveal whom the photo shows.
+    return f"profile-photos/{secrets.token_hex(12)}{ext}"
+
+
+class Profile(index.Indexed, models.Model):
+    """What colleagues see about a member of staff in the directory.
+
+    `managed_fields` lists the fields that an identity provider (single sign-on) or HR keeps up to
+    date; the member of staff sees them but cannot change them in the profile form. Names refer to
+    profile fields and to the user's `first_name`, `last_name` and `email`."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     department = models.ForeignKey(
-        Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
     )
     job_title = models.CharField(_("job title"), max_length=150, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     room = models.CharField(_("room / building"), max_length=100, blank=True)
+    photo = models.ImageField(_("photo"), upload_to=profile_photo_path, blank=True)
+    responsibilities = models.TextField(
+        _("responsibilities"),
+        blank=True,
+        max_length=2000,
+        help_text=_('What colleagues can contact you about, e.g. "Gewerbeanmeldungen, Marktgenehmigungen".'),
+    )
+    expertise = TaggableManager(
+        verbose_name=_("expertise"),
+        through=TaggedExpertise,
+        blank=True,
+        help_text=_('Subjects you know about, separated by commas, e.g. "Vergaberecht, Excel".'),
+    )
+    languages = models.CharField(
+        _("languages"), max_length=200, blank=True, help_text=_('Separated by commas, e.g. "Deutsch, Englisch".')
+    )
+    deputy = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("deputy"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deputy_for",
+        help_text=_("Who stands in for you when you are away."),
+    )
+    absence_note = models.CharField(
+        _("absence note"),
+        max_length=200,
+        blank=True,
+        help_text=_('Shown on your profile, e.g. "On leave until 14 March". Leave empty when you are back.'),
+    )
+    # Everything the directory searches, case-folded (with umlauts also spelt out), kept in sync by
+    # `refresh_search_text` — so "özlem" finds "Özlem" and "koehler" finds "Köhler" on any database.
+    search_text = models.TextField(editable=False, blank=True, default="")
+    managed_fields = models.JSONField(_("fields managed by single sign-on or HR"), default=list, blank=True)
     email_digest = models.BooleanField(
         _("daily e-mail digest"), default=True, help_text=_("Unread notifications once a day by e-mail.")
     )
+
+    search_fields = [
+        index.SearchField("job_title", boost=2),
+        index.SearchField("responsibilities"),
+        index.SearchField("languages"),
+        index.AutocompleteField("job_title"),
+        index.RelatedFields(
+            "user",
+            [
+                index.SearchField("first_name", boost=3),
+                index.SearchField("last_name", boost=3),
+                index.AutocompleteField("first_name"),
+                index.AutocompleteField("last_name"),
+                index.FilterField("is_active"),
+            ],
+        ),
+        index.RelatedFields("expertise", [index.SearchField("name", boost=2)]),
+        index.RelatedFields("department", [index.SearchField("name")]),
+        index.FilterField("department_id"),
+        index.FilterField("is_active"),
+    ]
 
     class Meta:
         verbose_name = _("profile")
@@ -70,8 +178,54 @@ class Profile(models.Model):
     def __str__(self):
         return str(self.user)
 
+    def save(self, *args, **kwargs):
+        self.search_text = self.build_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("people:profile", kwargs={"username": self.user.username})
+
+    def build_search_text(self, tag_names=None) -> str:
+        if tag_names is None:
+            tag_names = list(self.expertise.names()) if self.pk else []
+        department = self.department
+        parts = [
+            self.user.first_name,
+            self.user.last_name,
+            self.user.username,
+            self.job_title,
+            self.responsibilities,
+            self.languages,
+            department.name if department else "",
+            department.short_name if department else "",
+            *tag_names,
+        ]
+        return fold_for_search(" | ".join(part for part in parts if part))
+
+    def refresh_search_text(self) -> None:
+        """Recomputes the search text from what is stored (not from this possibly stale instance)."""
+        stored = Profile.objects.select_related("user", "department").filter(pk=self.pk).first()
+        if stored is None:
+            return
+        text = stored.build_search_text()
+        self.search_text = text
+        if text != stored.search_text:
+            Profile.objects.filter(pk=self.pk).update(search_text=text)
+
+    @property
+    def is_active(self) -> bool:
+        return self.user.is_active
+
+    @property
+    def language_list(self) -> list[str]:
+        return [item.strip() for item in self.languages.split(",") if item.strip()]
+
+    @classmethod
+    def get_indexed_objects(cls):
+        return super().get_indexed_objects().select_related("user", "department").prefetch_related("expertise")
 
 
 class Notification(models.Model):
@@ -113,3 +267,24 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.recipient}: {self.verb}"
+
+
+# --- keeping the directory's search text in sync (no business rules here) -------------------
+
+from django.db.models.signals import m2m_changed, post_save  # noqa: E402
+from django.dispatch import receiver  # noqa: E402
+
+
+@receiver(m2m_changed, sender=TaggedExpertise, dispatch_uid="people_expertise_search_text")
+def _expertise_changed(sender, instance, action, reverse, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"} and not reverse and isinstance(instance, Profile):
+        instance.refresh_search_text()
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="people_user_search_text")
+def _user_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw or (update_fields is not None and not {"first_name", "last_name", "username"} & set(update_fields)):
+        return
+    profile = Profile.objects.filter(user=instance).first()
+    if profile is not None:
+        profile.refresh_search_text()

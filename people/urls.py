@@ -5,5 +5,11 @@ from . import views
 app_name = "people"
 urlpatterns = [
     path("", views.directory, name="directory"),
+    # Fixed words come before <username> (user names always contain a dot or are handles).
+    path("abteilungen/<slug:slug>/", views.department, name="department"),
+    path("profil/bearbeiten/", views.edit_profile, name="edit_profile"),
+    path("datenschutz/", views.privacy_page, name="privacy"),
+    path("datenschutz/export/", views.export_data, name="export"),
+    path("<str:username>/loeschen/", views.erase, name="erase"),
     path("<str:username>/", views.profile, name="profile"),
 ]

@@ -1,18 +1,136 @@
-from django.shortcuts import get_object_or_404, render
+"""Thin views: parse the request, call a selector or an action, render."""
 
-from .models import Profile
+import json
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import actions, privacy, queries
+from .forms import EraseUserForm, ProfileForm
+from .models import Department, Profile, User
 
 
 def directory(request):
-    """The staff directory: everyone with their department, in one query."""
-    profiles = Profile.objects.select_related("user", "department").filter(user__is_active=True).order_by(
-        "user__last_name", "user__first_name"
+    """The staff directory: search, filters, A–Z; a fixed number of queries per page."""
+    department = None
+    department_slug = request.GET.get("abteilung", "")
+    if department_slug:
+        department = Department.objects.filter(slug=department_slug).first()
+    letter = request.GET.get("buchstabe", "").upper()
+    filters = queries.DirectoryFilters(
+        q=request.GET.get("q", "").strip()[:200],
+        department=department,
+        letter=letter if letter in queries.LETTERS else "",
+        expertise=request.GET.get("thema", "")[:100],
     )
-    return render(request, "people/directory.html", {"profiles": profiles})
+    page = queries.directory_page(filters, request.GET.get("seite"))
+    query = request.GET.copy()
+    query.pop("seite", None)
+    letter_query = request.GET.copy()
+    for key in ("seite", "buchstabe"):
+        letter_query.pop(key, None)
+    return render(
+        request,
+        "people/directory.html",
+        {
+            "page": page,
+            "filters": filters,
+            "departments": queries.departments(),
+            "expertise_tags": queries.popular_expertise(),
+            "letters": queries.LETTERS,
+            "query_string": query.urlencode(),
+            "letter_query_string": letter_query.urlencode(),
+        },
+    )
+
+
+def department(request, slug):
+    department = get_object_or_404(Department, slug=slug)
+    members = list(queries.department_members(department))
+    return render(request, "people/department.html", {"department": department, "members": members})
 
 
 def profile(request, username):
-    profile = get_object_or_404(
-        Profile.objects.select_related("user", "department"), user__username=username, user__is_active=True
+    try:
+        profile = queries.profile_for(username)
+    except Profile.DoesNotExist:
+        raise Http404 from None
+    return render(
+        request,
+        "people/profile.html",
+        {
+            "profile": profile,
+            "stands_in_for": queries.deputy_for(profile),
+            "is_own": profile.user_id == request.user.pk,
+            "can_erase": privacy.can_erase_people(request.user) and profile.user_id != request.user.pk,
+        },
     )
-    return render(request, "people/profile.html", {"profile": profile})
+
+
+@require_http_methods(["GET", "POST"])
+def edit_profile(request):
+    profile = actions.ensure_profile(user=request.user)
+    if request.method == "POST":
+        form = ProfileForm(request.POST, request.FILES, instance=profile)
+        if form.is_valid():
+            changes = {name: form.cleaned_data[name] for name in form.Meta.fields if name != "expertise"}
+            changes.update(form.save_user_fields())
+            changes["deputy"] = form.cleaned_data["deputy"]
+            for name, field in form.fields.items():
+                if field.disabled:
+                    changes.pop(name, None)
+            expertise = None if form.fields["expertise"].disabled else form.cleaned_data["expertise"]
+            actions.update_profile(profile=profile, changes=changes, expertise=expertise)
+            messages.success(request, _("Your profile has been saved."))
+            return redirect(profile.get_absolute_url())
+    else:
+        form = ProfileForm(instance=profile)
+    return render(request, "people/profile_edit.html", {"form": form, "profile": profile})
+
+
+def privacy_page(request):
+    from django.conf import settings
+
+    return render(
+        request,
+        "people/privacy.html",
+        {"keep_posts": privacy.keep_posts_setting(), "session_hours": settings.SESSION_COOKIE_AGE // 3600},
+    )
+
+
+@require_POST
+def export_data(request):
+    """Everything stored about the signed-in person, as a JSON download (POST: no prefetching)."""
+    data = privacy.collect_export(request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2, default=str), content_type="application/json; charset=utf-8"
+    )
+    filename = f"wissensnetz-daten-{request.user.username}-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def erase(request, username):
+    if not privacy.can_erase_people(request.user):
+        raise PermissionDenied
+    person = get_object_or_404(User, username=username)
+    if person.pk == request.user.pk:
+        raise PermissionDenied
+    form = EraseUserForm(request.POST or None, user=person)
+    if request.method == "POST" and form.is_valid():
+        name = person.get_full_name() or person.username
+        privacy.erase_person(user=person, by=request.user)
+        messages.success(request, _("%(name)s has been erased.") % {"name": name})
+        return redirect("people:directory")
+    return render(
+        request,
+        "people/erase.html",
+        {"person": person, "form": form, "keep_posts": privacy.keep_posts_setting()},
+    )

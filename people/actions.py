@@ -1,0 +1,91 @@
+"""Every change to people data goes through here (the profile form, single sign-on, the GDPR
+erase, the demo data)."""
+
+from django.db import transaction
+
+from .models import Department, Profile, User
+
+PROFILE_FIELDS = {
+    "photo",
+    "job_title",
+    "department",
+    "responsibilities",
+    "languages",
+    "phone",
+    "room",
+    "absence_note",
+    "email_digest",
+    "deputy",
+}
+USER_FIELDS = {"first_name", "last_name", "email"}
+
+
+def ensure_profile(*, user: User) -> Profile:
+    profile, _ = Profile.objects.get_or_create(user=user)
+    return profile
+
+
+@transaction.atomic
+def update_profile(*, profile: Profile, changes: dict, expertise: list[str] | None = None) -> Profile:
+    """Applies the member of staff's own changes. Fields in `profile.managed_fields` are skipped:
+    only single sign-on or HR (through `apply_managed_data`) change those."""
+    managed = set(profile.managed_fields)
+    user_changes = {k: v for k, v in changes.items() if k in USER_FIELDS and k not in managed}
+    profile_changes = {k: v for k, v in changes.items() if k in PROFILE_FIELDS and k not in managed}
+    if user_changes:
+        for name, value in user_changes.items():
+            setattr(profile.user, name, value)
+        profile.user.save(update_fields=list(user_changes))
+    for name, value in profile_changes.items():
+        setattr(profile, name, value)
+    profile.save()
+    if expertise is not None and "expertise" not in managed:
+        profile.expertise.set(_unique(expertise), clear=False)
+    return profile
+
+
+def _unique(tags: list[str]) -> list[str]:
+    seen, result = set(), []
+    for tag in tags:
+        tag = tag.strip()
+        if tag and tag.lower() not in seen:
+            seen.add(tag.lower())
+            result.append(tag)
+    return result
+
+
+def department_by_name(name: str) -> Department | None:
+    """The department with this name, created when it does not exist yet (single sign-on)."""
+    name = (name or "").strip()[:150]
+    if not name:
+        return None
+    department = Department.objects.filter(name__iexact=name).first()
+    if department is None:
+        department = Department.objects.create(name=name)
+    return department
+
+
+@transaction.atomic
+def apply_managed_data(*, user: User, data: dict) -> Profile:
+    """Writes what an identity provider (or HR) says about a person and marks those fields as
+    managed, so the person cannot change them in the profile form. `data` may hold first_name,
+    last_name, email and any profile field; a `department` value is a department's name."""
+    data = {k: v for k, v in data.items() if v is not None}
+    user_changes = {k: v for k, v in data.items() if k in USER_FIELDS and v != getattr(user, k)}
+    if "email" in user_changes:
+        user_changes["email"] = user_changes["email"].strip().lower()
+    if user_changes:
+        for name, value in user_changes.items():
+            setattr(user, name, value)
+        user.save(update_fields=list(user_changes))
+    profile = ensure_profile(user=user)
+    for name, value in data.items():
+        if name == "department":
+            profile.department = department_by_name(value)
+        elif name in PROFILE_FIELDS and name != "deputy":
+            setattr(profile, name, value)
+    profile.managed_fields = sorted(
+        set(profile.managed_fields) | {k for k in data if k in USER_FIELDS | PROFILE_FIELDS}
+    )
+    profile.save()
+    return profile
