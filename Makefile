@@ -73,7 +73,7 @@ test-postgres: venv
 # modelsearch's own shared backend suite against our Whoosh backend, beside modelsearch's SQLite
 # backend as the peer (its fixture lives in ../shared/conformance; without it the suite skips).
 test-conformance: venv
-	$(BIN)/pytest -c tests/conformance/pytest.ini $(PYTEST_ARGS)
+	$(BIN)/pytest -c tests/conformance/pytest.ini tests/conformance $(PYTEST_ARGS)
 
 # Browser tests drive Debian's Chromium (Playwright's own browser download does not work offline).
 browser-deps:
