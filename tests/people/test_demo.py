@@ -1,0 +1,42 @@
+"""The demo staff of Stadt Musterstadt: 40+ people with expertise, deputies and languages."""
+
+import pytest
+
+from people import demo
+from people.models import Profile, TaggedExpertise, User
+
+
+@pytest.mark.django_db
+def test_demo_staff_are_complete_and_loading_twice_changes_nothing(client):
+    first = demo.load()
+    counts = (User.objects.count(), Profile.objects.count(), TaggedExpertise.objects.count())
+    assert first["users_created"] == 47
+    assert Profile.objects.filter(user__is_active=True).count() >= 40
+    staff = Profile.objects.exclude(user__username="admin")
+    assert staff.exclude(responsibilities="").count() == staff.count()
+    assert staff.filter(deputy__isnull=False).count() == staff.count()
+    assert staff.exclude(languages="").count() == staff.count()
+    assert all(p.expertise.exists() for p in staff)
+    second = demo.load()
+    assert second == {"users_created": 0, "profiles_completed": 0}
+    assert (User.objects.count(), Profile.objects.count(), TaggedExpertise.objects.count()) == counts
+
+    # "Wer kennt sich mit Vergaberecht aus?" finds the Vergabestelle and others in the demo data.
+    client.force_login(models_user("anna.schmidt"))
+    response = client.get("/personen/", {"q": "Wer kennt sich mit Vergaberecht aus?"})
+    found = {p.user.username for p in response.context["page"].object_list}
+    assert {"birgit.lehmann", "stefan.koch", "christian.scholz"} <= found
+
+
+@pytest.mark.django_db
+def test_demo_keeps_what_people_changed_themselves():
+    demo.load()
+    profile = Profile.objects.get(user__username="anna.schmidt")
+    profile.responsibilities = "Nur noch Meldebescheinigungen"
+    profile.save()
+    demo.load()
+    assert Profile.objects.get(pk=profile.pk).responsibilities == "Nur noch Meldebescheinigungen"
+
+
+def models_user(username):
+    return User.objects.get(username=username)
