@@ -1,0 +1,59 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+from wagtail.models import PageViewRestriction
+
+from home.models import ContentPage, DepartmentPage, ProcessPage, WikiPage
+from people.models import Department, User
+
+
+def load():
+    from home import demo as home_demo
+    from people import demo as people_demo
+
+    people_demo.load()
+    return home_demo.load()
+
+
+@pytest.mark.django_db
+def test_demo_wiki_has_a_section_per_department_with_pages_and_runs_again_without_duplicates():
+    result = load()
+    assert result["pages_created"] > 20
+    assert DepartmentPage.objects.count() == Department.objects.count()
+    for section in DepartmentPage.objects.all():
+        assert ContentPage.objects.descendant_of(section).count() >= 2, section.title
+    assert ProcessPage.objects.count() >= 8 and WikiPage.objects.count() >= 10
+    assert ContentPage.objects.filter(review_due__lte=timezone.localdate()).count() >= 5
+    assert PageViewRestriction.objects.filter(restriction_type=PageViewRestriction.GROUPS).count() >= 2
+    counts = (ContentPage.objects.count(), Group.objects.count(), PageViewRestriction.objects.count())
+
+    assert load()["pages_created"] == 0
+    assert (ContentPage.objects.count(), Group.objects.count(), PageViewRestriction.objects.count()) == counts
+
+
+@pytest.mark.django_db
+def test_demo_editors_are_in_their_groups_and_a_reader_sees_the_start_page():
+    load()
+    klaus = User.objects.get(username="klaus.hoffmann")
+    assert klaus.groups.filter(name="Redaktion Bauamt").exists()
+    assert User.objects.get(username="ulrike.friedrich").groups.filter(name="Redaktion").exists()
+    bauamt = DepartmentPage.objects.get(department__name="Bauamt")
+    buergeramt = DepartmentPage.objects.get(department__name="Bürgeramt")
+    assert bauamt.permissions_for_user(klaus).can_edit()
+    assert not buergeramt.permissions_for_user(User.objects.get(pk=klaus.pk)).can_edit()
+
+    client = Client()
+    client.force_login(User.objects.get(username="anna.schmidt"))
+    html = client.get("/").content.decode()
+    assert "Bauamt" in html
+    assert client.get(bauamt.url).status_code == 200
+    restricted = WikiPage.objects.get(title="Dienstvereinbarung Mobiles Arbeiten (Entwurf)")
+    assert client.get(restricted.url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_load_demo_data_command_includes_the_wiki():
+    call_command("load_demo_data", "--no-index", stdout=open("/dev/null", "w"))
+    assert DepartmentPage.objects.exists()
