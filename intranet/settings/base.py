@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_tasks",
+    "ninja",  # serves the API docs' Swagger UI from its own static files (no CDN)
     # sign-in
     "allauth",
     "allauth.account",
@@ -106,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "intranet.context_processors.site",
+                "posts.context_processors.notices",
             ],
         },
     },

@@ -1,0 +1,472 @@
+"""Every state change of the microblog. Views and the API call these; they check permissions
+and inputs and raise `PermissionDenied` or `ValidationError` (with a message a reader
+understands, keyed by form field where there is one).
+
+Each action runs in one transaction; search-index updates and notifications happen in
+`transaction.on_commit`, so a rolled-back write leaves no trace in either."""
+
+import datetime
+from datetime import timedelta
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from taggit.models import Tag
+from wagtail.log_actions import log
+from wagtail.search import index
+
+from people.models import Notification, User
+from people.notifications import notify, notify_many
+
+from . import markup, permissions
+from .models import (
+    DOCUMENT_SUFFIXES,
+    IMAGE_SUFFIXES,
+    MAX_LENGTH,
+    Acknowledgement,
+    Channel,
+    Follow,
+    Post,
+    PostRevision,
+    Reaction,
+    Report,
+)
+
+# At most this many posts and replies per person within the window (seconds).
+RATE_LIMIT = getattr(settings, "POSTS_RATE_LIMIT", (5, 60))
+MAX_ATTACHMENT_BYTES = getattr(settings, "POSTS_MAX_ATTACHMENT_BYTES", 5 * 1024 * 1024)
+URGENT_DEFAULT_DAYS = 3
+
+
+def clean_text(text: str) -> str:
+    """The text as stored, or ValidationError with the reason (empty, whitespace, too long)."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise ValidationError({"text": _("Please write something: an empty post cannot be published.")})
+    text = text.strip("\n").rstrip()
+    if len(text) > MAX_LENGTH:
+        raise ValidationError(
+            {
+                "text": _("A post can be at most %(max)s characters long; yours has %(count)s.")
+                % {"max": f"{MAX_LENGTH:,}".replace(",", "."), "count": f"{len(text):,}".replace(",", ".")}
+            }
+        )
+    return text
+
+
+def check_attachment(upload) -> None:
+    if upload is None:
+        return
+    suffix = PurePosixPath(upload.name or "").suffix.lower()
+    if suffix not in IMAGE_SUFFIXES | DOCUMENT_SUFFIXES:
+        raise ValidationError(
+            {
+                "attachment": _("Files of this type cannot be attached. Allowed: %(types)s.")
+                % {"types": ", ".join(sorted(s.lstrip(".") for s in IMAGE_SUFFIXES | DOCUMENT_SUFFIXES))}
+            }
+        )
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(
+            {
+                "attachment": _("The file is too large (%(size)s MB); at most %(max)s MB are allowed.")
+                % {"size": f"{upload.size / 1024 / 1024:.1f}", "max": MAX_ATTACHMENT_BYTES // 1024 // 1024}
+            }
+        )
+    if suffix in IMAGE_SUFFIXES:
+        from PIL import Image
+
+        try:
+            upload.seek(0)
+            with Image.open(upload) as image:
+                image.verify()
+        except Exception as exc:
+            raise ValidationError({"attachment": _("This file is not a valid image.")}) from exc
+        finally:
+            upload.seek(0)
+
+
+def check_rate_limit(author) -> None:
+    count, seconds = RATE_LIMIT
+    since = timezone.now() - timedelta(seconds=seconds)
+    if Post.objects.filter(author=author, created_at__gte=since).count() >= count:
+        raise ValidationError(
+            ngettext(
+                "You have posted %(count)s times within the last minute. Please wait a moment and send your text again — it is still in the form.",
+                "You have posted %(count)s times within the last %(minutes)s minutes. Please wait a moment and send your text again — it is still in the form.",
+                max(1, seconds // 60),
+            )
+            % {"count": count, "minutes": max(1, seconds // 60)},
+            code="rate_limited",
+        )
+
+
+def _tags_for(names: list[str]) -> list:
+    """Existing tags are reused whatever their case (#bürgerbüro = #Bürgerbüro)."""
+    if not names:
+        return []
+    query = Q()
+    for name in names:
+        query |= Q(name__iexact=name)
+    existing = {tag.name.lower(): tag for tag in Tag.objects.filter(query)}
+    return [existing.get(name.lower(), name) for name in names]
+
+
+def _apply_markup(post: Post, rendered: markup.Rendered) -> None:
+    post.tags.set(_tags_for(rendered.tags))
+    post.mentions.set(rendered.mentions)
+    post.linked_pages.set(rendered.pages)
+
+
+def _reindex(post: Post) -> None:
+    transaction.on_commit(lambda: index.insert_or_update_object(post))
+
+
+def _unindex(post: Post) -> None:
+    transaction.on_commit(lambda: index.remove_object(post))
+
+
+def _name(user) -> str:
+    return str(user) if user else _("Former member of staff")
+
+
+def _absolute(post: Post) -> str:
+    return post.get_absolute_url()
+
+
+@transaction.atomic
+def create_post(
+    *,
+    author,
+    channel: Channel,
+    text: str,
+    parent: Post | None = None,
+    attachment=None,
+    created_at: datetime.datetime | None = None,
+    check_limits: bool = True,
+    send_notifications: bool = True,
+) -> Post:
+    """A new post in `channel`, or a reply to `parent` (then in the parent's channel).
+    `created_at`, `check_limits` and `send_notifications` exist for demo data and imports."""
+    if parent is not None:
+        if not permissions.can_reply(author, parent):
+            raise PermissionDenied(_("You cannot reply to this post."))
+        channel = parent.channel
+    elif not permissions.can_start_post(author, channel):
+        raise PermissionDenied(_("Only editors or members of the department may start posts in this channel."))
+    text = clean_text(text)
+    check_attachment(attachment)
+    if check_limits:
+        check_rate_limit(author)
+    rendered = markup.render(text)
+    post = Post(author=author, channel=channel, parent=parent, text=text, html=rendered.html)
+    if created_at:
+        post.created_at = created_at
+    if attachment is not None:
+        post.attachment_name = PurePosixPath(attachment.name).name[:255]
+        post.attachment = attachment
+    post.save()
+    _apply_markup(post, rendered)
+    _reindex(post)
+    if send_notifications:
+        transaction.on_commit(lambda: _notify_new_post(post, rendered.mentions))
+    return post
+
+
+def _notify_new_post(post: Post, mentioned: list) -> None:
+    author = post.author
+    url = _absolute(post)
+    name = _name(author)
+    notified = {author.pk} if author else set()
+    if mentioned:
+        notify_many(
+            recipients=[u for u in mentioned if u.pk not in notified],
+            kind=Notification.Kind.MENTION,
+            actor=author,
+            url=url,
+            verb=_("%(name)s mentioned you in a post") % {"name": name},
+        )
+        notified |= {u.pk for u in mentioned}
+    if post.parent_id:
+        parent = post.parent
+        if parent.author_id and parent.author_id not in notified:
+            notify(
+                recipient=parent.author,
+                kind=Notification.Kind.REPLY,
+                actor=author,
+                url=url,
+                bundle_key=f"replies:post:{parent.pk}",
+                verb=lambda n: (
+                    ngettext(
+                        "%(name)s replied to your post",
+                        "%(name)s and %(others)s others replied to your post",
+                        n,
+                    )
+                    % {"name": name, "others": n - 1}
+                ),
+            )
+        return
+    tag_ids = list(post.tags.values_list("id", flat=True))
+    followers = set(
+        Follow.objects.filter(Q(person=post.author_id) | Q(channel=post.channel_id) | Q(tag__in=tag_ids))
+        .exclude(follower__in=notified)
+        .filter(follower__is_active=True)
+        .values_list("follower_id", flat=True)
+    )
+    if followers:
+        notify_many(
+            recipients=followers,
+            kind=Notification.Kind.FOLLOWED,
+            actor=author,
+            url=reverse("posts:following"),
+            bundle_key="followed:posts",
+            verb=lambda n: (
+                ngettext(
+                    "A new post in what you follow",
+                    "%(count)s new posts in what you follow",
+                    n,
+                )
+                % {"count": n}
+            ),
+        )
+
+
+@transaction.atomic
+def edit_post(*, post: Post, user, text: str) -> Post:
+    """The author changes the text; the previous version goes into the edit history and the post
+    shows "edited". Newly mentioned people are notified."""
+    if not permissions.can_edit(user, post):
+        raise PermissionDenied(_("Only the author can edit this post."))
+    text = clean_text(text)
+    if text == post.text:
+        return post
+    before = set(post.mentions.values_list("pk", flat=True))
+    PostRevision.objects.create(post=post, text=post.text, html=post.html, created_at=post.edited_at or post.created_at)
+    rendered = markup.render(text)
+    post.text, post.html, post.edited_at = text, rendered.html, timezone.now()
+    post.save(update_fields=["text", "html", "edited_at"])
+    _apply_markup(post, rendered)
+    _reindex(post)
+    new_mentions = [u for u in rendered.mentions if u.pk not in before]
+    if new_mentions:
+        transaction.on_commit(
+            lambda: notify_many(
+                recipients=new_mentions,
+                kind=Notification.Kind.MENTION,
+                actor=user,
+                url=_absolute(post),
+                verb=_("%(name)s mentioned you in a post") % {"name": _name(user)},
+            )
+        )
+    return post
+
+
+@transaction.atomic
+def delete_post(*, post: Post, user) -> None:
+    """The author deletes their post: text, tags and attachment are gone, replies stay under a
+    "deleted" marker."""
+    if not permissions.can_delete(user, post):
+        raise PermissionDenied(_("Only the author can delete this post."))
+    _erase_content(post)
+    _unindex(post)
+
+
+def _erase_content(post: Post) -> None:
+    if post.attachment:
+        post.attachment.delete(save=False)
+    post.is_deleted = True
+    post.text = post.html = post.attachment_name = ""
+    post.is_urgent = post.is_official = False
+    post.save(update_fields=["is_deleted", "text", "html", "attachment", "attachment_name", "is_urgent", "is_official"])
+    post.tags.clear()
+    post.mentions.clear()
+    post.linked_pages.clear()
+    post.revisions.all().delete()
+
+
+@transaction.atomic
+def hide_post(*, post: Post, moderator, reason: str) -> Post:
+    if not permissions.can_moderate(moderator, post):
+        raise PermissionDenied(_("Only the channel's editors can hide posts."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Please give a reason; the author will see it.")})
+    post.is_hidden, post.hidden_reason, post.hidden_by = True, reason[:300], moderator
+    post.save(update_fields=["is_hidden", "hidden_reason", "hidden_by"])
+    post.reports.filter(resolved_at=None).update(resolved_at=timezone.now())
+    log(instance=post, action="posts.hide", user=moderator, data={"reason": post.hidden_reason})
+    _unindex(post)
+    return post
+
+
+@transaction.atomic
+def unhide_post(*, post: Post, moderator) -> Post:
+    if not permissions.can_moderate(moderator, post):
+        raise PermissionDenied(_("Only the channel's editors can show hidden posts again."))
+    post.is_hidden, post.hidden_reason, post.hidden_by = False, "", None
+    post.save(update_fields=["is_hidden", "hidden_reason", "hidden_by"])
+    log(instance=post, action="posts.unhide", user=moderator)
+    _reindex(post)
+    return post
+
+
+@transaction.atomic
+def report_post(*, post: Post, reporter, reason: str) -> Report:
+    if not post.is_visible:
+        raise PermissionDenied(_("This post cannot be reported."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Please tell the moderators what is wrong with this post.")})
+    if len(reason) > 500:
+        raise ValidationError({"reason": _("Please keep the reason under 500 characters.")})
+    return Report.objects.create(post=post, reporter=reporter, reason=reason)
+
+
+@transaction.atomic
+def toggle_reaction(*, post: Post, user, kind: str) -> bool:
+    """Adds the reaction, or takes it back if the user had given it. Returns True if added.
+    The author is notified once per post (bundled) while unread."""
+    if kind not in Reaction.Kind.values:
+        raise ValidationError(_("Unknown reaction."))
+    if not post.is_visible:
+        raise PermissionDenied(_("You cannot react to this post."))
+    deleted, _unused = Reaction.objects.filter(post=post, user=user, kind=kind).delete()
+    if deleted:
+        return False
+    try:
+        with transaction.atomic():
+            Reaction.objects.create(post=post, user=user, kind=kind)
+    except IntegrityError:
+        return True  # a double click: the reaction is there
+    if post.author_id and post.author_id != user.pk:
+        name = _name(user)
+        transaction.on_commit(
+            lambda: notify(
+                recipient=post.author,
+                kind=Notification.Kind.REACTION,
+                actor=user,
+                url=_absolute(post),
+                bundle_key=f"reactions:post:{post.pk}",
+                verb=lambda n: (
+                    ngettext(
+                        "%(name)s reacted to your post",
+                        "%(name)s and %(others)s others reacted to your post",
+                        n,
+                    )
+                    % {"name": name, "others": n - 1}
+                ),
+            )
+        )
+    return True
+
+
+@transaction.atomic
+def set_official(*, post: Post, user, official: bool, pinned_until: datetime.date | None = None) -> Post:
+    """Marks a post as an official announcement (or not) and pins it until a date (or unpins)."""
+    if not permissions.can_make_official(user, post):
+        raise PermissionDenied(_("Only the Redaktion and the channel's editors can mark official announcements."))
+    if pinned_until and pinned_until < timezone.localdate():
+        raise ValidationError({"pinned_until": _("The date must not be in the past.")})
+    post.is_official, post.pinned_until = official, pinned_until
+    post.save(update_fields=["is_official", "pinned_until"])
+    log(
+        instance=post,
+        action="posts.official" if official else "posts.unofficial",
+        user=user,
+        data={"pinned_until": pinned_until.isoformat() if pinned_until else None},
+    )
+    _reindex(post)
+    return post
+
+
+@transaction.atomic
+def publish_urgent(*, author, text: str, until: datetime.datetime | None = None) -> Post:
+    """An urgent notice (Krisenstab): a post in the general channel, shown as a banner on every
+    page to everyone until they acknowledge it or `until` passes, and an inbox item for all."""
+    if not permissions.can_publish_urgent(author):
+        raise PermissionDenied(_("Only the Krisenstab can publish urgent notices."))
+    until = until or timezone.now() + timedelta(days=URGENT_DEFAULT_DAYS)
+    if until <= timezone.now():
+        raise ValidationError({"until": _("The end of the notice must be in the future.")})
+    channel = general_channel()
+    text = clean_text(text)
+    rendered = markup.render(text)
+    post = Post.objects.create(
+        author=author,
+        channel=channel,
+        text=text,
+        html=rendered.html,
+        is_urgent=True,
+        is_official=True,
+        urgent_until=until,
+    )
+    _apply_markup(post, rendered)
+    log(instance=post, action="posts.urgent", user=author, data={"until": until.isoformat()})
+    _reindex(post)
+
+    def _send():
+        recipients = User.objects.filter(is_active=True).exclude(pk=author.pk).values_list("pk", flat=True)
+        notify_many(
+            recipients=list(recipients),
+            kind=Notification.Kind.URGENT,
+            actor=author,
+            url=_absolute(post),
+            verb=_("Urgent notice: %(text)s") % {"text": markup.plain_text(post.html)[:200]},
+        )
+
+    transaction.on_commit(_send)
+    return post
+
+
+@transaction.atomic
+def end_urgent(*, post: Post, user) -> Post:
+    if not (permissions.can_publish_urgent(user) and post.is_urgent):
+        raise PermissionDenied(_("Only the Krisenstab can end urgent notices."))
+    post.urgent_until = timezone.now()
+    post.save(update_fields=["urgent_until"])
+    log(instance=post, action="posts.urgent_end", user=user)
+    return post
+
+
+def acknowledge(*, post: Post, user) -> None:
+    """ "Zur Kenntnis genommen": the banner disappears for this user. Idempotent."""
+    if not post.is_urgent:
+        raise ValidationError(_("Only urgent notices are acknowledged."))
+    Acknowledgement.objects.get_or_create(post=post, user=user)
+
+
+def general_channel() -> Channel:
+    channel, _created = Channel.objects.get_or_create(
+        department=None,
+        slug="allgemein",
+        defaults={"name": "Allgemein", "posting_policy": Channel.Policy.ALL_STAFF},
+    )
+    return channel
+
+
+def channel_for_department(department) -> Channel:
+    channel, _created = Channel.objects.get_or_create(
+        department=department, defaults={"name": department.name, "slug": department.slug}
+    )
+    return channel
+
+
+@transaction.atomic
+def follow(*, user, person=None, channel: Channel | None = None, tag: Tag | None = None) -> Follow:
+    if sum(x is not None for x in (person, channel, tag)) != 1:
+        raise ValidationError(_("Follow exactly one person, channel or tag."))
+    if person is not None and person.pk == user.pk:
+        raise ValidationError(_("You cannot follow yourself."))
+    item, _created = Follow.objects.get_or_create(follower=user, person=person, channel=channel, tag=tag)
+    return item
+
+
+def unfollow(*, user, person=None, channel: Channel | None = None, tag: Tag | None = None) -> None:
+    if sum(x is not None for x in (person, channel, tag)) != 1:
+        raise ValidationError(_("Follow exactly one person, channel or tag."))
+    Follow.objects.filter(follower=user, person=person, channel=channel, tag=tag).delete()

@@ -1,0 +1,74 @@
+import pytest
+from django.contrib.auth.models import Group, Permission
+
+from people.permissions import CENTRAL_EDITORS_GROUP, CRISIS_TEAM_GROUP, department_editors_group_name
+from posts import actions
+from posts.models import Channel
+from tests.conftest import activate_totp, make_user
+
+
+@pytest.fixture
+def general(db):
+    return actions.general_channel()
+
+
+@pytest.fixture
+def channel(db, department):
+    """The Bürgeramt's channel (policy: members of the department)."""
+    return actions.channel_for_department(department)
+
+
+@pytest.fixture
+def other_department(db):
+    from people.models import Department
+
+    return Department.objects.create(name="Bauamt", short_name="BauA")
+
+
+@pytest.fixture
+def outsider(db, other_department):
+    return make_user("klaus.hoffmann", department=other_department, first_name="Klaus", last_name="Hoffmann")
+
+
+@pytest.fixture
+def dept_editor(db, other_department, department):
+    """Works in the Bauamt but edits the Bürgeramt's section and channel."""
+    editor = make_user("petra.schaefer", department=other_department, first_name="Petra", last_name="Schäfer")
+    group, _ = Group.objects.get_or_create(name=department_editors_group_name(department))
+    editor.groups.add(group)
+    activate_totp(editor)
+    return editor
+
+
+@pytest.fixture
+def central_editor(db, other_department):
+    editor = make_user("ulrike.friedrich", department=other_department, first_name="Ulrike", last_name="Friedrich")
+    group, _ = Group.objects.get_or_create(name=CENTRAL_EDITORS_GROUP)
+    editor.groups.add(group)
+    activate_totp(editor)
+    return editor
+
+
+@pytest.fixture
+def crisis_member(db, other_department):
+    member = make_user("stephanie.mayer", department=other_department, first_name="Stephanie", last_name="Mayer")
+    group, _ = Group.objects.get_or_create(name=CRISIS_TEAM_GROUP)
+    group.permissions.add(Permission.objects.get(codename="publish_urgent", content_type__app_label="posts"))
+    member.groups.add(group)
+    return member
+
+
+@pytest.fixture
+def client_for():
+    from django.test import Client
+
+    def _client(user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return _client
+
+
+def post_in(channel: Channel, author, text="Hallo", **kwargs):
+    return actions.create_post(author=author, channel=channel, text=text, check_limits=False, **kwargs)
