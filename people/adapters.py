@@ -2,6 +2,9 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.utils.translation import gettext_lazy as _
 
+from . import actions, sso
+from .models import User
+
 
 class AccountAdapter(DefaultAccountAdapter):
     """No open sign-up: accounts are created by an administrator, by invitation or by SSO.
@@ -25,8 +28,52 @@ class AccountAdapter(DefaultAccountAdapter):
         return False
 
 
+def unique_username(first: str, last: str, email: str) -> str:
+    """ "vorname.nachname" as for staff created by hand, numbered when taken."""
+    from .demo import username_for
+
+    base = username_for(first, last) if first and last else (email.split("@")[0] if email else "mitarbeiter")
+    base = "".join(ch for ch in base if ch.isalnum() or ch in "._-")[:140] or "mitarbeiter"
+    candidate, number = base, 1
+    while User.objects.filter(username__iexact=candidate).exists():
+        number += 1
+        candidate = f"{base}{number}"
+    return candidate
+
+
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
-    """Single sign-on may create accounts (the identity provider decides who is staff)."""
+    """Single sign-on may create accounts (the identity provider decides who is staff).
+
+    On the first sign-in the account and profile are created from the provider's claims; on every
+    later one they are updated. Fields filled this way are read-only for the person (see
+    `Profile.managed_fields`). A deactivated account (`is_active=False`) is refused by allauth
+    with our "account_inactive" message, whatever the provider says."""
 
     def is_open_for_signup(self, request, sociallogin):
         return True
+
+    def populate_user(self, request, sociallogin, data):
+        user = super().populate_user(request, sociallogin, data)
+        managed = sso.managed_data(sso.claims_from(sociallogin.account.extra_data))
+        user.first_name = managed.get("first_name", user.first_name)
+        user.last_name = managed.get("last_name", user.last_name)
+        user.email = (managed.get("email") or user.email or "").lower()
+        user.username = unique_username(user.first_name, user.last_name, user.email)
+        return user
+
+    def save_user(self, request, sociallogin, form=None):
+        user = super().save_user(request, sociallogin, form)
+        self._apply_claims(user, sociallogin)
+        return user
+
+    def pre_social_login(self, request, sociallogin):
+        super().pre_social_login(request, sociallogin)
+        if sociallogin.is_existing and sociallogin.user.is_active:
+            self._apply_claims(sociallogin.user, sociallogin)
+
+    @staticmethod
+    def _apply_claims(user, sociallogin):
+        data = sso.managed_data(sso.claims_from(sociallogin.account.extra_data))
+        if "email" in data and User.objects.filter(email__iexact=data["email"]).exclude(pk=user.pk).exists():
+            data.pop("email")  # another account already has this address; keep the old one
+        actions.apply_managed_data(user=user, data=data)
