@@ -8,6 +8,13 @@ from tests.conftest import activate_totp, make_user
 
 
 @pytest.fixture
+def immediate_on_commit(monkeypatch):
+    """Runs `transaction.on_commit` callbacks at once: the test's transaction never commits, but
+    notifications and index updates are what these tests look at."""
+    monkeypatch.setattr("django.db.transaction.on_commit", lambda func, using=None, robust=False: func())
+
+
+@pytest.fixture
 def general(db):
     return actions.general_channel()
 

@@ -1,0 +1,238 @@
+"""The microblog through HTTP: writing (errors keep the text), replying, editing, moderation,
+urgent notices with the banner, attachments."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from posts import actions
+from posts.models import Acknowledgement, Post, Reaction, Report
+from tests.posts.conftest import post_in
+from tests.posts.test_actions import png_bytes
+
+
+def page(response) -> str:
+    return response.content.decode()
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def test_compose_publishes_and_redirects(user_client, general):
+    response = user_client.post("/beitraege/schreiben/", {"channel": general.pk, "text": "Hallo **alle** #Start"})
+    assert response.status_code == 302
+    post = Post.objects.get()
+    assert "<strong>alle</strong>" in post.html
+    assert "Hallo" in page(user_client.get("/beitraege/"))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "Ein leerer Beitrag kann nicht veröffentlicht werden"),
+        ("   \n  ", "Ein leerer Beitrag kann nicht veröffentlicht werden"),
+        ("Viel zu lang. " * 150, "höchstens 2.000 Zeichen lang sein; Ihrer hat 2.099"),
+    ],
+)
+def test_compose_errors_keep_what_was_typed(user_client, general, text, message):
+    response = user_client.post("/beitraege/schreiben/", {"channel": general.pk, "text": text})
+    assert response.status_code == 400
+    html = page(response)
+    assert message in html
+    assert 'aria-describedby="id_text_helptext' in html or "id_text_error_1" in html
+    if text.strip():
+        assert "Viel zu lang. Viel zu lang." in html
+    assert not Post.objects.exists()
+
+
+def test_rate_limit_message_keeps_the_text(user_client, user, general):
+    for i in range(actions.RATE_LIMIT[0]):
+        actions.create_post(author=user, channel=general, text=f"Beitrag {i}")
+    response = user_client.post("/beitraege/schreiben/", {"channel": general.pk, "text": "Mein wichtiger Text"})
+    assert response.status_code == 400
+    assert "Bitte warten Sie einen Moment" in page(response)
+    assert "Mein wichtiger Text" in page(response)
+
+
+def test_compose_in_a_closed_channel_is_refused_with_a_message(user_client, user, other_department):
+    closed = actions.channel_for_department(other_department)
+    response = user_client.post("/beitraege/schreiben/", {"channel": closed.pk, "text": "Darf ich?"})
+    assert response.status_code == 400
+    assert "Darf ich?" in page(response)
+    assert not Post.objects.exists()
+
+
+def test_bad_attachment_is_explained_and_text_kept(user_client, general):
+    response = user_client.post(
+        "/beitraege/schreiben/",
+        {"channel": general.pk, "text": "Mit Anhang", "attachment": SimpleUploadedFile("x.exe", b"MZ")},
+    )
+    assert response.status_code == 400
+    assert "können nicht angehängt werden" in page(response)
+    assert "Mit Anhang" in page(response)
+
+
+def test_attachment_is_served_only_to_signed_in_staff(user_client, client, general, user):
+    post = post_in(general, user, "Plan", attachment=SimpleUploadedFile("plan.png", png_bytes()))
+    response = user_client.get(f"/beitraege/{post.pk}/anhang/")
+    assert response.status_code == 200 and response["X-Content-Type-Options"] == "nosniff"
+    assert client.get(f"/beitraege/{post.pk}/anhang/").status_code == 302  # to the sign-in page
+
+
+# --- conversations ----------------------------------------------------------------------------
+
+
+def test_reply_appears_in_the_thread(user_client, client_for, general, user, other_user):
+    post = post_in(general, other_user, "Frage zum #Meldewesen")
+    response = user_client.post(f"/beitraege/{post.pk}/antworten/", {"text": "Antwort von Anna"})
+    assert response.status_code == 302
+    thread = page(user_client.get(f"/beitraege/{post.pk}/"))
+    assert "Antwort von Anna" in thread and "1 Antwort" in thread
+
+
+def test_empty_reply_shows_the_thread_with_the_error(user_client, general, other_user):
+    post = post_in(general, other_user, "Frage")
+    response = user_client.post(f"/beitraege/{post.pk}/antworten/", {"text": " "})
+    assert response.status_code == 400
+    assert "Ein leerer Beitrag" in page(response) and "Frage" in page(response)
+
+
+def test_reactions_with_counts_and_who_reacted(user_client, client_for, general, user, other_user):
+    post = post_in(general, other_user, "Neue Kaffeemaschine im 2. OG")
+    response = user_client.post(f"/beitraege/{post.pk}/reaktion/", {"kind": "heart", "next": "/beitraege/"})
+    assert response.status_code == 302 and response["Location"] == "/beitraege/"
+    html = page(user_client.get(f"/beitraege/{post.pk}/"))
+    assert 'aria-pressed="true">❤️ Gefällt mir <span class="reaction__count">1</span>' in html
+    assert "Anna Schmidt" in html.split("Wer hat reagiert")[1]
+    assert user_client.post(f"/beitraege/{post.pk}/reaktion/", {"kind": "evil"}).status_code == 400
+    # an external "next" is ignored
+    response = user_client.post(f"/beitraege/{post.pk}/reaktion/", {"kind": "heart", "next": "https://evil.example/"})
+    assert response["Location"] == f"/beitraege/{post.pk}/"
+    assert not Reaction.objects.exists()
+
+
+def test_edit_shows_marker_and_history(user_client, general, user):
+    post = post_in(general, user, "Erste Fassung")
+    assert user_client.get(f"/beitraege/{post.pk}/bearbeiten/").status_code == 200
+    response = user_client.post(f"/beitraege/{post.pk}/bearbeiten/", {"text": "Zweite Fassung"})
+    assert response.status_code == 302
+    html = page(user_client.get(f"/beitraege/{post.pk}/"))
+    assert "Zweite Fassung" in html and "(bearbeitet)" in html
+    history = page(user_client.get(f"/beitraege/{post.pk}/verlauf/"))
+    assert "Erste Fassung" in history and "Zweite Fassung" in history
+
+
+def test_edit_with_empty_text_keeps_the_post(user_client, general, user):
+    post = post_in(general, user, "Bleibt")
+    response = user_client.post(f"/beitraege/{post.pk}/bearbeiten/", {"text": ""})
+    assert response.status_code == 400
+    post.refresh_from_db()
+    assert post.text == "Bleibt"
+
+
+def test_others_cannot_edit_or_delete(client_for, general, user, other_user):
+    post = post_in(general, user, "Meins")
+    other = client_for(other_user)
+    assert other.get(f"/beitraege/{post.pk}/bearbeiten/").status_code == 403
+    assert other.post(f"/beitraege/{post.pk}/loeschen/").status_code == 403
+
+
+def test_delete_by_author(user_client, general, user):
+    post = post_in(general, user, "Weg")
+    assert user_client.post(f"/beitraege/{post.pk}/loeschen/").status_code == 302
+    assert user_client.get(f"/beitraege/{post.pk}/").status_code == 404
+
+
+def test_report_and_moderator_hides_with_reason(client_for, user_client, channel, user, other_user, dept_editor):
+    post = post_in(channel, other_user, "Unpassender Text")
+    response = user_client.post(f"/beitraege/{post.pk}/melden/", {"reason": ""})
+    assert response.status_code == 400
+    user_client.post(f"/beitraege/{post.pk}/melden/", {"reason": "Enthält eine Privatadresse"})
+    assert Report.objects.filter(post=post).count() == 1
+
+    assert user_client.get("/beitraege/meldungen/").status_code == 403
+    moderator = client_for(dept_editor)
+    assert "Enthält eine Privatadresse" in page(moderator.get("/beitraege/meldungen/"))
+    assert user_client.get(f"/beitraege/{post.pk}/ausblenden/").status_code == 403
+    assert moderator.post(f"/beitraege/{post.pk}/ausblenden/", {"reason": ""}).status_code == 400
+    assert moderator.post(f"/beitraege/{post.pk}/ausblenden/", {"reason": "Datenschutz"}).status_code == 302
+    assert user_client.get(f"/beitraege/{post.pk}/").status_code == 404
+    author_view = page(client_for(other_user).get(f"/beitraege/{post.pk}/"))
+    assert "Von der Moderation ausgeblendet: Datenschutz" in author_view
+
+
+def test_official_announcement_pinned_on_start_page_and_channel(client_for, user_client, channel, user, dept_editor):
+    post = post_in(channel, user, "Neue Öffnungszeiten ab 1. Dezember")
+    assert user_client.get(f"/beitraege/{post.pk}/offiziell/").status_code == 403
+    until = (timezone.localdate() + timedelta(days=5)).isoformat()
+    response = client_for(dept_editor).post(f"/beitraege/{post.pk}/offiziell/", {"official": "on", "pinned_until": until})
+    assert response.status_code == 302
+    html = page(user_client.get(f"/beitraege/kanal/{channel.slug}/"))
+    assert "Offizielle Mitteilung" in html and 'id="pinned-heading"' in html
+    past = (timezone.localdate() - timedelta(days=1)).isoformat()
+    response = client_for(dept_editor).post(f"/beitraege/{post.pk}/offiziell/", {"official": "on", "pinned_until": past})
+    assert response.status_code == 400 and "Vergangenheit" in page(response)
+
+
+# --- urgent notices ---------------------------------------------------------------------------
+
+
+def test_urgent_notice_banner_until_acknowledged(client_for, user_client, user, other_user, crisis_member, admin_client):
+    crisis = client_for(crisis_member)
+    assert user_client.get("/beitraege/eilmeldung/").status_code == 403
+    assert crisis.post("/beitraege/eilmeldung/", {"text": ""}).status_code == 400
+    response = crisis.post("/beitraege/eilmeldung/", {"text": "Sturm: Rathaus schließt um 14 Uhr"})
+    assert response.status_code == 302
+    notice = Post.objects.get(is_urgent=True)
+
+    for path in ("/beitraege/", "/personen/", f"/personen/{user.username}/"):
+        assert "Sturm: Rathaus schließt um 14 Uhr" in page(user_client.get(path)), path
+    response = user_client.post(f"/beitraege/{notice.pk}/kenntnis/", {"next": "/personen/"})
+    assert response.status_code == 302 and response["Location"] == "/personen/"
+    assert "Sturm: Rathaus" not in page(user_client.get("/personen/"))
+    assert "Sturm: Rathaus" in page(client_for(other_user).get("/personen/"))
+
+    # the author sees the count by department and the list; others do not
+    stats = page(crisis.get(f"/beitraege/{notice.pk}/kenntnisnahmen/"))
+    assert "Bürgeramt" in stats and "Anna Schmidt" in stats
+    assert admin_client.get(f"/beitraege/{notice.pk}/kenntnisnahmen/").status_code == 200
+    assert client_for(other_user).get(f"/beitraege/{notice.pk}/kenntnisnahmen/").status_code == 403
+    assert Acknowledgement.objects.count() == 1
+
+
+def test_ended_urgent_notice_shows_no_banner(client_for, user_client, crisis_member):
+    notice = actions.publish_urgent(author=crisis_member, text="Stromausfall im Technischen Rathaus")
+    assert "Stromausfall" in page(user_client.get("/personen/"))
+    assert client_for(crisis_member).post(f"/beitraege/{notice.pk}/eilmeldung-beenden/").status_code == 302
+    assert "Stromausfall" not in page(user_client.get("/personen/"))
+
+
+# --- follows ----------------------------------------------------------------------------------
+
+
+def test_follow_buttons(user_client, user, other_user, channel):
+    response = user_client.post("/beitraege/folgen/", {"type": "person", "value": other_user.username})
+    assert response.status_code == 302
+    response = user_client.post("/beitraege/folgen/", {"type": "channel", "value": channel.slug, "next": "/beitraege/kanaele/"})
+    assert response["Location"] == "/beitraege/kanaele/"
+    assert user.follows.count() == 2
+    assert "Nicht mehr folgen" in page(user_client.get(f"/beitraege/kanal/{channel.slug}/"))
+    user_client.post("/beitraege/folgen/", {"type": "channel", "value": channel.slug, "action": "unfollow"})
+    assert user.follows.count() == 1
+    assert user_client.post("/beitraege/folgen/", {"type": "nonsense", "value": "x"}).status_code == 400
+
+
+# --- slots in other apps' pages --------------------------------------------------------------
+
+
+def test_profile_shows_recent_posts(user_client, general, other_user):
+    post_in(general, other_user, "Mein erster Beitrag")
+    assert "Mein erster Beitrag" in page(user_client.get(f"/personen/{other_user.username}/"))
+
+
+def test_anonymous_users_are_sent_to_sign_in(client, general, user):
+    post = post_in(general, user, "Intern")
+    for path in ("/beitraege/", f"/beitraege/{post.pk}/", "/benachrichtigungen/"):
+        assert client.get(path).status_code == 302
