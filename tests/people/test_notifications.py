@@ -9,21 +9,24 @@ from people.models import Notification
 from people.notifications import notify, send_digests
 from posts import actions
 from tests.conftest import make_user
-from tests.posts.conftest import (  # noqa: F401
-    client_for,
-    crisis_member,
-    general,
-    immediate_on_commit,
-    other_department,
-    post_in,
-)
+from tests.posts import conftest as posts_fixtures
+from tests.posts.conftest import post_in
+
+# the microblog's fixtures, shared with tests/posts
+client_for = posts_fixtures.client_for
+crisis_member = posts_fixtures.crisis_member
+general = posts_fixtures.general
+immediate_on_commit = posts_fixtures.immediate_on_commit
+other_department = posts_fixtures.other_department
 
 pytestmark = pytest.mark.usefixtures("immediate_on_commit")
 
 
 @pytest.fixture
 def colleagues(department):
-    return [make_user(f"kollege.{i}", department=department, first_name=f"Kollege{i}", last_name="Muster") for i in range(4)]
+    return [
+        make_user(f"kollege.{i}", department=department, first_name=f"Kollege{i}", last_name="Muster") for i in range(4)
+    ]
 
 
 def items(user):
@@ -51,7 +54,7 @@ def test_reactions_are_bundled_per_post_while_unread(general, user, colleagues):
     assert single.count == 1 and single.verb == "Kollege0 Muster hat auf Ihren Beitrag reagiert"
 
 
-def test_after_reading_a_new_event_starts_a_new_item(general, user, colleagues, client_for):  # noqa: F811
+def test_after_reading_a_new_event_starts_a_new_item(general, user, colleagues, client_for):
     post = post_in(general, user, "Text")
     actions.toggle_reaction(post=post, user=colleagues[0], kind="helpful")
     client_for(user).post("/benachrichtigungen/gelesen/", {"alle": "1"})
@@ -96,7 +99,7 @@ def test_new_posts_in_what_i_follow_are_bundled(general, user, colleagues):
     assert item.url == "/beitraege/gefolgt/"
 
 
-def test_urgent_notice_reaches_everyone(crisis_member, user, other_user):  # noqa: F811
+def test_urgent_notice_reaches_everyone(crisis_member, user, other_user):
     actions.publish_urgent(author=crisis_member, text="**Sturm**: Rathaus schließt um 14 Uhr")
     for person in (user, other_user):
         (item,) = items(person)
@@ -131,8 +134,10 @@ def test_opening_an_item_marks_it_read_and_follows_its_link(user_client, user, o
     assert item.read_at is not None
 
 
-def test_items_of_others_cannot_be_opened_or_marked(client_for, user, other_user):  # noqa: F811
-    item = notify(recipient=user, kind=Notification.Kind.MENTION, actor=other_user, verb="X", url="https://evil.example/")
+def test_items_of_others_cannot_be_opened_or_marked(client_for, user, other_user):
+    item = notify(
+        recipient=user, kind=Notification.Kind.MENTION, actor=other_user, verb="X", url="https://evil.example/"
+    )
     other = client_for(other_user)
     assert other.get(f"/benachrichtigungen/{item.pk}/")["Location"] == "/benachrichtigungen/"
     other.post("/benachrichtigungen/gelesen/", {"id": item.pk})
@@ -174,7 +179,10 @@ def test_digest_sends_unread_items_once_and_respects_the_switch(user, other_user
     assert [i.count for i in items(user)] == [2, 1]
     call_command("send_digest", stdout=open("/dev/null", "w"))
     assert len(mail.outbox) == 2
-    assert "Kollege1" not in mail.outbox[1].body and "Kollege3 Muster hat auf Ihren Beitrag reagiert" in mail.outbox[1].body
+    assert (
+        "Kollege1" not in mail.outbox[1].body
+        and "Kollege3 Muster hat auf Ihren Beitrag reagiert" in mail.outbox[1].body
+    )
 
 
 def test_digest_skips_read_items(user, other_user):

@@ -167,19 +167,25 @@ def test_official_announcement_pinned_on_start_page_and_channel(client_for, user
     post = post_in(channel, user, "Neue Öffnungszeiten ab 1. Dezember")
     assert user_client.get(f"/beitraege/{post.pk}/offiziell/").status_code == 403
     until = (timezone.localdate() + timedelta(days=5)).isoformat()
-    response = client_for(dept_editor).post(f"/beitraege/{post.pk}/offiziell/", {"official": "on", "pinned_until": until})
+    response = client_for(dept_editor).post(
+        f"/beitraege/{post.pk}/offiziell/", {"official": "on", "pinned_until": until}
+    )
     assert response.status_code == 302
     html = page(user_client.get(f"/beitraege/kanal/{channel.slug}/"))
     assert "Offizielle Mitteilung" in html and 'id="pinned-heading"' in html
     past = (timezone.localdate() - timedelta(days=1)).isoformat()
-    response = client_for(dept_editor).post(f"/beitraege/{post.pk}/offiziell/", {"official": "on", "pinned_until": past})
+    response = client_for(dept_editor).post(
+        f"/beitraege/{post.pk}/offiziell/", {"official": "on", "pinned_until": past}
+    )
     assert response.status_code == 400 and "Vergangenheit" in page(response)
 
 
 # --- urgent notices ---------------------------------------------------------------------------
 
 
-def test_urgent_notice_banner_until_acknowledged(client_for, user_client, user, other_user, crisis_member, admin_client):
+def test_urgent_notice_banner_until_acknowledged(
+    client_for, user_client, user, other_user, crisis_member, admin_client
+):
     crisis = client_for(crisis_member)
     assert user_client.get("/beitraege/eilmeldung/").status_code == 403
     assert crisis.post("/beitraege/eilmeldung/", {"text": ""}).status_code == 400
@@ -215,7 +221,9 @@ def test_ended_urgent_notice_shows_no_banner(client_for, user_client, crisis_mem
 def test_follow_buttons(user_client, user, other_user, channel):
     response = user_client.post("/beitraege/folgen/", {"type": "person", "value": other_user.username})
     assert response.status_code == 302
-    response = user_client.post("/beitraege/folgen/", {"type": "channel", "value": channel.slug, "next": "/beitraege/kanaele/"})
+    response = user_client.post(
+        "/beitraege/folgen/", {"type": "channel", "value": channel.slug, "next": "/beitraege/kanaele/"}
+    )
     assert response["Location"] == "/beitraege/kanaele/"
     assert user.follows.count() == 2
     assert "Nicht mehr folgen" in page(user_client.get(f"/beitraege/kanal/{channel.slug}/"))
