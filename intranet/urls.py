@@ -7,10 +7,13 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from intranet import views
+from intranet.api import api
 
 # One table of every URL. Apps bring their own url modules; Wagtail's page serving comes last.
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("api-zugang/", include("intranet.token_urls")),
     path("konto/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -6,7 +6,7 @@ import datetime
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from intranet.api import ApiError, require_write, with_errors
 
@@ -172,7 +172,7 @@ def create_post(request, payload: PostIn):
     else:
         channel = actions.general_channel()
     post = actions.create_post(author=user, channel=channel, text=payload.text, parent=parent)
-    return 201, _post(queries.single_post(user=user, pk=post.pk))
+    return Status(201, _post(queries.single_post(user=user, pk=post.pk)))
 
 
 @router.post("/{int:post_id}/reactions", response=with_errors({200: ReactionOut}), summary="React to a post")

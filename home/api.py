@@ -1,0 +1,153 @@
+"""/api/v1/pages — the knowledge base (department, wiki and process pages) as the user may see
+it: every list and lookup goes through `page_selectors.content_pages`, i.e. `visible_pages`."""
+
+import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.http import Http404
+from django.utils import timezone
+from ninja import Query, Router, Schema
+
+from intranet.api import ApiError, with_errors
+
+from . import page_selectors
+from .models import DepartmentPage, ProcessPage, WikiPage
+
+TAG = "pages"
+router = Router()
+
+PAGE_TYPES = {"department": DepartmentPage, "wiki": WikiPage, "process": ProcessPage}
+
+
+class PersonRef(Schema):
+    username: str
+    name: str
+
+
+class PageOut(Schema):
+    id: int
+    type: str
+    title: str
+    url: str
+    department: str | None
+    tags: list[str]
+    owner: PersonRef | None
+    last_published_at: datetime.datetime | None
+    last_reviewed: datetime.date | None
+    review_due: datetime.date | None
+    is_review_due: bool
+
+
+class PageDetailOut(PageOut):
+    body_html: str
+    review_interval_months: int
+    last_reviewed_by: PersonRef | None
+
+
+class PagesOut(Schema):
+    count: int
+    limit: int
+    offset: int
+    results: list[PageOut]
+
+
+class PageFilters(Schema):
+    department: str = ""  # slug of the department (its section of the wiki)
+    tag: str = ""  # tag slug
+    type: str = ""  # department | wiki | process
+    review_due: bool | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+def _person(user) -> dict | None:
+    return {"username": user.username, "name": str(user)} if user else None
+
+
+def _type_names() -> dict[int, str]:
+    types = ContentType.objects.get_for_models(*PAGE_TYPES.values())  # cached by Django after the first call
+    return {types[model].pk: name for name, model in PAGE_TYPES.items()}
+
+
+def _page(page, type_names) -> dict:
+    return {
+        "id": page.pk,
+        "type": type_names.get(page.content_type_id, "page"),
+        "title": page.title,
+        "url": page.list_url,
+        "department": page.section_department.slug if page.section_department else None,
+        "tags": sorted(tag.name for tag in page.tags.all()),
+        "owner": _person(page.content_owner),
+        "last_published_at": page.last_published_at,
+        "last_reviewed": page.last_reviewed,
+        "review_due": page.review_due,
+        "is_review_due": page.is_review_due,
+    }
+
+
+@router.get("", response=with_errors({200: PagesOut}), summary="List wiki pages")
+def list_pages(request, filters: Query[PageFilters]):
+    """The pages you may see, most recently published first. `review_due=true` lists the pages
+    whose review date has passed ("Überprüfung fällig")."""
+    if not 1 <= filters.limit <= 200 or filters.offset < 0:
+        raise ApiError(
+            422,
+            "invalid_input",
+            "limit must be 1–200, offset 0 or more.",
+            fields=[{"field": "limit", "reason": "1–200"}],
+        )
+    if filters.type and filters.type not in PAGE_TYPES:
+        raise ApiError(
+            422,
+            "invalid_input",
+            "Unknown page type.",
+            fields=[{"field": "type", "reason": "department, wiki or process"}],
+        )
+    pages = page_selectors.content_pages(user=request.auth)
+    if filters.type:
+        pages = pages.filter(content_type=ContentType.objects.get_for_model(PAGE_TYPES[filters.type]))
+    if filters.department:
+        pages = pages.filter(section_department__slug=filters.department)
+    if filters.tag:
+        pages = pages.filter(tagged_items__tag__slug=filters.tag)
+    if filters.review_due is not None:
+        today = timezone.localdate()
+        pages = pages.filter(review_due__lte=today) if filters.review_due else pages.exclude(review_due__lte=today)
+    pages = pages.order_by("-last_published_at", "-id")
+    count = pages.count()
+    rows = list(
+        pages.select_related("content_owner", "section_department").prefetch_related("tags")[
+            filters.offset : filters.offset + filters.limit
+        ]
+    )
+    type_names = _type_names()
+    page_selectors.with_urls(rows)
+    return {
+        "count": count,
+        "limit": filters.limit,
+        "offset": filters.offset,
+        "results": [_page(page, type_names) for page in rows],
+    }
+
+
+@router.get("/{int:page_id}", response=with_errors({200: PageDetailOut}), summary="One wiki page")
+def get_page(request, page_id: int):
+    """A page with its rendered content, owner and review dates; 404 when it does not exist or
+    you may not see it (the same answer, so restricted pages are not revealed)."""
+    page = (
+        page_selectors.content_pages(user=request.auth)
+        .select_related("last_reviewed_by")
+        .prefetch_related("tags")
+        .filter(pk=page_id)
+        .first()
+    )
+    if page is None:
+        raise Http404
+    page_selectors.with_urls([page])
+    data = _page(page, _type_names())
+    data.update(
+        body_html=str(page.body),
+        review_interval_months=page.review_interval_months,
+        last_reviewed_by=_person(page.last_reviewed_by),
+    )
+    return data

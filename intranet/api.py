@@ -1,0 +1,316 @@
+"""The root of `/api/v1/`: authentication (browser session or personal bearer token), the one
+error shape every failure has, rate limiting, and the routers each app brings in its `api.py`.
+
+Every error, whatever raised it, is JSON of this shape (docs/api.md):
+
+    {"error": {"code": "not_found", "message": "…", "fields": [{"field": "limit", "reason": "…"}]}}
+
+`fields` is filled for 400 and 422 (which input, and why). No HTML page and no stack trace ever
+reaches an API client: unknown URLs below /api/v1/ answer 404 JSON, wrong methods 405 JSON,
+crashes 500 JSON (the traceback goes to the log)."""
+
+import logging
+import math
+from functools import update_wrapper
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from django.urls import URLPattern, re_path
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, Throttled
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+from ninja.throttling import SimpleRateThrottle
+from ninja.utils import check_csrf
+
+logger = logging.getLogger(__name__)
+
+API_TITLE = "Wissensnetz API"
+API_VERSION = "1"
+
+
+# --- Errors ------------------------------------------------------------------------------------
+class FieldError(Schema):
+    field: str
+    reason: str
+
+
+class ErrorDetail(Schema):
+    code: str
+    message: str
+    fields: list[FieldError] = []
+
+
+class ErrorOut(Schema):
+    error: ErrorDetail
+
+
+# The error answers every operation may give; views add what they return on success.
+COMMON_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+
+
+def with_errors(success: dict) -> dict:
+    return {**success, **COMMON_ERRORS}
+
+
+class ApiError(HttpError):
+    """Raise in an endpoint for an error with its own code: `raise ApiError(403, "insufficient_scope", "…")`."""
+
+    def __init__(self, status_code: int, code: str, message: str, fields: list[dict] | None = None, retry_after=None):
+        super().__init__(status_code, message)
+        self.code = code
+        self.fields = fields or []
+        self.retry_after = retry_after
+
+
+_DEFAULT_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    422: "invalid_input",
+    429: "rate_limited",
+    500: "server_error",
+}
+
+
+def error_response(status: int, message: str, *, code: str | None = None, fields=None, headers=None) -> JsonResponse:
+    body = {"error": {"code": code or _DEFAULT_CODES.get(status, "error"), "message": message, "fields": fields or []}}
+    response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+    for name, value in (headers or {}).items():
+        response[name] = value
+    if status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
+
+
+def _field_name(loc) -> str:
+    """('query', 'limit') -> 'limit'; ('body', 'payload', 'text') -> 'text'."""
+    parts = [str(part) for part in loc if part not in ("query", "path", "body", "header", "cookie", "form", "payload")]
+    return ".".join(parts) or "body"
+
+
+def _django_validation_fields(exc: DjangoValidationError) -> list[dict]:
+    if hasattr(exc, "error_dict"):
+        return [
+            {"field": field, "reason": str(message)} for field, errors in exc.message_dict.items() for message in errors
+        ]
+    return [{"field": "__all__", "reason": str(message)} for message in exc.messages]
+
+
+# --- Authentication ----------------------------------------------------------------------------
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer wn_…` — a personal API token. A wrong, revoked or expired token is
+    refused outright (401), never silently replaced by a browser session."""
+
+    def authenticate(self, request, token):
+        from .tokens import authenticate_token
+
+        api_token = authenticate_token(token)
+        if api_token is None:
+            raise ApiError(401, "invalid_token", _("The API token is invalid, expired or revoked."))
+        request.api_token = api_token
+        request.user = api_token.user
+        return api_token.user
+
+    def __call__(self, request):
+        header = request.headers.get("Authorization", "")
+        if header and not header.lower().startswith("bearer "):
+            raise ApiError(401, "invalid_token", _("Use the header 'Authorization: Bearer <token>'."))
+        return super().__call__(request)
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser session. Writes need the CSRF token (header X-CSRFToken), as forms do."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def __init__(self):
+        super().__init__(csrf=False)  # checked below, only once we know who is asking
+
+    def authenticate(self, request, key):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        if check_csrf(request) is not None:
+            raise ApiError(403, "csrf_failed", _("CSRF check failed: send the X-CSRFToken header with session writes."))
+        request.api_token = None
+        return user
+
+
+def require_write(request) -> None:
+    """Refuses writes with a read-only token (403). Sessions and read+write tokens pass."""
+    token = getattr(request, "api_token", None)
+    if token is not None and not token.can_write:
+        raise ApiError(403, "insufficient_scope", _("This token may only read. Create a token with read and write."))
+
+
+# --- Rate limiting -----------------------------------------------------------------------------
+class UserRateThrottle(SimpleRateThrottle):
+    """Requests per user (whichever token or session) and window; `API_RATE_LIMIT` in settings,
+    e.g. "600/m" (read on every request, so it can change without a restart in tests)."""
+
+    scope = "api"
+
+    def __init__(self):
+        super().__init__(rate="600/m")
+
+    def allow_request(self, request):
+        self.rate = getattr(settings, "API_RATE_LIMIT", "600/m")
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request)
+
+    def get_cache_key(self, request):
+        user = getattr(request, "auth", None)
+        ident = f"user-{user.pk}" if user is not None else self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+# --- The API -----------------------------------------------------------------------------------
+class IntranetAPI(NinjaAPI):
+    def _get_urls(self):
+        patterns = []
+        for pattern in super()._get_urls():
+            if pattern.name == "api-root":
+                continue
+            if pattern.name == "openapi-view":
+                patterns.append(pattern)  # the interactive docs: an HTML page for signed-in staff
+                continue
+            patterns.append(
+                URLPattern(pattern.pattern, _json_only(pattern.callback), pattern.default_args, pattern.name)
+            )
+        patterns.append(re_path(r"^$", _json_only(api_root), name="api-root"))
+        patterns.append(re_path(r"^.*$", _json_only(not_found), name="not-found"))
+        return patterns
+
+
+def _json_only(view):
+    """Every API URL: no sign-in redirect (the API answers 401 itself), no CSRF middleware (the
+    session auth checks it), and no non-JSON answer: 405 and crashes become JSON errors."""
+
+    def wrapper(request, *args, **kwargs):
+        try:
+            response = view(request, *args, **kwargs)
+        except Exception:
+            logger.exception("API request failed: %s %s", request.method, request.path)
+            return error_response(500, _("Something went wrong on our side. Please try again later."))
+        if response.status_code == 405 and not response.get("Content-Type", "").startswith("application/json"):
+            return error_response(
+                405,
+                _("This URL does not accept %(method)s.") % {"method": request.method},
+                headers={"Allow": response.get("Allow", "")},
+            )
+        return response
+
+    if hasattr(view, "__name__"):
+        update_wrapper(wrapper, view)
+    wrapper.csrf_exempt = True
+    wrapper.login_required = False
+    return wrapper
+
+
+def api_root(request):
+    if request.method not in ("GET", "HEAD"):
+        return error_response(
+            405, _("This URL does not accept %(method)s.") % {"method": request.method}, headers={"Allow": "GET, HEAD"}
+        )
+    base = request.path
+    return JsonResponse(
+        {"title": API_TITLE, "version": API_VERSION, "openapi": base + "openapi.json", "docs": base + "docs"}
+    )
+
+
+def not_found(request):
+    return error_response(404, _("There is no API endpoint at this address."))
+
+
+api = IntranetAPI(
+    title=API_TITLE,
+    version=API_VERSION,
+    description=(
+        "Read and, where allowed, write the Wissensnetz: people, wiki pages, posts. Authenticate with a "
+        "personal API token (`Authorization: Bearer wn_…`, created on the page /api-zugang/) or a browser "
+        'session. Every error is JSON: `{"error": {"code", "message", "fields"}}`.'
+    ),
+    urls_namespace="api",
+    auth=[TokenAuth(), SessionAuth()],
+    throttle=[UserRateThrottle()],
+)
+
+
+@api.exception_handler(ApiError)
+def _api_error(request, exc: ApiError):
+    headers = {"Retry-After": str(math.ceil(exc.retry_after))} if exc.retry_after else None
+    return error_response(exc.status_code, exc.message, code=exc.code, fields=exc.fields, headers=headers)
+
+
+@api.exception_handler(Throttled)
+def _throttled(request, exc: Throttled):
+    # ninja sets Retry-After itself after this handler; default to the whole window if unknown
+    return error_response(
+        429,
+        _("Too many requests. Please wait before trying again."),
+        headers={"Retry-After": str(math.ceil(exc.wait or 60))},
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return error_response(401, _("Sign in or send a personal API token (Authorization: Bearer …)."))
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    return error_response(exc.status_code, exc.message)
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid_input(request, exc: NinjaValidationError):
+    fields = [{"field": _field_name(error.get("loc", ())), "reason": error.get("msg", "")} for error in exc.errors]
+    return error_response(422, _("Some input is not valid."), fields=fields)
+
+
+@api.exception_handler(DjangoValidationError)
+def _rejected(request, exc: DjangoValidationError):
+    if getattr(exc, "code", None) == "rate_limited":
+        from posts.actions import RATE_LIMIT
+
+        return error_response(429, " ".join(exc.messages), headers={"Retry-After": str(RATE_LIMIT[1])})
+    return error_response(400, _("The request was not accepted."), fields=_django_validation_fields(exc))
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return error_response(403, str(exc) or _("You do not have permission to do this."))
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return error_response(404, _("Not found, or not visible to you."))
+
+
+@api.exception_handler(Exception)
+def _crash(request, exc):
+    logger.exception("API request failed: %s %s", request.method, request.path, exc_info=exc)
+    return error_response(500, _("Something went wrong on our side. Please try again later."))
+
+
+def _register_routers():
+    """Each app brings its own router; an app that is not ready yet simply brings none."""
+    import importlib
+
+    for app, prefix in (("people", "/people"), ("home", "/pages"), ("posts", "/posts"), ("search", "/search")):
+        try:
+            module = importlib.import_module(f"{app}.api")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.api":
+                raise
+            continue
+        api.add_router(prefix, module.router, tags=[getattr(module, "TAG", app)])
+
+
+_register_routers()

@@ -1,0 +1,92 @@
+"""Personal API tokens and service accounts for `/api/v1/` (see docs/api.md).
+
+Why not `wagtail.models.APIToken`? It has no scope and no expiry, both required here, and its
+hash is an HMAC with SECRET_KEY (rotating the key would silently void every integration's token).
+Ours keeps Wagtail's good ideas — only a SHA-256 digest is stored, a short prefix identifies the
+token in lists, revoking keeps the row for the record, last use is recorded — and adds scope and
+expiry. Tokens are 256-bit random values, so a plain (fast) SHA-256 lookup is safe."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+TOKEN_PREFIX = "wn_"  # noqa: S105 — a public marker, not a secret
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        now = timezone.now()
+        return self.filter(revoked_at=None).filter(models.Q(expires_at=None) | models.Q(expires_at__gt=now))
+
+
+class ApiToken(models.Model):
+    """A personal bearer token. It acts as its user and never grants more than the user may do;
+    the `read` scope additionally refuses every write."""
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read")
+        WRITE = "write", _("Read and write")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="personal_api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_('What the token is for, e.g. "Monitoring".'))
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices, default=Scope.READ)
+    prefix = models.CharField(_("prefix"), max_length=16, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def generate() -> str:
+        return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and not self.is_expired
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == self.Scope.WRITE
+
+
+class ServiceAccount(models.Model):
+    """Marks a user as a machine (Fachverfahren, monitoring): it has no password and no profile,
+    cannot sign in to the site and only acts through its API tokens."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="service_account"
+    )
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("service account")
+        verbose_name_plural = _("service accounts")
+
+    def __str__(self):
+        return self.user.username

@@ -1,0 +1,58 @@
+import pytest
+from django.test import Client
+
+from intranet import tokens
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def token_for(user, scope="read", **kwargs) -> str:
+    return tokens.create_token(user=user, name=f"{scope} token", scope=scope, **kwargs)[1]
+
+
+@pytest.fixture
+def read_token(user) -> str:
+    return token_for(user, "read")
+
+
+@pytest.fixture
+def write_token(user) -> str:
+    return token_for(user, "write")
+
+
+@pytest.fixture
+def token_client(read_token) -> Client:
+    return Client(headers={"Authorization": f"Bearer {read_token}"})
+
+
+@pytest.fixture
+def write_client(write_token) -> Client:
+    return Client(headers={"Authorization": f"Bearer {write_token}"})
+
+
+@pytest.fixture
+def csrf_client(user) -> Client:
+    """A browser session that enforces CSRF like a real browser."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def general(db):
+    from posts import actions
+
+    return actions.general_channel()
+
+
+def post_in(channel, author, text="Hallo", **kwargs):
+    from posts import actions
+
+    return actions.create_post(author=author, channel=channel, text=text, check_limits=False, **kwargs)
