@@ -211,3 +211,23 @@ def test_a_user_without_profile_gets_one_when_editing(client, db):
 
 def test_make_user_helper_is_unchanged(db):
     assert make_user("x.y").profile.pk
+
+
+@pytest.mark.django_db
+def test_profile_page_queries_do_not_grow_with_tags_or_deputies(user_client, user, department):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert user_client.get(f"/personen/{user.username}/").status_code == 200
+        return len(queries)
+
+    Profile.objects.get(user=user).expertise.add("Meldewesen")
+    Profile.objects.filter(user=make_user("eins.vertreten", department=department)).update(deputy=user)
+    before = count()
+    profile = Profile.objects.get(user=user)
+    profile.expertise.add(*[f"Thema {i}" for i in range(15)])
+    for i in range(15):
+        Profile.objects.filter(user=make_user(f"person.nr{i}", department=department)).update(deputy=user)
+    assert count() == before
