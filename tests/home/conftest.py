@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from home import actions
-from home.models import DepartmentPage, HomePage, ProcessPage, WikiPage
+from home.models import DepartmentPage, ProcessPage, WikiPage
 from people.models import Department
 from people.permissions import CENTRAL_EDITORS_GROUP
 from tests.conftest import activate_totp, make_user
@@ -26,11 +26,6 @@ def add_page(parent, page, user=None):
 
 def rich(text: str) -> list:
     return [("paragraph", f"<p>{text}</p>")]
-
-
-@pytest.fixture
-def home_page(db) -> HomePage:
-    return HomePage.objects.get()
 
 
 @pytest.fixture

@@ -1,0 +1,102 @@
+"""The editorial workflow in a real browser: a department editor creates a page and submits it,
+the central Redaktion approves and publishes it, and a member of staff reads it."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from home.models import DepartmentPage, WikiPage
+from people.models import Department
+from people.permissions import CENTRAL_EDITORS_GROUP
+from tests.browser.conftest import sign_in
+from tests.conftest import activate_totp, ensure_start_page, make_user, totp_code
+
+
+def new_page(browser):
+    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return context, page
+
+
+def sign_in_with_code(page, live_server, user, secret):
+    """Password, then the authenticator code (the shared helper looks for a button text that
+    allauth's German second-factor page does not use)."""
+    sign_in(page, live_server, user)
+    page.get_by_label("Code").fill(totp_code(secret))
+    page.locator("form.form button[type='submit']").first.click()
+    page.wait_for_url(lambda url: "/konto/2fa/authenticate" not in url)
+
+
+def open_more_actions(page):
+    page.locator("footer [data-w-dropdown-target='toggle']").first.click()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_editor_creates_and_submits_redaktion_publishes_and_staff_read_it(browser, live_server, staff):
+    home = ensure_start_page()
+    bauamt = Department.objects.create(name="Bauamt", short_name="BauA")
+    section = DepartmentPage(title="Bauamt", slug="bauamt", department=bauamt, moderation_enabled=True)
+    home.add_child(instance=section)
+    section.save_revision().publish()  # sets up "Redaktion Bauamt" and the approval workflow
+    editor = make_user("klaus.hoffmann", department=bauamt, first_name="Klaus", last_name="Hoffmann")
+    editor.groups.add(Group.objects.get(name="Redaktion Bauamt"))
+    editor_secret = activate_totp(editor)
+    central = make_user("ulrike.friedrich", first_name="Ulrike", last_name="Friedrich")
+    central.groups.add(Group.objects.get(name=CENTRAL_EDITORS_GROUP))
+    central_secret = activate_totp(central)
+
+    # The department editor writes the page and submits it for approval.
+    context, page = new_page(browser)
+    sign_in_with_code(page, live_server, editor, editor_secret)
+    page.goto(f"{live_server.url}/admin/pages/add/home/wikipage/{section.pk}/")
+    page.locator("#id_title").fill("Winterdienst auf Baustellen")
+    page.locator("#id_title").blur()  # Wagtail fills the address (slug) from the title
+    open_more_actions(page)
+    page.locator("button[name='action-submit']").click()
+    page.wait_for_url(lambda url: "/add/" not in url)
+    created = WikiPage.objects.get(title="Winterdienst auf Baustellen")
+    assert not created.live and created.slug == "winterdienst-auf-baustellen"
+    context.close()
+
+    # Not visible to staff yet.
+    reader = browser.new_context(locale="de-DE").new_page()
+    sign_in(reader, live_server, staff)
+    assert reader.goto(f"{live_server.url}{created.url}").status == 404
+
+    # The Redaktion approves, which publishes the page.
+    context, page = new_page(browser)
+    sign_in_with_code(page, live_server, central, central_secret)
+    page.goto(f"{live_server.url}/admin/pages/{created.pk}/edit/")
+    open_more_actions(page)
+    page.locator("button[data-workflow-action-name='approve']").first.click()
+    page.wait_for_url(lambda url: "/edit/" not in url)
+    assert WikiPage.objects.get(pk=created.pk).live
+    context.close()
+
+    # A member of staff reads it and finds it in the section.
+    assert reader.goto(f"{live_server.url}{created.url}").status == 200
+    assert reader.get_by_role("heading", level=1).inner_text() == "Winterdienst auf Baustellen"
+    assert reader.get_by_text("Verantwortlich").first.is_visible()
+    reader.goto(f"{live_server.url}/bauamt/")
+    reader.get_by_role("link", name="Winterdienst auf Baustellen").click()
+    assert reader.url.endswith("/bauamt/winterdienst-auf-baustellen/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reader_marks_own_page_as_reviewed_and_watches_it(page, live_server, staff):
+    home = ensure_start_page()
+    department = Department.objects.get(name="Bürgeramt")
+    section = DepartmentPage(title="Bürgeramt", slug="buergeramt", department=department)
+    home.add_child(instance=section)
+    section.save_revision().publish()
+    wiki = WikiPage(title="Meldebescheinigung", slug="meldebescheinigung", content_owner=staff)
+    section.add_child(instance=wiki)
+    wiki.save_revision().publish()
+
+    sign_in(page, live_server, staff)
+    page.goto(f"{live_server.url}/buergeramt/meldebescheinigung/")
+    page.get_by_role("button", name="Als geprüft markieren").click()
+    assert page.get_by_role("status").inner_text().startswith("Danke")
+    assert page.get_by_text("Geprüft am").is_visible()
+    page.get_by_role("button", name="Beobachten").click()
+    assert page.get_by_role("button", name="Nicht mehr beobachten").is_visible()
