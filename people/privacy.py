@@ -6,9 +6,13 @@ Each app that stores personal data has a module `<app>.privacy` with
     erase_user(user, *, keep_posts: bool)   # removes (or anonymises) what it stores
 
 `collect_export` and `erase_person` call every such module listed in the setting
-`PRIVACY_APPS` (missing modules are skipped, so an app can add one later — the API app adds the
-metadata of its tokens this way). This module is the people app's own part: account, profile and
-notifications."""
+`PRIVACY_APPS` (default: home, posts, search, intranet, people; missing modules are skipped, so
+an app can join later just by adding one). This module is the people app's own part: account,
+profile, notifications, and the metadata of personal API tokens (`user.personal_api_tokens`, the
+API's model in the `intranet` app; exported here while `intranet` has no privacy module).
+
+Deactivating instead of erasing: `is_active=False` is what HR does when someone leaves; the erase
+here is the GDPR request on top of that."""
 
 import importlib
 import importlib.util
@@ -24,7 +28,7 @@ from .models import Notification, Profile, User
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_PRIVACY_APPS = ["home", "posts", "search", "api", "people"]
+DEFAULT_PRIVACY_APPS = ["home", "posts", "search", "intranet", "people"]
 # Posts that stay after an erase are shown under this name.
 FORMER_STAFF_FIRST_NAME = "ehemalige/r"
 FORMER_STAFF_LAST_NAME = "Mitarbeiter/in"
@@ -83,6 +87,7 @@ def export_user_data(user: User) -> dict:
             for item in Notification.objects.filter(recipient=user).order_by("created_at", "id")
         ],
     }
+    data["api_tokens"] = _token_metadata(user)
     if profile is not None:
         data["profile"] = {
             "department": profile.department.name if profile.department else None,
@@ -101,6 +106,19 @@ def export_user_data(user: User) -> dict:
     return data
 
 
+def _token_metadata(user: User) -> list[dict]:
+    """Personal API tokens (the API's `personal_api_tokens`): what they are for and when they were
+    used — never the key or its hash. Empty where the API app is not installed."""
+    tokens = getattr(user, "personal_api_tokens", None)
+    if tokens is None:
+        return []
+    fields = ["name", "scope", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    return [
+        {name: (_iso(value) if hasattr(value, "isoformat") else value) for name, value in row.items()}
+        for row in tokens.order_by("created_at").values(*fields)
+    ]
+
+
 def erase_user(user: User, *, keep_posts: bool) -> None:
     """Removes the profile (with its photo), notifications and sign-in data. With `keep_posts` the
     account row stays, anonymised, so that posts kept by the microblog show "ehemalige/r
@@ -117,6 +135,8 @@ def erase_user(user: User, *, keep_posts: bool) -> None:
         return
     user.socialaccount_set.all().delete()
     user.authenticator_set.all().delete()
+    if hasattr(user, "personal_api_tokens"):
+        user.personal_api_tokens.all().delete()
     user.emailaddress_set.all().delete()
     user.groups.clear()
     user.user_permissions.clear()

@@ -179,3 +179,26 @@ def test_nothing_shows_per_person_activity(user_client, rich_user, other_user):
         html = user_client.get(path).content.decode()
         for word in ["Letzte Anmeldung", "zuletzt online", "last login", "Aktivität", "Beiträge insgesamt"]:
             assert word not in html
+
+
+@pytest.mark.django_db
+def test_export_lists_api_tokens_without_their_keys(user_client, user):
+    from intranet.tokens import create_token
+
+    token, plain = create_token(user=user, name="Monitoring", scope="read")
+    response = user_client.post(EXPORT)
+    tokens = json.loads(response.content)["people"]["api_tokens"]
+    assert [(t["name"], t["scope"], t["revoked_at"]) for t in tokens] == [("Monitoring", "read", None)]
+    assert plain not in response.content.decode()
+    assert token.key_hash not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_erase_removes_api_tokens_when_posts_are_kept(admin_client, user, settings):
+    from intranet.models import ApiToken
+    from intranet.tokens import create_token
+
+    settings.ERASED_USER_POSTS = "keep"
+    create_token(user=user, name="Monitoring", scope="read")
+    admin_client.post(f"/personen/{user.username}/loeschen/", {"confirm_username": user.username})
+    assert not ApiToken.objects.filter(user_id=user.pk).exists()
