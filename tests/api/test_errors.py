@@ -1,0 +1,82 @@
+"""The one error shape, whatever went wrong — and never an HTML page or a stack trace."""
+
+import pytest
+
+from tests.api.test_auth import assert_error
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/gibt-es-nicht", "/api/v1/posts/", "/api/v1/posts/abc", "/api/v1/v2/posts", "/api/v1/people/x/y"]
+)
+def test_unknown_urls_below_the_api_are_json_404(token_client, path):
+    assert_error(token_client.get(path), 404, "not_found")
+
+
+def test_unknown_urls_are_404_even_without_credentials(client, db):
+    assert_error(client.get("/api/v1/gibt-es-nicht"), 404, "not_found")
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_a_wrong_method_is_json_405_with_allow(token_client, method):
+    response = getattr(token_client, method)("/api/v1/posts")
+    assert_error(response, 405, "method_not_allowed")
+    assert set(response["Allow"].replace(" ", "").split(",")) == {"GET", "POST"}
+
+
+def test_the_api_root_describes_itself_and_refuses_writes(token_client, client, db):
+    assert client.get("/api/v1/").json()["openapi"] == "/api/v1/openapi.json"
+    assert_error(token_client.post("/api/v1/"), 405, "method_not_allowed")
+
+
+def test_a_missing_object_is_404(token_client):
+    error = assert_error(token_client.get("/api/v1/posts/999999"), 404, "not_found")
+    assert "<" not in error["message"]
+
+
+def test_invalid_query_parameters_are_422_with_the_field(token_client):
+    error = assert_error(token_client.get("/api/v1/posts?limit=viele"), 422, "invalid_input")
+    assert error["fields"][0]["field"] == "limit"
+    assert error["fields"][0]["reason"]
+
+
+def test_out_of_range_limit_is_422_with_the_field(token_client):
+    for path in ["/api/v1/posts?limit=0", "/api/v1/pages?limit=1000", "/api/v1/people?limit=-1"]:
+        assert assert_error(token_client.get(path), 422, "invalid_input")["fields"][0]["field"] == "limit"
+
+
+def test_a_missing_body_field_is_422(write_client, general):
+    error = assert_error(write_client.post("/api/v1/posts", {}, content_type="application/json"), 422, "invalid_input")
+    assert [f["field"] for f in error["fields"]] == ["text"]
+
+
+def test_a_broken_json_body_is_400(write_client, general):
+    assert_error(write_client.post("/api/v1/posts", "{kaputt", content_type="application/json"), 400, "bad_request")
+
+
+def test_a_rejected_write_is_400_with_field_and_reason_in_german(write_client, general):
+    error = assert_error(
+        write_client.post("/api/v1/posts", {"text": "   "}, content_type="application/json"), 400, "bad_request"
+    )
+    assert error["fields"] == [
+        {"field": "text", "reason": "Bitte schreiben Sie etwas: Ein leerer Beitrag kann nicht veröffentlicht werden."}
+    ]
+
+
+def test_messages_follow_the_accept_language(client, db):
+    english = client.get("/api/v1/posts", headers={"Accept-Language": "en"}).json()["error"]["message"]
+    german = client.get("/api/v1/posts", headers={"Accept-Language": "de"}).json()["error"]["message"]
+    assert english.startswith("Sign in") and german.startswith("Melden Sie sich an")
+
+
+def test_a_crash_is_json_500_without_a_stack_trace(token_client, monkeypatch, caplog):
+    from posts import queries
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr(queries, "annotate_for_display", broken)
+    response = token_client.get("/api/v1/posts")
+    assert_error(response, 500, "server_error")
+    assert "secret internal detail" not in response.content.decode()
+    assert "Traceback" not in response.content.decode()
+    assert "secret internal detail" in caplog.text  # but the operators see it in the log
