@@ -1,0 +1,74 @@
+"""One member of staff posts with a mention; the colleague sees the notification, opens it and
+replies; the author sees the reply."""
+
+import pytest
+
+from posts import actions
+from tests.browser.conftest import sign_in
+from tests.conftest import make_user
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mention_notification_and_reply(browser, live_server, staff, department):
+    actions.general_channel()
+    colleague = make_user("mehmet.yilmaz", department=department, first_name="Mehmet", last_name="Yılmaz")
+
+    anna = browser.new_context(locale="de-DE").new_page()
+    sign_in(anna, live_server, staff)
+    anna.goto(f"{live_server.url}/beitraege/")
+    anna.get_by_label("Ihr Beitrag").fill("Kannst du die neuen #Öffnungszeiten prüfen, @mehmet.yilmaz?")
+    anna.get_by_role("button", name="Veröffentlichen").click()
+    anna.wait_for_url(f"{live_server.url}/beitraege/")
+    assert anna.get_by_role("link", name="#Öffnungszeiten").first.is_visible()
+    anna.context.close()
+
+    mehmet = browser.new_context(locale="de-DE").new_page()
+    sign_in(mehmet, live_server, colleague)
+    inbox_link = mehmet.get_by_role("link", name="Benachrichtigungen")
+    assert "1" in inbox_link.inner_text()
+    inbox_link.click()
+    mehmet.get_by_role("link", name="Anna Schmidt hat Sie in einem Beitrag erwähnt").click()
+    mehmet.get_by_label("Ihre Antwort").fill("Mache ich heute noch, danke @anna.schmidt!")
+    mehmet.get_by_role("button", name="Antworten").click()
+    assert mehmet.get_by_text("Mache ich heute noch").is_visible()
+    assert "1" not in mehmet.get_by_role("link", name="Benachrichtigungen").inner_text()
+    mehmet.context.close()
+
+    anna = browser.new_context(locale="de-DE").new_page()
+    sign_in(anna, live_server, staff)
+    anna.get_by_role("link", name="Benachrichtigungen").click()
+    anna.get_by_role("link", name="Mehmet Yılmaz hat Sie in einem Beitrag erwähnt").click()
+    assert anna.get_by_text("Mache ich heute noch").is_visible()
+    anna.context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_load_older_posts_without_reload(page, live_server, staff):
+    general = actions.general_channel()
+    for i in range(25):
+        actions.create_post(author=staff, channel=general, text=f"Beitrag Nummer {i}", check_limits=False)
+    sign_in(page, live_server, staff)
+    page.goto(f"{live_server.url}/beitraege/")
+    assert page.locator("article.post").count() == 20
+    page.get_by_role("link", name="Ältere laden").click()
+    page.wait_for_function("document.querySelectorAll('article.post').length === 25")
+    assert page.url == f"{live_server.url}/beitraege/"
+    assert page.get_by_text("Beitrag Nummer 0", exact=True).is_visible()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_urgent_banner_until_acknowledged(page, live_server, staff):
+    from django.contrib.auth.models import Group, Permission
+
+    crisis = make_user("stephanie.mayer", first_name="Stephanie", last_name="Mayer")
+    group = Group.objects.create(name="Krisenstab")
+    group.permissions.add(Permission.objects.get(codename="publish_urgent"))
+    crisis.groups.add(group)
+    actions.publish_urgent(author=crisis, text="Sturmwarnung: Rathaus schließt um 14 Uhr")
+    sign_in(page, live_server, staff)
+    page.goto(f"{live_server.url}/personen/")
+    banner = page.get_by_role("region", name="Eilmeldung")
+    assert "Sturmwarnung" in banner.inner_text()
+    banner.get_by_role("button", name="Zur Kenntnis genommen").click()
+    page.wait_for_url(f"{live_server.url}/personen/")
+    assert page.get_by_text("Sturmwarnung").count() == 0
