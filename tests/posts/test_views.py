@@ -244,3 +244,9 @@ def test_anonymous_users_are_sent_to_sign_in(client, general, user):
     post = post_in(general, user, "Intern")
     for path in ("/beitraege/", f"/beitraege/{post.pk}/", "/benachrichtigungen/"):
         assert client.get(path).status_code == 302
+
+
+def test_channel_settings_in_the_admin(admin_client, channel):
+    assert admin_client.get("/admin/snippets/posts/channel/").status_code == 200
+    response = admin_client.get(f"/admin/snippets/posts/channel/edit/{channel.pk}/")
+    assert response.status_code == 200 and "posting_policy" in response.content.decode()
