@@ -206,10 +206,22 @@ def record_links(*, page: Page) -> int:
 
 
 # --- publishing ------------------------------------------------------------------------------
+def reindex_page(*, page: Page) -> None:
+    """Indexes the page again once its tags are stored: Wagtail indexes on post_save, before
+    modelcluster writes child relations such as tags, so the first index entry lacks them."""
+    from modelsearch.tasks import insert_or_update_object_task
+
+    specific = page.specific_class or type(page)
+    transaction.on_commit(
+        lambda: insert_or_update_object_task.enqueue(specific._meta.app_label, specific._meta.model_name, str(page.pk))
+    )
+
+
 def page_published(*, page: Page, revision=None) -> None:
     """What follows a publication in Wagtail: links recorded, watchers told, section rights kept in
     step with the department's moderation switch. Called by the page_published signal."""
     record_links(page=page)
+    reindex_page(page=page)
     actor = getattr(revision, "user", None)
     notify_watchers(page=page, actor=actor)
     if isinstance(page, DepartmentPage):
