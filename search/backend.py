@@ -56,6 +56,7 @@ from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, Plai
 from whoosh import query as wq
 
 from .analysis import autocomplete_query_terms, query_terms
+from .whoosh_filters import FilterTranslationMixin, Untranslatable, filter_terms
 from .whoosh_store import (
     AUTOCOMPLETE_PREFIX,
     COMPOUND_FIELD,
@@ -193,6 +194,7 @@ def build_document(obj) -> dict:
         joined = "\n".join(all_text)
         doc[COMPOUND_FIELD] = joined
         doc[SPELLING_FIELD] = joined
+    doc.update(filter_terms(obj))
     return doc
 
 
@@ -274,7 +276,7 @@ class WhooshRebuilder:
 # --- queries ----------------------------------------------------------------------------------
 
 
-class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
+class WhooshSearchQueryCompiler(FilterTranslationMixin, BaseSearchQueryCompiler):
     DEFAULT_OPERATOR = "and"
     HANDLES_ORDER_BY_EXPRESSIONS = True  # ordering is done by the database
     field_class = SearchField
@@ -286,8 +288,32 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
         wanted = set(self.fields)
         return [(path, boost) for path, boost in boosts if path in wanted]
 
-    def content_type_filter(self):
-        return wq.Term(CONTENT_TYPE_FIELD, _concrete(self.queryset.model).indexed_get_content_type())
+    def allowed_documents(self, searcher):
+        """``(docs, translated)``: the document numbers the search may return - the searched
+        model and its subclasses, narrowed by the queryset's filters where they translate into
+        the index (``translated`` is then True, else the database has to filter). Sets are
+        cached on the searcher; Whoosh would otherwise collect them anew for every query."""
+        cache = searcher.__dict__.setdefault("_wn_filter_docs", {})
+        content_type = _concrete(self.queryset.model).indexed_get_content_type()
+        docs = cache.get(content_type)
+        if docs is None:
+            docs = cache[content_type] = searcher._query_to_comb(wq.Term(CONTENT_TYPE_FIELD, content_type))
+        if not self.queryset.query.where:
+            return docs, True
+        try:
+            translated = self.whoosh_filter()
+        except Untranslatable:
+            return docs, False
+        if translated is None:
+            return docs, True
+        key = (content_type, repr(translated))
+        narrowed = cache.get(key)
+        if narrowed is None:
+            narrowed = docs.intersection(searcher._query_to_comb(translated))
+            if len(cache) > 256:
+                cache.clear()
+            cache[key] = narrowed
+        return narrowed, True
 
     def is_match_all(self) -> bool:
         query = self.query
@@ -410,31 +436,36 @@ class WhooshSearchResults(BaseSearchResults):
     # -- talking to Whoosh
 
     def _whoosh_hits(self, limit):
-        """``(hits, total)``: hits are ``(pk, score)`` in relevance order, at most ``limit``
-        of them (``None``: all); ``total`` the exact number of matches."""
+        """``(hits, total, translated)``: hits are ``(pk, score)`` in relevance order, at most
+        ``limit`` of them (``None``: all; 0: none, only the count); ``total`` the number of
+        matches (or ``None`` if not computed); ``translated`` whether the queryset's filters are
+        already applied by the index."""
         compiler = self.query_compiler
         model = compiler.queryset.model
-        store = self.backend.store
-        searcher = store.searcher()
+        searcher = self.backend.store.searcher()
         if not searcher.doc_count():
-            return [], 0
+            return [], 0, True
         query = compiler.to_whoosh(searcher, fuzzy_fallback=self.backend.fuzzy_fallback).normalize()
         if query is wq.NullQuery:
-            return [], 0
-        results = searcher.search(query, filter=compiler.content_type_filter(), limit=limit)
+            return [], 0, True
+        allowed, translated = compiler.allowed_documents(searcher)
+        if limit == 0:
+            # Only the number: collect document numbers without scoring.
+            return [], len(searcher.search(query, filter=allowed, limit=None, scored=False)), translated
+        results = searcher.search(query, filter=allowed, limit=limit)
         ids = searcher.reader().column_reader(ID_FIELD)
         to_python = model._meta.pk.to_python
         hits = []
-        for score, docnum in ((hit.score, hit.docnum) for hit in results):
+        for score, docnum in results.top_n:
             pk = ids[docnum].split(":", 1)[1]
             hits.append((to_python(pk), float(score) if score is not None else 0.0))
-        return hits, len(results)
+        return hits, (len(hits) if limit is None else None), translated
 
-    # -- the plan
-
-    def _fast_path(self) -> bool:
+    def _fast(self) -> bool:
+        """Relevance order on an unsliced queryset: Whoosh can cut the page itself (if the
+        filters translate - known once the index was asked)."""
         qs = self.query_compiler.queryset
-        return self.query_compiler.order_by_relevance and not qs.query.where and not qs.query.is_sliced
+        return self.query_compiler.order_by_relevance and not qs.query.is_sliced
 
     def _allowed_pks(self, pks: list) -> list:
         """The ``pks`` the queryset allows, in the queryset's order if relevance is off, else
@@ -462,15 +493,18 @@ class WhooshSearchResults(BaseSearchResults):
         return [pk for pk in pks if pk in allowed]
 
     def _ordered_page(self):
-        """``(page, scores, total)`` for this slice: the pks to show, their scores, the count."""
-        if self._fast_path():
-            hits, total = self._whoosh_hits(self.stop)
-            hits = hits[self.start : self.stop]
-            return [pk for pk, _ in hits], dict(hits), total
-        hits, _ = self._whoosh_hits(None)
-        scores = dict(hits)
+        """``(page, scores)`` for this slice: the pks to show, in order, and their scores."""
+        if self._fast():
+            hits, _, translated = self._whoosh_hits(self.stop)
+            if translated:
+                hits = hits[self.start : self.stop]
+                return [pk for pk, _ in hits], dict(hits)
+            if self.stop is not None:
+                hits, _, _ = self._whoosh_hits(None)
+        else:
+            hits, _, _ = self._whoosh_hits(None)
         allowed = self._allowed_pks([pk for pk, _ in hits])
-        return allowed[self.start : self.stop], scores, len(allowed)
+        return allowed[self.start : self.stop], dict(hits)
 
     def _load(self, pks: list, scores: dict) -> list:
         if not pks:
@@ -503,16 +537,15 @@ class WhooshSearchResults(BaseSearchResults):
                 for obj in objs:
                     setattr(obj, self._score_field, None)
             return objs
-        page, scores, _ = self._ordered_page()
+        page, scores = self._ordered_page()
         return self._load(page, scores)
 
     def _do_count(self):
         if self.query_compiler.is_match_all():
             return self._match_all_queryset()[self.start : self.stop].count()
-        if self._fast_path():
-            _, total = self._whoosh_hits(1)
-        else:
-            hits, _ = self._whoosh_hits(None)
+        _, total, translated = self._whoosh_hits(0)
+        if not translated:
+            hits, _, _ = self._whoosh_hits(None)
             total = len(self._allowed_pks([pk for pk, _ in hits]))
         total = max(0, total - self.start)
         if self.stop is not None:
@@ -538,7 +571,7 @@ class WhooshSearchResults(BaseSearchResults):
         if compiler.is_match_all():
             count_rows(qs)
         else:
-            hits, _ = self._whoosh_hits(None)
+            hits, _, _ = self._whoosh_hits(None)
             if len(hits) > IN_LIST_LIMIT:
                 pks = self._allowed_pks([pk for pk, _ in hits])
             else:

@@ -49,6 +49,8 @@ NEEDS_REBUILD_MARKER = "NEEDS_REBUILD"
 #: Field name prefixes: ``t__<path>`` full text (German), ``a__<path>`` autocomplete n-grams.
 TEXT_PREFIX = "t__"
 AUTOCOMPLETE_PREFIX = "a__"
+#: ``f__<attname>``: a FilterField's value, encoded by :func:`search.whoosh_filters.encode`.
+FILTER_PREFIX = "f__"
 COMPOUND_FIELD = "x_rev"
 SPELLING_FIELD = "x_spell"
 ID_FIELD = "x_id"
@@ -63,7 +65,20 @@ def build_schema() -> Schema:
     schema.add(SPELLING_FIELD, TEXT(analyzer=spelling_analyzer(), phrase=False))
     schema.add(TEXT_PREFIX + "*", TEXT(analyzer=german_analyzer(), phrase=True), glob=True)
     schema.add(AUTOCOMPLETE_PREFIX + "*", TEXT(analyzer=autocomplete_analyzer(), phrase=False), glob=True)
+    schema.add(FILTER_PREFIX + "*", ID(), glob=True)
     return schema
+
+
+def add_missing_fields(writer) -> None:
+    """Brings an index written with an older schema up to date (before a rebuild adds data)."""
+    current = writer.schema
+    for name, fieldtype in build_schema().items():
+        if name not in current:
+            writer.add_field(name, fieldtype)
+    known_globs = {pattern for pattern, _ in getattr(current, "_dyn_fields", {}).items()}
+    for pattern, fieldtype in getattr(build_schema(), "_dyn_fields", {}).items():
+        if pattern not in known_globs:
+            writer.add_field(pattern, fieldtype[1] if isinstance(fieldtype, tuple) else fieldtype, glob=True)
 
 
 class IndexUnavailable(Exception):
@@ -330,7 +345,13 @@ class WhooshStore:
         kwargs = {"timeout": self.REBUILD_LOCK_TIMEOUT, "delay": 0.1, "limitmb": limitmb}
         if procs > 1:
             kwargs.update(procs=procs, multisegment=True)
-        return ix.writer(**kwargs)
+        writer = ix.writer(**kwargs)
+        try:
+            add_missing_fields(writer)
+        except Exception:
+            writer.cancel()
+            raise
+        return writer
 
     def finish_rebuild(self, writer) -> None:
         writer.commit(mergetype=CLEAR)

@@ -1,5 +1,6 @@
 """modelsearch's shared backend suite, run against our Whoosh backend and, unchanged, against
-modelsearch's own SQLite FTS backend as the peer. What our backend cannot do is marked
+modelsearch's own database backend as the peer: SQLite FTS, or PostgreSQL when the run is on
+PostgreSQL (each skips itself on the other database). What our backend cannot do is marked
 ``expectedFailure`` with its reason, one line each."""
 
 import unittest
@@ -7,6 +8,7 @@ import unittest
 from django.conf import settings
 from django.test import TestCase
 from modelsearch.test.testapp import models
+from modelsearch.tests import test_postgres_backend as postgres_peer
 from modelsearch.tests import test_sqlite_backend as peer
 from modelsearch.tests.test_backends import BackendTests
 
@@ -52,3 +54,9 @@ class TestWhooshBackend(BackendTests, TestCase):
 @mark_fixture_gaps
 class TestSQLitePeer(peer.TestSQLiteSearchBackend):
     """modelsearch's SQLite FTS backend, with modelsearch's own skips and expected failures."""
+
+
+@unittest.skipUnless(fixture_available, NO_FIXTURE)
+@mark_fixture_gaps
+class TestPostgresPeer(postgres_peer.TestPostgresSearchBackend):
+    """On PostgreSQL (DATABASE_URL=postgres://...), modelsearch's PostgreSQL backend is the peer."""
