@@ -1,0 +1,11 @@
+"""Page types of the API issue for the accessibility check: the token page, empty, with a new
+token shown once, and with a list of tokens."""
+
+
+def pages(user):
+    from intranet import tokens
+
+    tokens.create_token(user=user, name="Monitoring", scope="read", expires_in_days=30)
+    revoked, _plain = tokens.create_token(user=user, name="Altes Skript", scope="write")
+    tokens.revoke_token(token=revoked, by=user)
+    return [("API tokens", "/api-zugang/")]
