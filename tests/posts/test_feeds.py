@@ -133,3 +133,49 @@ def test_tag_feed_matches_umlaut_tags_case_insensitively(user_client, general, a
     page = user_client.get("/beitraege/thema/bürgerbüro/").content.decode()
     assert f"post-{post.pk}" in page
     assert user_client.get("/beitraege/thema/gibtsnicht/").status_code == 404
+
+
+def test_thread_costs_the_same_queries_for_5_and_50_replies(user_client, general, authors):
+    post = post_in(general, authors[0], "Frage an alle")
+    for i in range(5):
+        actions.create_post(
+            author=authors[i % 6], channel=general, parent=post, text=f"Antwort {i} #x", check_limits=False
+        )
+    few, _response = count_queries(user_client, f"/beitraege/{post.pk}/")
+    for i in range(45):
+        reply = actions.create_post(
+            author=authors[i % 6], channel=general, parent=post, text=f"Mehr {i} #y", check_limits=False
+        )
+        Reaction.objects.create(post=reply, user=authors[(i + 1) % 6], kind="heart")
+    many, response = count_queries(user_client, f"/beitraege/{post.pk}/")
+    assert response.content.decode().count('class="card post') == 51
+    assert few == many
+
+
+def test_tag_posts_include_for_the_wiki_topic_page(rf, user, general, authors):
+    from django.template.loader import render_to_string
+    from taggit.models import Tag
+
+    post = post_in(general, authors[0], "Neu im #Bürgerbüro")
+    hidden = post_in(general, authors[1], "Auch #Bürgerbüro, aber ausgeblendet")
+    Post = type(post)
+    Post.objects.filter(pk=hidden.pk).update(is_hidden=True)
+    request = rf.get("/themen/buergerbuero/")
+    request.user = user
+    html = render_to_string(
+        "posts/includes/tag_posts.html", {"tag": Tag.objects.get(name="Bürgerbüro")}, request=request
+    )
+    assert f"post-{post.pk}" in html and f"post-{hidden.pk}" not in html
+
+
+def test_home_sections_show_pinned_and_latest(rf, user, general, authors, central_editor):
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    pinned = post_in(general, authors[0], "Offizielle Mitteilung")
+    actions.set_official(post=pinned, user=central_editor, official=True, pinned_until=timezone.localdate())
+    latest = post_in(general, authors[1], "Neuester Beitrag")
+    request = rf.get("/")
+    request.user = user
+    html = render_to_string("posts/includes/home_sections.html", {"page": None}, request=request)
+    assert html.index(f"post-{pinned.pk}") < html.index('id="home-latest-heading"') < html.index(f"post-{latest.pk}")
