@@ -72,6 +72,8 @@ logger = logging.getLogger(__name__)
 #: Weight of a compound-word match ("Antrag" in "Bauantrag") relative to a whole-word match
 #: in a field of boost 1; low enough that exact matches stay on top.
 COMPOUND_BOOST = 0.15
+#: Weight of a word-beginning match in a ``partial_match=True`` field, relative to the word.
+PARTIAL_BOOST = 0.5
 #: Words shorter than this are not looked up inside compounds ("an" would match everything).
 COMPOUND_MIN_LENGTH = 3
 #: Words shorter than this get no fuzzy fallback (too many neighbours).
@@ -112,14 +114,25 @@ def _model_field_boosts(model, field_class) -> tuple[tuple[str, float], ...]:
     a search on a parent model also matches text only subclasses index (Novel.setting when
     searching Book)."""
     boosts: dict[str, float] = {}
+    for path, field in _model_fields(model, field_class):
+        boost = float(getattr(field, "boost", None) or 1.0)
+        boosts[path] = max(boosts.get(path, boost), boost)
+    return tuple(boosts.items())
+
+
+@cache
+def _partial_match_paths(model) -> frozenset[str]:
+    """Paths of ``SearchField(..., partial_match=True)``: a word there also matches words it
+    begins ("Genehmigung" finds "Genehmigungsverfahren")."""
+    return frozenset(path for path, field in _model_fields(model, SearchField) if field.kwargs.get("partial_match"))
+
+
+def _model_fields(model, field_class):
     models = [m for m in get_indexed_models() if issubclass(m, model)]
     if model not in models:
         models.insert(0, model)
     for m in models:
-        for path, field in _walk_fields(m.get_search_fields(), field_class):
-            boost = float(getattr(field, "boost", None) or 1.0)
-            boosts[path] = max(boosts.get(path, boost), boost)
-    return tuple(boosts.items())
+        yield from _walk_fields(m.get_search_fields(), field_class)
 
 
 def _fuzzy_distance(term: str) -> int:
@@ -383,6 +396,13 @@ class WhooshSearchQueryCompiler(FilterTranslationMixin, BaseSearchQueryCompiler)
             # "Persnalrat": no document has this word, so look for close ones instead.
             return self.fuzzy_query(term, boost)
         parts = [wq.Term(TEXT_PREFIX + path, term, boost=b * boost) for path, b in self._fields]
+        if len(term) >= COMPOUND_MIN_LENGTH:
+            partial = _partial_match_paths(_concrete(self.queryset.model))
+            parts += [
+                wq.Prefix(TEXT_PREFIX + path, term, boost=b * boost * PARTIAL_BOOST)
+                for path, b in self._fields
+                if path in partial
+            ]
         if self.fields is None and len(term) >= COMPOUND_MIN_LENGTH:
             # Compound heads: documents with a word ending in this one ("Bauantrag" for "Antrag").
             parts.append(wq.Prefix(COMPOUND_FIELD, term[::-1], boost=COMPOUND_BOOST * boost))
@@ -590,7 +610,9 @@ class WhooshSearchBackend(BaseSearchBackend):
     results_class = WhooshSearchResults
     index_class = WhooshIndex
     rebuilder_class = WhooshRebuilder
-    catch_indexing_errors = False
+    # The database is the record; the index is rebuilt from it. A disk problem with the index
+    # is logged (and shows in /healthz), it does not fail the editor's save or delete.
+    catch_indexing_errors = True
 
     def __init__(self, params):
         super().__init__(params)

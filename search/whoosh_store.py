@@ -91,6 +91,8 @@ class WhooshStore:
 
     #: How long a rebuild or reset waits for the lock held by another writer.
     REBUILD_LOCK_TIMEOUT = 120.0
+    #: How many rounds of "apply the spool, release, look again" one flush does at most.
+    MAX_FLUSH_ROUNDS = 10
 
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
@@ -283,7 +285,7 @@ class WhooshStore:
         """Applies spooled writes if the lock can be had within ``timeout`` seconds (0: try once).
         Returns False if another writer holds the lock (it will apply them)."""
         ix = self.index()
-        while True:
+        for _round in range(self.MAX_FLUSH_ROUNDS):
             try:
                 writer = ix.writer(timeout=timeout, delay=0.02)
             except LockError:
@@ -298,6 +300,9 @@ class WhooshStore:
             # Released: look again for batches spooled while we held the lock.
             if not self._spooled_files():
                 return True
+        # Under a constant stream of writes, stop doing others' work at some point: what is
+        # left is applied by the next write, search or health check.
+        return True
 
     def _apply_spool(self, writer) -> bool:
         files = self._spooled_files()

@@ -322,3 +322,20 @@ def test_index_filters_follow_page_changes(backend, german_pages):
     backend.add(page)
     assert "Bauantrag einreichen: Unterlagen und Fristen" not in titles(backend.search("Antrag", Page.objects.live()))
     assert backend.search("Antrag", Page.objects.live()).count() == 4
+
+
+def test_partial_match_fields_match_word_beginnings(backend, german_pages, monkeypatch):
+    from modelsearch import index
+
+    from search import backend as backend_module
+
+    assert titles(backend.search("Wissens", HomePage)) == []  # whole words only by default
+    monkeypatch.setattr(
+        HomePage, "search_fields", [*HomePage.search_fields, index.SearchField("title", partial_match=True)]
+    )
+    backend_module._partial_match_paths.cache_clear()
+    try:
+        assert titles(backend.search("Wissens", HomePage)) == ["Willkommen im Wissensnetz"]
+    finally:
+        monkeypatch.undo()
+        backend_module._partial_match_paths.cache_clear()
