@@ -6,6 +6,7 @@ Each action runs in one transaction; search-index updates and notifications happ
 `transaction.on_commit`, so a rolled-back write leaves no trace in either."""
 
 import datetime
+import math
 from datetime import timedelta
 from pathlib import PurePosixPath
 
@@ -15,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from taggit.models import Tag
@@ -75,7 +77,10 @@ def check_attachment(upload) -> None:
         raise ValidationError(
             {
                 "attachment": _("The file is too large (%(size)s MB); at most %(max)s MB are allowed.")
-                % {"size": f"{upload.size / 1024 / 1024:.1f}", "max": MAX_ATTACHMENT_BYTES // 1024 // 1024}
+                % {
+                    "size": number_format(math.ceil(upload.size / 1024 / 1024 * 10) / 10, 1),
+                    "max": MAX_ATTACHMENT_BYTES // 1024 // 1024,
+                }
             }
         )
     if suffix in IMAGE_SUFFIXES:

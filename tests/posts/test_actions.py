@@ -50,9 +50,9 @@ def test_links_to_wiki_pages_are_stored(general, user):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("", "empty post"),
-        ("   \n\t  \n ", "empty post"),
-        ("x" * 2001, "at most 2.000 characters long; yours has 2.001"),
+        ("", "Ein leerer Beitrag kann nicht veröffentlicht werden"),
+        ("   \n\t  \n ", "Ein leerer Beitrag kann nicht veröffentlicht werden"),
+        ("x" * 2001, "höchstens 2.000 Zeichen lang sein; Ihrer hat 2.001"),
     ],
 )
 def test_empty_whitespace_or_too_long_posts_are_rejected_with_the_reason(general, user, text, expected):
@@ -73,8 +73,8 @@ def test_rate_limit(general, user, settings):
         actions.create_post(author=user, channel=general, text=f"Beitrag {i}")
     with pytest.raises(ValidationError) as error:
         actions.create_post(author=user, channel=general, text="Noch einer")
-    assert "Please wait a moment" in message(error.value)
-    assert "still in the form" in message(error.value)
+    assert "Bitte warten Sie einen Moment" in message(error.value)
+    assert "er steht noch im Formular" in message(error.value)
     assert Post.objects.count() == actions.RATE_LIMIT[0]
 
 
@@ -109,11 +109,14 @@ def test_image_and_document_attachments(general, user):
 @pytest.mark.parametrize(
     ("upload", "expected"),
     [
-        (SimpleUploadedFile("virus.exe", b"MZ", "application/octet-stream"), "cannot be attached"),
-        (SimpleUploadedFile("seite.html", b"<script>", "text/html"), "cannot be attached"),
-        (SimpleUploadedFile("bild.svg", b"<svg onload=alert(1)>", "image/svg+xml"), "cannot be attached"),
-        (SimpleUploadedFile("kaputt.png", b"not an image", "image/png"), "not a valid image"),
-        (SimpleUploadedFile("gross.pdf", b"x" * (5 * 1024 * 1024 + 1), "application/pdf"), "too large"),
+        (SimpleUploadedFile("virus.exe", b"MZ", "application/octet-stream"), "können nicht angehängt werden"),
+        (SimpleUploadedFile("seite.html", b"<script>", "text/html"), "können nicht angehängt werden"),
+        (SimpleUploadedFile("bild.svg", b"<svg onload=alert(1)>", "image/svg+xml"), "können nicht angehängt werden"),
+        (SimpleUploadedFile("kaputt.png", b"not an image", "image/png"), "kein gültiges Bild"),
+        (
+            SimpleUploadedFile("gross.pdf", b"x" * (5 * 1024 * 1024 + 1), "application/pdf"),
+            "zu groß (5,1 MB); erlaubt sind höchstens 5 MB",
+        ),
     ],
 )
 def test_bad_attachments_are_rejected_with_the_reason(general, user, upload, expected):
