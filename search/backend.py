@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import logging
+import re
 import uuid
 from collections import Counter, OrderedDict
 from collections.abc import Iterator
@@ -61,6 +62,7 @@ from .whoosh_store import (
     AUTOCOMPLETE_PREFIX,
     COMPOUND_FIELD,
     CONTENT_TYPE_FIELD,
+    FILTER_PREFIX,
     ID_FIELD,
     SPELLING_FIELD,
     TEXT_PREFIX,
@@ -80,6 +82,7 @@ COMPOUND_MIN_LENGTH = 3
 FUZZY_MIN_LENGTH = 5
 #: Above this many matches, the database check scans the queryset's ids instead of an IN list.
 IN_LIST_LIMIT = 2000
+FILTER_GLOB = FILTER_PREFIX + "*"
 IN_CHUNK = 500
 
 
@@ -144,6 +147,9 @@ def _fuzzy_distance(term: str) -> int:
 # --- documents --------------------------------------------------------------------------------
 
 
+_WORDS = re.compile(r"\w+")
+
+
 def _to_text(value) -> str:
     if value is None:
         return ""
@@ -204,9 +210,11 @@ def build_document(obj) -> dict:
     for path, values in autocomplete.items():
         doc[AUTOCOMPLETE_PREFIX + path] = "\n".join(values)
     if all_text:
-        joined = "\n".join(all_text)
-        doc[COMPOUND_FIELD] = joined
-        doc[SPELLING_FIELD] = joined
+        # Each distinct word once: these two fields only need to know which words a document
+        # has (compound heads, spelling vocabulary), and analysing repeats costs indexing time.
+        words = " ".join(dict.fromkeys(_WORDS.findall("\n".join(all_text).lower())))
+        doc[COMPOUND_FIELD] = words
+        doc[SPELLING_FIELD] = words
     doc.update(filter_terms(obj))
     return doc
 
@@ -313,6 +321,9 @@ class WhooshSearchQueryCompiler(FilterTranslationMixin, BaseSearchQueryCompiler)
             docs = cache[content_type] = searcher._query_to_comb(wq.Term(CONTENT_TYPE_FIELD, content_type))
         if not self.queryset.query.where:
             return docs, True
+        if FILTER_GLOB not in getattr(searcher.schema, "_dyn_fields", {}):
+            # An index written before filter fields existed: the database filters until rebuilt.
+            return docs, False
         try:
             translated = self.whoosh_filter()
         except Untranslatable:

@@ -200,3 +200,16 @@ def test_healthz_endpoint_reports_the_index(client, configured, index_dir, db):
     body = ok_response.json()
     assert body["checks"]["search_index"]["ok"] is False  # nothing there yet
     assert ok_response.status_code == 503
+
+
+@pytest.mark.django_db
+def test_rebuild_with_two_processes(index_dir, root_page):
+    """REBUILD_PROCS=2: Whoosh's multiprocessing writer, one segment per process."""
+    for i in range(30):
+        root_page.add_child(instance=Page(title=f"Rundschreiben Nummer {i}"))
+    conf = {"default": {"BACKEND": "search.backend", "PATH": str(index_dir), "REBUILD_PROCS": 2}}
+    with override_settings(WAGTAILSEARCH_BACKENDS=conf, MODELSEARCH_BACKENDS=conf):
+        call_command("update_index", verbosity=0, chunk_size=10)
+        backend = SearchBackend(conf["default"])
+        assert backend.search("Rundschreiben", Page).count() == 30
+        assert backend.healthcheck()[0]
