@@ -6,7 +6,7 @@ import datetime
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from intranet.api import ApiError, with_errors
 
@@ -15,6 +15,9 @@ from .models import DepartmentPage, ProcessPage, WikiPage
 
 TAG = "pages"
 router = Router()
+
+MAX_OFFSET = 100_000
+MAX_ID = 2**53  # larger ids cannot exist (and would overflow the database driver)
 
 PAGE_TYPES = {"department": DepartmentPage, "wiki": WikiPage, "process": ProcessPage}
 
@@ -56,8 +59,8 @@ class PageFilters(Schema):
     tag: str = ""  # tag slug
     type: str = ""  # department | wiki | process
     review_due: bool | None = None
-    limit: int = 50
-    offset: int = 0
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 def _person(user) -> dict | None:
@@ -89,13 +92,6 @@ def _page(page, type_names) -> dict:
 def list_pages(request, filters: Query[PageFilters]):
     """The pages you may see, most recently published first. `review_due=true` lists the pages
     whose review date has passed ("Überprüfung fällig")."""
-    if not 1 <= filters.limit <= 200 or filters.offset < 0:
-        raise ApiError(
-            422,
-            "invalid_input",
-            "limit must be 1–200, offset 0 or more.",
-            fields=[{"field": "limit", "reason": "1–200"}],
-        )
     if filters.type and filters.type not in PAGE_TYPES:
         raise ApiError(
             422,
@@ -134,6 +130,8 @@ def list_pages(request, filters: Query[PageFilters]):
 def get_page(request, page_id: int):
     """A page with its rendered content, owner and review dates; 404 when it does not exist or
     you may not see it (the same answer, so restricted pages are not revealed)."""
+    if not 1 <= page_id <= MAX_ID:
+        raise Http404
     page = (
         page_selectors.content_pages(user=request.auth)
         .select_related("last_reviewed_by")

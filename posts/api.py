@@ -6,6 +6,7 @@ import datetime
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from intranet.api import ApiError, require_write, with_errors
@@ -17,6 +18,7 @@ TAG = "posts"
 router = Router()
 
 MAX_LIMIT = 100
+MAX_ID = 2**53  # larger ids cannot exist (and would overflow the database driver)
 
 
 class ChannelRef(Schema):
@@ -61,8 +63,8 @@ class PostFilters(Schema):
     tag: str = ""  # hashtag without #
     author: str = ""  # username
     since: datetime.datetime | None = None
-    before: int | None = None
-    limit: int = 20
+    before: int | None = Field(None, ge=1, le=MAX_ID)
+    limit: int = Field(20, ge=1, le=MAX_LIMIT)
 
 
 class PostIn(Schema):
@@ -109,7 +111,20 @@ def _invalid(field: str, reason: str):
     return ApiError(422, "invalid_input", reason, fields=[{"field": field, "reason": reason}])
 
 
+def _aware(moment: datetime.datetime) -> datetime.datetime:
+    """Without a time zone, the city's local time is meant; out-of-range moments are refused."""
+    try:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        moment.astimezone(datetime.UTC)
+    except (OverflowError, ValueError) as exc:
+        raise _invalid("since", "This date and time is out of range.") from exc
+    return moment
+
+
 def _visible_post(user, post_id: int) -> Post:
+    if not 1 <= post_id <= MAX_ID:
+        raise Http404
     post = get_object_or_404(Post.objects.select_related("channel__department", "author", "parent"), pk=post_id)
     if not permissions.can_view(user, post):
         raise Http404
@@ -120,8 +135,6 @@ def _visible_post(user, post_id: int) -> Post:
 def list_posts(request, filters: Query[PostFilters]):
     """Top-level posts, newest first, as in the feed (hidden and deleted posts are never listed).
     Page with `before`: pass the `next_before` of the previous answer."""
-    if not 1 <= filters.limit <= MAX_LIMIT:
-        raise _invalid("limit", f"limit must be between 1 and {MAX_LIMIT}.")
     user = request.auth
     posts = Post.objects.visible().filter(parent=None)
     if filters.channel:
@@ -131,7 +144,7 @@ def list_posts(request, filters: Query[PostFilters]):
     if filters.author:
         posts = posts.filter(author__username=filters.author)
     if filters.since:
-        posts = posts.filter(created_at__gte=filters.since)
+        posts = posts.filter(created_at__gte=_aware(filters.since))
     if filters.before:
         posts = posts.filter(pk__lt=filters.before)
     rows = list(queries.annotate_for_display(posts.order_by("-id"), user=user)[: filters.limit + 1])
@@ -162,7 +175,11 @@ def create_post(request, payload: PostIn):
     parent = None
     channel = None
     if payload.reply_to is not None:
-        parent = Post.objects.select_related("channel__department").filter(pk=payload.reply_to).first()
+        parent = (
+            Post.objects.select_related("channel__department").filter(pk=payload.reply_to).first()
+            if 1 <= payload.reply_to <= MAX_ID
+            else None
+        )
         if parent is None or not permissions.can_view(user, parent):
             raise _invalid("reply_to", "There is no post with this id that you can see.")
     elif payload.channel:

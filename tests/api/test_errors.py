@@ -80,3 +80,36 @@ def test_a_crash_is_json_500_without_a_stack_trace(token_client, monkeypatch, ca
     assert "secret internal detail" not in response.content.decode()
     assert "Traceback" not in response.content.decode()
     assert "secret internal detail" in caplog.text  # but the operators see it in the log
+
+
+@pytest.mark.parametrize(
+    "path,status",
+    [
+        ("/api/v1/posts/99999999999999999999999", 404),
+        ("/api/v1/pages/99999999999999999999999", 404),
+        ("/api/v1/posts/0", 404),
+        ("/api/v1/posts?before=99999999999999999999999", 422),
+        ("/api/v1/people?offset=99999999999999999999999", 422),
+        ("/api/v1/pages?offset=-1", 422),
+        ("/api/v1/posts?since=0001-01-01T00:00:00%2B05:00", 422),
+        ("/api/v1/posts?since=gestern", 422),
+    ],
+)
+def test_out_of_range_input_is_a_clean_error_not_a_crash(token_client, path, status):
+    response = token_client.get(path)
+    assert response.status_code == status, response.content
+    assert response.json()["error"]["code"] in {"not_found", "invalid_input"}
+
+
+def test_a_since_without_time_zone_means_local_time(token_client, general, user):
+    from tests.api.conftest import post_in
+
+    post_in(general, user, "Heute")
+    assert len(token_client.get("/api/v1/posts?since=2020-01-01T00:00:00").json()["results"]) == 1
+
+
+def test_a_reply_to_an_impossible_id_is_422(write_client, general):
+    response = write_client.post(
+        "/api/v1/posts", {"text": "Hallo", "reply_to": 99999999999999999999999}, content_type="application/json"
+    )
+    assert response.status_code == 422
