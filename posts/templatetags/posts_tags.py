@@ -30,7 +30,11 @@ def home_posts(context, limit=5):
 
 @register.simple_tag(takes_context=True)
 def profile_posts(context, profile, limit=5):
+    """The person's latest posts and whether the reader follows them."""
     user = _user(context)
     if profile is None or user is None or not user.is_authenticated:
-        return []
-    return queries.feed_posts(user=user, scope="person", person=profile.user, limit=limit)[0]
+        return {"posts": [], "is_following": False}
+    return {
+        "posts": queries.feed_posts(user=user, scope="person", person=profile.user, limit=limit)[0],
+        "is_following": profile.user.followers.filter(follower=user).exists(),
+    }

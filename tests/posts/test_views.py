@@ -235,9 +235,13 @@ def test_follow_buttons(user_client, user, other_user, channel):
 # --- slots in other apps' pages --------------------------------------------------------------
 
 
-def test_profile_shows_recent_posts(user_client, general, other_user):
+def test_profile_shows_recent_posts_and_a_follow_button(user_client, user, general, other_user):
     post_in(general, other_user, "Mein erster Beitrag")
-    assert "Mein erster Beitrag" in page(user_client.get(f"/personen/{other_user.username}/"))
+    html = page(user_client.get(f"/personen/{other_user.username}/"))
+    assert "Mein erster Beitrag" in html and ">Folgen</button>" in html
+    user_client.post("/beitraege/folgen/", {"type": "person", "value": other_user.username})
+    assert ">Nicht mehr folgen</button>" in page(user_client.get(f"/personen/{other_user.username}/"))
+    assert ">Folgen</button>" not in page(user_client.get(f"/personen/{user.username}/"))
 
 
 def test_anonymous_users_are_sent_to_sign_in(client, general, user):
