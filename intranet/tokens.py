@@ -18,8 +18,12 @@ MAX_EXPIRY_DAYS = 3650
 LAST_USED_GRANULARITY = datetime.timedelta(minutes=1)
 
 
-def create_token(*, user, name: str, scope: str, expires_in_days: int | None = None) -> tuple[ApiToken, str]:
-    """A new token for `user`; returns it with the plain text, which is never stored or shown again."""
+@transaction.atomic
+def create_token(
+    *, user, name: str, scope: str, expires_in_days: int | None = None, by_operator: bool = False
+) -> tuple[ApiToken, str]:
+    """A new token for `user`; returns it with the plain text, which is never stored or shown again.
+    The audit log names the user as actor, or nobody when an operator ran `create_api_token`."""
     name = (name or "").strip()
     errors = {}
     if not name:
@@ -47,6 +51,7 @@ def create_token(*, user, name: str, scope: str, expires_in_days: int | None = N
         key_hash=hash_token(plain),
         expires_at=timezone.now() + datetime.timedelta(days=expires_in_days) if expires_in_days else None,
     )
+    log(instance=token, action="wagtail.apitoken.create", user=None if by_operator else user)
     return token, plain
 
 
@@ -58,8 +63,7 @@ def revoke_token(*, token: ApiToken, by) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        if by.pk != token.user_id:
-            log(instance=token, action="wagtail.delete", user=by, title=str(token))
+        log(instance=token, action="wagtail.apitoken.revoke", user=by)
     return token
 
 

@@ -65,6 +65,10 @@ def test_a_user_revokes_their_token_and_it_stops_working(user_client, user):
     assert "wurde widerrufen" in response.content.decode()
     token.refresh_from_db()
     assert token.revoked_at is not None
+    from wagtail.models import ModelLogEntry
+
+    actions = list(ModelLogEntry.objects.filter(object_id=str(token.pk)).values_list("action", "user_id"))
+    assert sorted(actions) == [("wagtail.apitoken.create", user.pk), ("wagtail.apitoken.revoke", user.pk)]
     assert Client(headers={"Authorization": f"Bearer {plain}"}).get("/api/v1/people").status_code == 401
 
 
@@ -157,3 +161,10 @@ def test_a_service_account_cannot_sign_in_is_not_in_the_directory_and_works_thro
             stdout=io.StringIO(),
             stderr=io.StringIO(),
         )
+
+
+def test_the_profile_slot_links_to_ones_own_tokens_only(rf, user):
+    from django.template.loader import render_to_string
+
+    assert "/api-zugang/" in render_to_string("intranet/includes/profile_tokens.html", {"is_own": True})
+    assert "/api-zugang/" not in render_to_string("intranet/includes/profile_tokens.html", {"is_own": False})

@@ -43,7 +43,9 @@ class Command(BaseCommand):
                     raise CommandError(
                         f"There is no user '{username}'. Use --service-account to create one for a machine."
                     )
-            token, plain = tokens.create_token(user=user, name=name, scope=scope, expires_in_days=expires)
+            token, plain = tokens.create_token(
+                user=user, name=name, scope=scope, expires_in_days=expires, by_operator=True
+            )
         except ValidationError as exc:
             raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())) from exc
         except PermissionDenied as exc:
