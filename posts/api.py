@@ -116,10 +116,10 @@ def _aware(moment: datetime.datetime) -> datetime.datetime:
     try:
         if timezone.is_naive(moment):
             moment = timezone.make_aware(moment)
-        moment.astimezone(datetime.UTC)
+        # in UTC: PostgreSQL refuses unusual offsets such as -16:56
+        return moment.astimezone(datetime.UTC)
     except (OverflowError, ValueError) as exc:
         raise _invalid("since", "This date and time is out of range.") from exc
-    return moment
 
 
 def _visible_post(user, post_id: int) -> Post:
