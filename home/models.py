@@ -48,7 +48,9 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from . import page_selectors as selectors
+        from .permissions import remember_for_request
 
+        remember_for_request(request.user)
         context = super().get_context(request, *args, **kwargs)
         context["departments"] = selectors.departments_with_pages(user=request.user)
         context["due_pages"] = selectors.due_pages_for(user=request.user)
@@ -167,8 +169,9 @@ class ContentPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from . import page_selectors as selectors
-        from .permissions import can_edit_page
+        from .permissions import can_edit_page, remember_for_request
 
+        remember_for_request(request.user)
         context = super().get_context(request, *args, **kwargs)
         context["trust"] = selectors.page_trust(page=self)
         context["backlinks"] = selectors.backlinks(page=self, user=request.user)

@@ -9,7 +9,7 @@ from wagtail.models import PageLogEntry
 from people.models import Department, Profile
 
 from .models import ContentPage, DepartmentPage, PageLink, PageWatch
-from .permissions import can_edit_page, visible_pages
+from .permissions import can_edit_page, request_cache, visible_pages
 
 
 @dataclass
@@ -52,18 +52,24 @@ def departments_with_pages(*, user):
         .values_list("contentpage__departmentpage__department_id", "url_path")
     }
     departments = list(Department.objects.all())
-    root_url_path = _site_root_url_path()
+    root_url_path = _site_root_url_path(user)
     for department in departments:
         url_path = urls.get(department.pk)
         department.url = _url_from_path(url_path, root_url_path) if url_path else ""
     return departments
 
 
-def _site_root_url_path() -> str:
+def _site_root_url_path(user=None) -> str:
     from wagtail.models import Site
 
+    cache = request_cache(user) if user is not None else None
+    if cache is not None and "root_url_path" in cache:
+        return cache["root_url_path"]
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-    return site.root_page.url_path if site else "/"
+    root = site.root_page.url_path if site else "/"
+    if cache is not None:
+        cache["root_url_path"] = root
+    return root
 
 
 def _url_from_path(url_path: str, root_url_path: str) -> str:
@@ -72,9 +78,9 @@ def _url_from_path(url_path: str, root_url_path: str) -> str:
     return url_path
 
 
-def with_urls(pages, *, root_url_path: str | None = None):
+def with_urls(pages, *, user=None):
     """Sets `list_url` on each page without Wagtail's per-page site lookups."""
-    root = root_url_path if root_url_path is not None else _site_root_url_path()
+    root = _site_root_url_path(user)
     for page in pages:
         page.list_url = _url_from_path(page.url_path, root)
     return pages
@@ -103,12 +109,12 @@ def due_pages_for(*, user, limit: int = 20):
                 break
             if page.pk not in seen and can_edit_page(user, page):
                 owned.append(page)
-    return with_urls(owned)
+    return with_urls(owned, user=user)
 
 
 def pages_owned_by(*, owner, user):
     """The pages a person is responsible for, as far as the viewer may see them (profile page)."""
-    return with_urls(list(content_pages(user=user).filter(content_owner=owner).order_by("title")))
+    return with_urls(list(content_pages(user=user).filter(content_owner=owner).order_by("title")), user=user)
 
 
 def department_members(*, department):
@@ -127,7 +133,7 @@ def visible_children(*, page, user):
         .select_related("content_owner")
         .order_by("path")
     )
-    return with_urls(list(pages))
+    return with_urls(list(pages), user=user)
 
 
 def backlinks(*, page, user):
@@ -135,7 +141,7 @@ def backlinks(*, page, user):
     pages = (
         visible_pages(user).filter(pk__in=PageLink.objects.filter(target=page).values("source_id")).order_by("title")
     )
-    return with_urls(list(pages))
+    return with_urls(list(pages), user=user)
 
 
 def linking_posts(*, page, user, limit: int = 20):
@@ -152,7 +158,7 @@ def linking_posts(*, page, user, limit: int = 20):
 
 def breadcrumbs(*, page, user):
     ancestors = visible_pages(user).ancestor_of(page).filter(depth__gt=2).order_by("depth")
-    return with_urls(list(ancestors))
+    return with_urls(list(ancestors), user=user)
 
 
 def is_watching(*, page, user) -> bool:
@@ -177,7 +183,7 @@ def pages_with_tag(*, tag, user):
         .order_by("-last_published_at")
         .distinct()
     )
-    return with_urls(list(pages))
+    return with_urls(list(pages), user=user)
 
 
 def broken_links(*, user):

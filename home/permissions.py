@@ -14,8 +14,29 @@ from wagtail.models import Page, PageViewRestriction
 from people.permissions import CENTRAL_EDITORS_GROUP, department_editors_group_name
 
 
+def remember_for_request(user) -> None:
+    """Lets one request (one user object) work out visibility once instead of per list. Call it
+    on `request.user` only: the user object of a request lives as long as the request."""
+    if getattr(user, "_wiki_request_cache", None) is None:
+        user._wiki_request_cache = {}
+
+
+def request_cache(user) -> dict | None:
+    return getattr(user, "_wiki_request_cache", None)
+
+
 def _failed_restriction_paths(user) -> list[str]:
     """Tree paths of the restricted pages the user may not see (1 query, 2 with group restrictions)."""
+    cache = request_cache(user)
+    if cache is not None and "failed_paths" in cache:
+        return cache["failed_paths"]
+    failed = _compute_failed_restriction_paths(user)
+    if cache is not None:
+        cache["failed_paths"] = failed
+    return failed
+
+
+def _compute_failed_restriction_paths(user) -> list[str]:
     restrictions = list(PageViewRestriction.objects.values_list("pk", "restriction_type", "page__path"))
     if not restrictions:
         return []

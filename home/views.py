@@ -17,7 +17,7 @@ from people.permissions import has_elevated_rights
 from . import actions
 from . import page_selectors as selectors
 from .models import ContentPage, PageTag
-from .permissions import can_edit_page, visible_pages
+from .permissions import can_edit_page, remember_for_request, visible_pages
 
 
 def _visible_content_page(user, page_id) -> ContentPage:
@@ -41,6 +41,7 @@ def tag_index(request):
 
 def tag_page(request, slug):
     """Pages (and, from the microblog, posts) with one tag."""
+    remember_for_request(request.user)
     tag = get_object_or_404(Tag, slug=slug)
     pages = selectors.pages_with_tag(tag=tag, user=request.user)
     return render(request, "home/tag_page.html", {"tag": tag, "pages": pages})

@@ -5,13 +5,14 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from .actions import REVIEWED_ACTION
-from .permissions import fails_group_restriction
+from .permissions import fails_group_restriction, remember_for_request
 
 
 @hooks.register("before_serve_page")
 def hide_restricted_pages(page, request, serve_args, serve_kwargs):
     """A page restricted to groups the reader is not in does not exist for them (no 403 that
     would reveal its title or existence)."""
+    remember_for_request(request.user)
     if fails_group_restriction(request.user, page):
         raise Http404
 

@@ -1,6 +1,7 @@
 from django import template
 
 from home import page_selectors as selectors
+from home.permissions import remember_for_request
 
 register = template.Library()
 
@@ -11,4 +12,5 @@ def owned_pages(context, owner):
     request = context.get("request")
     if request is None or owner is None:
         return []
+    remember_for_request(request.user)
     return selectors.pages_owned_by(owner=owner, user=request.user)
