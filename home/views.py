@@ -29,11 +29,10 @@ def _visible_content_page(user, page_id) -> ContentPage:
 
 def tag_index(request):
     """All topics used on pages the reader may see, with how many pages carry each."""
+    # Filtering and counting over the same relation: restricted pages are neither listed nor counted.
     tags = (
-        Tag.objects.filter(
-            pk__in=PageTag.objects.filter(content_object__in=visible_pages(request.user)).values("tag_id")
-        )
-        .annotate(page_count=Count("home_pagetag_items"))
+        Tag.objects.filter(home_pagetag_items__content_object__in=visible_pages(request.user).values("pk"))
+        .annotate(page_count=Count("home_pagetag_items", distinct=True))
         .order_by("name")
     )
     return render(request, "home/tag_index.html", {"tags": tags})

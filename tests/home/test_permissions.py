@@ -181,6 +181,7 @@ def test_restricted_page_is_invisible_to_non_members_everywhere(
         assert "Dienstvereinbarung" not in html, url
         assert "Anlage zur Vereinbarung" not in html, url
     assert "Meldebescheinigung" in client.get("/themen/personal/").content.decode()
+    assert [(tag.name, tag.page_count) for tag in client.get("/themen/").context["tags"]] == [("Personal", 1)]
     assert client.post(f"/wiki/seite/{restricted_page.pk}/beobachten/").status_code == 404
     assert client.get(f"/wiki/seite/{restricted_page.pk}/versionen/").status_code == 404
 
