@@ -16,7 +16,7 @@ from people.permissions import has_elevated_rights
 
 from . import actions
 from . import page_selectors as selectors
-from .models import ContentPage, PageTag
+from .models import ContentPage
 from .permissions import can_edit_page, remember_for_request, visible_pages
 
 
