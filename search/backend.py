@@ -353,6 +353,9 @@ class WhooshSearchQueryCompiler(FilterTranslationMixin, BaseSearchQueryCompiler)
 
     def _combine(self, parts, operator):
         parts = [p for p in parts if p is not None]
+        if operator == "and" and any(p is wq.NullQuery for p in parts):
+            return wq.NullQuery
+        parts = [p for p in parts if p is not wq.NullQuery]
         if not parts:
             return wq.NullQuery
         if len(parts) == 1:
@@ -394,19 +397,23 @@ class WhooshSearchQueryCompiler(FilterTranslationMixin, BaseSearchQueryCompiler)
     def analyse(self, text: str) -> list[str]:
         return query_terms(text)
 
-    def _term_known(self, term: str) -> bool:
-        reader = self._searcher.reader()
-        if any(reader.doc_frequency(TEXT_PREFIX + path, term) for path, _ in self._fields):
-            return True
-        if self.fields is None and len(term) >= COMPOUND_MIN_LENGTH:
-            return next(iter(reader.expand_prefix(COMPOUND_FIELD, term[::-1])), None) is not None
+    def _has_compounds(self, term: str) -> bool:
+        """Whether some indexed word ends in ``term`` without being ``term`` itself."""
+        reversed_term = term[::-1]
+        for word in self._searcher.reader().expand_prefix(COMPOUND_FIELD, reversed_term):
+            if word != reversed_term:
+                return True
         return False
 
     def term_query(self, term: str, boost: float):
-        if self._fuzzy_fallback and _fuzzy_distance(term) and not self._term_known(term):
+        reader = self._searcher.reader()
+        # Only fields that contain the word: every extra branch costs time for each match.
+        present = [(path, b) for path, b in self._fields if reader.doc_frequency(TEXT_PREFIX + path, term)]
+        compounds = self.fields is None and len(term) >= COMPOUND_MIN_LENGTH and self._has_compounds(term)
+        if self._fuzzy_fallback and _fuzzy_distance(term) and not present and not compounds:
             # "Persnalrat": no document has this word, so look for close ones instead.
             return self.fuzzy_query(term, boost)
-        parts = [wq.Term(TEXT_PREFIX + path, term, boost=b * boost) for path, b in self._fields]
+        parts = [wq.Term(TEXT_PREFIX + path, term, boost=b * boost) for path, b in present]
         if len(term) >= COMPOUND_MIN_LENGTH:
             partial = _partial_match_paths(_concrete(self.queryset.model))
             parts += [
@@ -414,10 +421,12 @@ class WhooshSearchQueryCompiler(FilterTranslationMixin, BaseSearchQueryCompiler)
                 for path, b in self._fields
                 if path in partial
             ]
-        if self.fields is None and len(term) >= COMPOUND_MIN_LENGTH:
+        if compounds:
             # Compound heads: documents with a word ending in this one ("Bauantrag" for "Antrag").
             parts.append(wq.Prefix(COMPOUND_FIELD, term[::-1], boost=COMPOUND_BOOST * boost))
-        return wq.Or(parts) if parts else None
+        if not parts:
+            return wq.NullQuery  # a word no document has: an "and" query finds nothing
+        return parts[0] if len(parts) == 1 else wq.Or(parts)
 
     def fuzzy_query(self, term: str, boost: float):
         distance = _fuzzy_distance(term) or 1
@@ -443,8 +452,15 @@ class WhooshAutocompleteQueryCompiler(WhooshSearchQueryCompiler):
         return autocomplete_query_terms(text)
 
     def term_query(self, term: str, boost: float):
-        parts = [wq.Term(AUTOCOMPLETE_PREFIX + path, term, boost=boost) for path, _ in self._fields]
-        return wq.Or(parts) if parts else None
+        reader = self._searcher.reader()
+        parts = [
+            wq.Term(AUTOCOMPLETE_PREFIX + path, term, boost=boost)
+            for path, _ in self._fields
+            if reader.doc_frequency(AUTOCOMPLETE_PREFIX + path, term)
+        ]
+        if not parts:
+            return wq.NullQuery
+        return parts[0] if len(parts) == 1 else wq.Or(parts)
 
     def fuzzy_query(self, term: str, boost: float):
         return self.term_query(term, boost)
@@ -484,7 +500,13 @@ class WhooshSearchResults(BaseSearchResults):
             # Only the number: collect document numbers without scoring.
             return [], len(searcher.search(query, filter=allowed, limit=None, scored=False)), translated
         results = searcher.search(query, filter=allowed, limit=limit)
-        ids = searcher.reader().column_reader(ID_FIELD)
+        if translated and results.has_exact_length():
+            # The collector counted every match on the way: remember it for count() on this
+            # query and its slices (they share the compiler), which then needs no second pass.
+            compiler._wn_total = (searcher, len(results))
+        ids = searcher.__dict__.get("_wn_ids")
+        if ids is None:
+            ids = searcher.__dict__["_wn_ids"] = searcher.reader().column_reader(ID_FIELD)
         to_python = model._meta.pk.to_python
         hits = []
         for score, docnum in results.top_n:
@@ -574,7 +596,11 @@ class WhooshSearchResults(BaseSearchResults):
     def _do_count(self):
         if self.query_compiler.is_match_all():
             return self._match_all_queryset()[self.start : self.stop].count()
-        _, total, translated = self._whoosh_hits(0)
+        memo = getattr(self.query_compiler, "_wn_total", None)
+        if memo is not None and memo[0] is self.backend.store.searcher():
+            total, translated = memo[1], True
+        else:
+            _, total, translated = self._whoosh_hits(0)
         if not translated:
             hits, _, _ = self._whoosh_hits(None)
             total = len(self._allowed_pks([pk for pk, _ in hits]))
