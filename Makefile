@@ -24,7 +24,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 # Re-extract every app's strings into <app>/locale/de/LC_MESSAGES/django.po (then translate them).
 messages-de: venv
 	for app in intranet home posts search people; do \
-	  (cd $$app && mkdir -p locale && env -u DJANGO_SETTINGS_MODULE ../$(BIN)/python -m django makemessages -l de --no-obsolete -v0); \
+	  (cd $$app && mkdir -p locale && env -u DJANGO_SETTINGS_MODULE ../$(BIN)/python -P -m django makemessages -l de --no-obsolete -v0); \
 	done
 
 messages: venv

@@ -42,7 +42,7 @@ def test_every_string_is_translated_to_german(app, tmp_path):
     shutil.copytree(ROOT / app, copy, ignore=shutil.ignore_patterns("locale", "__pycache__", "migrations"))
     (copy / "locale").mkdir()
     subprocess.run(
-        [sys.executable, "-m", "django", "makemessages", "-l", "de", "--no-obsolete", "-v0"],
+        [sys.executable, "-P", "-m", "django", "makemessages", "-l", "de", "--no-obsolete", "-v0"],
         cwd=copy,
         check=True,
         env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": ""},
