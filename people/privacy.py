@@ -180,10 +180,20 @@ def keep_posts_setting() -> bool:
 @transaction.atomic
 def erase_person(*, user: User, by: User, keep_posts: bool | None = None) -> None:
     """Erases a person across all apps (other apps first, then the account here). Called by an
-    administrator; leaves an audit line without personal data."""
+    administrator; leaves an audit entry without personal data."""
     if keep_posts is None:
         keep_posts = keep_posts_setting()
+    from wagtail.log_actions import log
+
     user_id = user.pk
+    # The audit entry names only the account number: the person's name is what is being erased.
+    log(
+        instance=user,
+        action="people.erase",
+        user=by,
+        title=f"#{user_id}",
+        data={"posts": "kept" if keep_posts else "deleted"},
+    )
     for app, module in privacy_modules():
         if app != "people":
             module.erase_user(user, keep_posts=keep_posts)

@@ -202,3 +202,16 @@ def test_erase_removes_api_tokens_when_posts_are_kept(admin_client, user, settin
     create_token(user=user, name="Monitoring", scope="read")
     admin_client.post(f"/personen/{user.username}/loeschen/", {"confirm_username": user.username})
     assert not ApiToken.objects.filter(user_id=user.pk).exists()
+
+
+@pytest.mark.django_db
+def test_erase_leaves_an_audit_entry_without_the_name(admin_client, admin_user, rich_user):
+    from wagtail.models import ModelLogEntry
+
+    user_id = rich_user.pk
+    admin_client.post(f"/personen/{rich_user.username}/loeschen/", {"confirm_username": rich_user.username})
+    entry = ModelLogEntry.objects.get(action="people.erase")
+    assert entry.user_id == admin_user.pk
+    assert entry.object_id == str(user_id)
+    assert entry.label == f"#{user_id}"
+    assert "Anna" not in str(entry.data) and "anna" not in entry.label
