@@ -130,7 +130,12 @@ class SessionAuth(APIKeyCookie):
     param_name = settings.SESSION_COOKIE_NAME
 
     def __init__(self):
-        super().__init__(csrf=False)  # checked below, only once we know who is asking
+        # csrf=True tells the interactive docs to send the CSRF token; the check itself runs in
+        # `authenticate`, only once we know a signed-in user is asking (otherwise: 401, not 403)
+        super().__init__(csrf=True)
+
+    def _get_key(self, request):
+        return request.COOKIES.get(self.param_name)
 
     def authenticate(self, request, key):
         user = getattr(request, "user", None)

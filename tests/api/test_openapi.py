@@ -47,6 +47,7 @@ def test_the_interactive_docs_use_local_assets_only(user_client):
     assert "cdn" not in html.lower() and "https://" not in html
     assert "<script>" not in html.replace(" ", "")  # no inline script (CSP script-src 'self')
     assert user_client.get("/static/ninja/swagger-ui-bundle.js").status_code == 200
+    assert 'data-api-csrf="true"' in html  # "Try it out" sends the CSRF token with session writes
 
 
 def test_the_docs_page_is_for_signed_in_staff(client, db):
