@@ -80,6 +80,9 @@ PARTIAL_BOOST = 0.5
 COMPOUND_MIN_LENGTH = 3
 #: Words shorter than this get no fuzzy fallback (too many neighbours).
 FUZZY_MIN_LENGTH = 5
+#: Weight of a fuzzy match, and how many close words are tried at most.
+FUZZY_BOOST = 0.5
+FUZZY_MAX_CANDIDATES = 20
 #: Above this many matches, the database check scans the queryset's ids instead of an IN list.
 IN_LIST_LIMIT = 2000
 FILTER_GLOB = FILTER_PREFIX + "*"
@@ -429,13 +432,22 @@ class WhooshSearchQueryCompiler(FilterTranslationMixin, BaseSearchQueryCompiler)
         return parts[0] if len(parts) == 1 else wq.Or(parts)
 
     def fuzzy_query(self, term: str, boost: float):
+        """Words within edit distance 1 (2 for long words) of ``term``. The candidates are found
+        once, in the field that holds every word of the index (reversed; the edit distance of two
+        reversed words is theirs), not once per text field; then only fields holding them are
+        asked."""
         distance = _fuzzy_distance(term) or 1
-        return wq.Or(
-            [
-                wq.FuzzyTerm(TEXT_PREFIX + path, term, boost=b * boost * 0.5, maxdist=distance, prefixlength=1)
-                for path, b in self._fields
-            ]
-        )
+        reader = self._searcher.reader()
+        candidates = [w[::-1] for w in reader.terms_within(COMPOUND_FIELD, term[::-1], distance, prefix=1)]
+        parts = [
+            wq.Term(TEXT_PREFIX + path, word, boost=b * boost * FUZZY_BOOST)
+            for word in candidates[:FUZZY_MAX_CANDIDATES]
+            for path, b in self._fields
+            if reader.doc_frequency(TEXT_PREFIX + path, word)
+        ]
+        if not parts:
+            return wq.NullQuery
+        return parts[0] if len(parts) == 1 else wq.Or(parts)
 
     def phrase_query(self, terms: list[str], boost: float):
         if not terms:
