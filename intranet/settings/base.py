@@ -335,3 +335,10 @@ LOGGING = {
 # --- Wissensnetz ------------------------------------------------------------------------------
 # Accounts that any demo or test data creates get this domain.
 WISSENSNETZ_EMAIL_DOMAIN = os.environ.get("EMAIL_DOMAIN", "stadt-musterstadt.de")
+
+# Rate limits: API requests per user (token or session) and window; new posts per user.
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600/m")
+POSTS_RATE_LIMIT = (
+    int(os.environ.get("POSTS_RATE_LIMIT_COUNT", "5")),
+    int(os.environ.get("POSTS_RATE_LIMIT_SECONDS", "60")),
+)
