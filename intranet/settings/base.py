@@ -307,6 +307,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 from csp.constants import NONE, SELF, UNSAFE_INLINE  # noqa: E402
 
+OIDC_ORIGIN = "/".join(OIDC_SERVER_URL.split("/")[:3]) if OIDC_SERVER_URL else ""
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -317,7 +319,9 @@ CONTENT_SECURITY_POLICY = {
         "font-src": [SELF, "data:"],
         "connect-src": [SELF],
         "frame-ancestors": [SELF],
-        "form-action": [SELF],
+        # The SSO button posts to our own URL, which redirects to the identity provider;
+        # browsers check that redirect against form-action too.
+        "form-action": [SELF, *([OIDC_ORIGIN] if OIDC_ORIGIN else [])],
         "base-uri": [SELF],
         "object-src": [NONE],
     },

@@ -66,3 +66,27 @@ def test_every_environment_variable_read_by_the_settings_is_documented():
     missing = sorted(name for name in read if f"`{name}`" not in documented)
     assert read, "no environment variables found — the pattern above is broken"
     assert missing == []
+
+
+def test_sso_provider_origin_is_allowed_as_a_form_target_only_when_configured():
+    """The SSO button posts to our own URL, which redirects to the provider; browsers check that
+    redirect against the CSP's form-action, so the provider's origin must be listed — and only it."""
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action'])"
+    )
+    base = {k: v for k, v in os.environ.items() if not k.startswith("OIDC_")}
+    base["DJANGO_SETTINGS_MODULE"] = "intranet.settings.test"
+    with_sso = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**base, "OIDC_SERVER_URL": "https://sso.stadt.de/realms/verwaltung"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    without = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=base, capture_output=True, text=True, timeout=60
+    )
+    assert with_sso.stdout.strip() == "[\"'self'\", 'https://sso.stadt.de']"
+    assert without.stdout.strip() == "[\"'self'\"]"
