@@ -1,0 +1,367 @@
+"""The one search: the search page, the header suggestions and ``GET /api/v1/search`` all call
+:func:`search` (and :func:`suggestions`).
+
+What a user may see is decided by the apps' own permission code and passed to the backend as
+querysets, so the backend never ranks, counts, suggests or snippets anything else:
+
+* pages: ``home.permissions.visible_pages(user)`` (live, no failed view restriction), content pages;
+* posts: ``Post.objects.visible()`` (neither hidden by a moderator nor deleted);
+* people: profiles of active accounts.
+
+Documents are not searched yet (see the report on issue 7).
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.utils import timezone
+from modelsearch.backends import get_search_backend
+
+from . import unified
+from .analysis import fold
+
+TYPES = ("page", "post", "person")
+SORTS = ("relevance", "date")
+MAX_QUERY_LENGTH = 200
+SNIPPET_LENGTH = 220
+#: A reviewed page whose review is not due ranks a little above a stale one of equal relevance.
+FRESH_FACTOR = 1.05
+STALE_FACTOR = 0.95
+
+
+@dataclass
+class Filters:
+    types: list[str] = field(default_factory=list)  # empty: all
+    department: int | None = None  # Department pk
+    tag: str = ""  # tag slug
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+
+
+@dataclass
+class Hit:
+    type: str
+    id: int
+    title: str
+    url: str
+    snippet: str  # safe HTML: escaped text with <mark> only
+    department: str
+    tags: list[str]
+    updated: datetime.datetime | None
+    score: float
+
+
+@dataclass
+class Result:
+    q: str
+    count: int
+    hits: list[Hit]
+    facets: dict
+    suggestion: str | None = None
+    offset: int = 0
+    limit: int = 20
+
+
+# --- sources: what the user may see ----------------------------------------------------------
+
+
+def _fresh(page, score):
+    today = timezone.localdate()
+    if page.last_reviewed and page.review_due and page.review_due >= today:
+        return score * FRESH_FACTOR
+    if page.review_due and page.review_due < today:
+        return score * STALE_FACTOR
+    return score
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _sources(user, filters: Filters) -> list[unified.Source]:
+    from home.models import ContentPage
+    from home.permissions import visible_pages
+    from people.models import Profile
+    from posts.models import Channel, Post
+
+    wanted = set(filters.types or TYPES)
+    sources = []
+    if "page" in wanted:
+        allowed = visible_pages(user)
+        if filters.department:
+            allowed = allowed.filter(contentpage__section_department_id=filters.department)
+        if filters.tag:
+            allowed = allowed.filter(contentpage__tagged_items__tag__slug=filters.tag)
+        if filters.date_from:
+            allowed = allowed.filter(last_published_at__date__gte=filters.date_from)
+        if filters.date_to:
+            allowed = allowed.filter(last_published_at__date__lte=filters.date_to)
+        pages = ContentPage.objects.filter(pk__in=allowed.values("pk")).select_related("section_department")
+        sources.append(unified.Source("page", pages, _fresh))
+    if "post" in wanted:
+        # Post and Profile index only some filter fields (no id), so filters the index knows go
+        # into the query; a tag filter on posts narrows the backend's matches in the database
+        # (unified.Source.narrow) before anything is ranked, counted or sliced.
+        posts = Post.objects.visible().select_related("channel__department", "author")
+        if filters.department:
+            posts = posts.filter(
+                channel__in=list(Channel.objects.filter(department_id=filters.department).values_list("pk", flat=True))
+            )
+        if filters.date_from:
+            posts = posts.filter(created_at__gte=_start_of(filters.date_from))
+        if filters.date_to:
+            posts = posts.filter(created_at__lt=_start_of(filters.date_to + datetime.timedelta(days=1)))
+        narrow = Post.objects.filter(tags__slug=filters.tag).values("pk") if filters.tag else None
+        sources.append(unified.Source("post", posts, narrow=narrow))
+    if "person" in wanted and not (filters.date_from or filters.date_to):
+        people = Profile.objects.filter(user__is_active=True).select_related("user", "department")
+        if filters.department:
+            people = people.filter(department_id=filters.department)
+        narrow = Profile.objects.filter(expertise__slug=filters.tag).values("pk") if filters.tag else None
+        sources.append(unified.Source("person", people, narrow=narrow))
+    return sources
+
+
+# --- snippets ----------------------------------------------------------------------------------
+
+
+def _stems(q: str) -> list[str]:
+    """Folded word stems of the query, for highlighting ("Anträge" -> "antra")."""
+    stems = []
+    for word in re.findall(r"\w+", q):
+        word = fold(word)
+        if len(word) < 3:
+            continue
+        stems.append(word[: max(3, len(word) - 2)] if len(word) > 4 else word)
+    return stems
+
+
+def highlight(text: str, q: str, *, length: int = SNIPPET_LENGTH) -> str:
+    """Escaped ``text`` cut to ``length`` around the first match, matched words in ``<mark>``."""
+    text = re.sub(r"\s+", " ", text or "").strip()
+    stems = _stems(q)
+    words = list(re.finditer(r"\w+", text))
+    matched = [m for m in words if any(stem in fold(m.group(0)) for stem in stems)] if stems else []
+    start = 0
+    if matched and matched[0].start() > length // 3:
+        start = text.rfind(" ", 0, matched[0].start() - length // 3) + 1
+    end = min(len(text), start + length)
+    if end < len(text):
+        end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > start else end
+    out, pos = [], start
+    for m in matched:
+        if m.start() < start or m.end() > end:
+            continue
+        out.append(html.escape(text[pos : m.start()]))
+        out.append("<mark>" + html.escape(m.group(0)) + "</mark>")
+        pos = m.end()
+    out.append(html.escape(text[pos:end]))
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < len(text) else ""
+    return prefix + "".join(out) + suffix
+
+
+def _page_text(page) -> str:
+    from django.utils.html import strip_tags
+
+    parts = [page.search_description or ""]
+    body = getattr(page, "body", None)
+    if body is not None:
+        parts.append(strip_tags(str(body)))
+    return " ".join(part for part in parts if part)
+
+
+# --- hits --------------------------------------------------------------------------------------
+
+
+def _tags_by_object(window: list) -> dict:
+    """Tag names of the pages and posts in the window: one query per type."""
+    from home.models import PageTag
+    from people.models import Profile
+    from posts.models import Post
+
+    tags: dict = {}
+    page_ids = [obj.pk for type_, obj, _ in window if type_ == "page"]
+    post_ids = [obj.pk for type_, obj, _ in window if type_ == "post"]
+    person_ids = [obj.pk for type_, obj, _ in window if type_ == "person"]
+    if page_ids:
+        for object_id, name in PageTag.objects.filter(content_object_id__in=page_ids).values_list(
+            "content_object_id", "tag__name"
+        ):
+            tags.setdefault(("page", object_id), []).append(name)
+    if post_ids:
+        through = Post.tags.through
+        for object_id, name in through.objects.filter(
+            object_id__in=post_ids, content_type__model="post", content_type__app_label="posts"
+        ).values_list("object_id", "tag__name"):
+            tags.setdefault(("post", object_id), []).append(name)
+    if person_ids:
+        through = Profile.expertise.through
+        for object_id, name in through.objects.filter(content_object_id__in=person_ids).values_list(
+            "content_object_id", "tag__name"
+        ):
+            tags.setdefault(("person", object_id), []).append(name)
+    return tags
+
+
+def _hit(type_, obj, score, q, tags) -> Hit:
+    if type_ == "page":
+        department = obj.section_department.name if obj.section_department_id else ""
+        return Hit(
+            "page", obj.pk, obj.title, obj.get_url() or "", highlight(_page_text(obj) or obj.title, q),
+            department, sorted(tags.get(("page", obj.pk), [])), obj.last_published_at, score,
+        )  # fmt: skip
+    if type_ == "post":
+        channel_department = obj.channel.department
+        title = obj.text.strip().splitlines()[0][:90] if obj.text.strip() else str(obj.author)
+        return Hit(
+            "post", obj.pk, title, obj.get_absolute_url(), highlight(obj.text, q),
+            channel_department.name if channel_department else "", sorted(tags.get(("post", obj.pk), [])),
+            obj.edited_at or obj.created_at, score,
+        )  # fmt: skip
+    person_text = " · ".join(part for part in (obj.job_title, obj.responsibilities) if part)
+    return Hit(
+        "person", obj.pk, str(obj.user), obj.get_absolute_url(), highlight(person_text, q),
+        obj.department.name if obj.department_id else "", sorted(tags.get(("person", obj.pk), [])), None, score,
+    )  # fmt: skip
+
+
+def _updated_key(type_, obj):
+    if type_ == "page":
+        return obj.last_published_at or timezone.now().replace(year=1970)
+    if type_ == "post":
+        return obj.edited_at or obj.created_at
+    return timezone.now().replace(year=1970)
+
+
+# --- facets ------------------------------------------------------------------------------------
+
+
+def _facets(ranked: unified.Ranked) -> dict:
+    """Counts by type (exact), department and tag (over the matches in the window), all over
+    what the user may see only."""
+    from taggit.models import Tag
+
+    from people.models import Department
+
+    by_department: dict = {}
+    for type_, obj, _ in ranked.hits:
+        if type_ == "page":
+            pk = obj.section_department_id
+        elif type_ == "post":
+            pk = obj.channel.department_id
+        else:
+            pk = obj.department_id
+        if pk:
+            by_department[pk] = by_department.get(pk, 0) + 1
+    departments = []
+    if by_department:
+        names = dict(Department.objects.filter(pk__in=by_department).values_list("pk", "name"))
+        departments = sorted(
+            ({"id": pk, "name": names.get(pk, ""), "count": n} for pk, n in by_department.items()),
+            key=lambda row: (-row["count"], row["name"]),
+        )
+    page_ids = [obj.pk for type_, obj, _ in ranked.hits if type_ == "page"]
+    post_ids = [obj.pk for type_, obj, _ in ranked.hits if type_ == "post"]
+    tags = []
+    if page_ids or post_ids:
+        from django.db.models import Q
+
+        rows = (
+            Tag.objects.filter(
+                Q(home_pagetag_items__content_object_id__in=page_ids)
+                | Q(
+                    taggit_taggeditem_items__object_id__in=post_ids, taggit_taggeditem_items__content_type__model="post"
+                )
+            )
+            .annotate(count=Count("pk"))
+            .values("slug", "name", "count")
+            .order_by("-count", "name")[:20]
+        )
+        tags = list(rows)
+    return {
+        "type": {type_: count for type_, count in ranked.counts.items()},
+        "department": departments,
+        "tag": tags,
+    }
+
+
+# --- the search --------------------------------------------------------------------------------
+
+
+def normalise(q: str) -> str:
+    return " ".join((q or "").split())[:MAX_QUERY_LENGTH]
+
+
+def search(*, user, q: str, filters: Filters | None = None, sort: str = "relevance", offset: int = 0, limit: int = 20):
+    """Everything ``user`` may see that matches ``q``: one ranked list of pages, posts and
+    people with counts, facets and, when nothing matches, a "Meinten Sie" suggestion."""
+    filters = filters or Filters()
+    q = normalise(q)
+    if not q:
+        return Result(
+            q=q, count=0, hits=[], facets={"type": {}, "department": [], "tag": []}, offset=offset, limit=limit
+        )
+    backend = get_search_backend()
+    sources = _sources(user, filters)
+    ranked = unified.ranked(backend, q, sources)
+    if sort == "date":
+        ranked.hits.sort(key=lambda hit: _updated_key(hit[0], hit[1]), reverse=True)
+    window = ranked.hits[offset : offset + limit]
+    tags = _tags_by_object(window)
+    hits = [_hit(type_, obj, score, q, tags) for type_, obj, score in window]
+    count = sum(ranked.counts.values())
+    suggestion = unified.suggest(backend, q, sources) if count == 0 else None
+    return Result(
+        q=q, count=count, hits=hits, facets=_facets(ranked), suggestion=suggestion, offset=offset, limit=limit
+    )
+
+
+def suggestions(*, user, q: str, limit: int = 8) -> list[dict]:
+    """As-you-type suggestions for the header box: pages, people and tags the user may see."""
+    from taggit.models import Tag
+
+    q = normalise(q)
+    if len(q) < 2:
+        return []
+    backend = get_search_backend()
+    out = []
+    for source in _sources(user, Filters(types=["page", "person"])):
+        for obj in backend.autocomplete(q, source.queryset)[:4]:
+            if source.type == "page":
+                out.append({"type": "page", "label": obj.title, "url": obj.get_url() or ""})
+            else:
+                out.append({"type": "person", "label": str(obj.user), "url": obj.get_absolute_url()})
+    from django.urls import reverse
+
+    tag_rows = (
+        Tag.objects.filter(name__istartswith=q)
+        .filter(pk__in=_visible_tag_ids(user))
+        .order_by("name")
+        .values_list("name", "slug")[:3]
+    )
+    for name, slug in tag_rows:
+        out.append({"type": "tag", "label": name, "url": reverse("search:search") + f"?q={name}&tag={slug}"})
+    return out[:limit]
+
+
+def _visible_tag_ids(user):
+    """Tags used on a page or post the user may see (a subquery)."""
+    from django.db.models import Q
+    from taggit.models import Tag
+
+    from home.permissions import visible_pages
+    from posts.models import Post
+
+    return Tag.objects.filter(
+        Q(home_pagetag_items__content_object_id__in=visible_pages(user).values("pk"))
+        | Q(
+            taggit_taggeditem_items__object_id__in=Post.objects.visible().values("pk"),
+            taggit_taggeditem_items__content_type__model="post",
+        )
+    ).values("pk")
