@@ -1,0 +1,82 @@
+"""`manage.py generate_data`: the benchmark corpus — counts, threads, tags, mentions, reactions,
+German text, and clear errors for bad sizes."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from taggit.models import TaggedItem
+
+from home.models import WikiPage
+from people.models import Profile, User
+from posts.models import Post, Reaction
+
+pytestmark = pytest.mark.django_db
+
+
+def generate(**sizes):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("generate_data", "--no-index", *[f"--{k}={v}" for k, v in sizes.items()], stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_small_run_creates_what_was_asked_with_threads_tags_mentions_and_reactions(home_page):
+    users_before, pages_before = User.objects.count(), WikiPage.objects.count()
+
+    out, err = generate(users=20, pages=10, posts=100)
+
+    assert User.objects.count() == users_before + 20
+    assert Profile.objects.filter(department__isnull=False).count() >= 20
+    assert WikiPage.objects.count() == pages_before + 10
+    assert all(page.live and page.url for page in WikiPage.objects.all())
+    assert Post.objects.count() == 100
+    assert Post.objects.filter(parent__isnull=False).exists(), "replies form threads"
+    assert not Post.objects.filter(parent__parent__isnull=False).exists(), "threads are one level deep"
+    assert TaggedItem.objects.filter(content_type__model="post").exists()
+    assert Post.mentions.through.objects.exists()
+    assert Reaction.objects.exists()
+    assert "100/100" in err, "the progress bar ends at the total"
+    assert "Created 20 staff, 10 pages, 100 posts" in out
+
+
+def test_text_is_german_administrative_prose_rendered_like_the_site(home_page):
+    generate(users=20, pages=2, posts=60)
+
+    texts = " ".join(Post.objects.values_list("text", flat=True))
+    assert any(word in texts for word in ("Frist", "Antrag", "Bürgerbüro", "Dienstplan", "Vergabe", "zuständig"))
+    tagged = Post.objects.filter(text__contains="#").first()
+    assert 'class="hashtag"' in tagged.html
+    mention = Post.objects.filter(mentions__isnull=False).first()
+    assert 'class="mention"' in mention.html
+    for post in Post.objects.filter(parent__isnull=False)[:20]:
+        assert post.created_at > post.parent.created_at
+        assert post.channel_id == post.parent.channel_id
+
+
+def test_running_twice_adds_without_clashing(home_page):
+    generate(users=10, pages=3, posts=20)
+    generate(users=10, pages=3, posts=20)
+
+    assert Post.objects.count() == 40
+    assert User.objects.values("username").distinct().count() == User.objects.count()
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        ("--posts=-1", "--posts must be 0 or more"),
+        ("--users=-5", "--users must be 0 or more"),
+        ("--batch-size=0", "--batch-size must be at least 1"),
+    ],
+)
+def test_bad_sizes_are_refused_with_the_reason(option, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("generate_data", option, "--no-index", stdout=io.StringIO(), stderr=io.StringIO())
+    assert not Post.objects.exists()
+
+
+def test_posts_without_staff_are_refused(home_page):
+    User.objects.all().delete()
+    with pytest.raises(CommandError, match="at least two members of staff"):
+        generate(users=0, pages=0, posts=10)
+    assert not Post.objects.exists()
