@@ -67,7 +67,7 @@ def sign_in(page, live_server, user, password=PASSWORD, totp_secret=None):
         from tests.conftest import totp_code
 
         page.get_by_label("Code").fill(totp_code(totp_secret))
-        page.get_by_role("button").filter(has_text="Anmelden").first.click()
+        page.locator("main form button[type=submit]").first.click()
         page.wait_for_url(lambda url: "/konto/2fa/authenticate" not in url)
 
 

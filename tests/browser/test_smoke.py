@@ -33,3 +33,16 @@ def test_phone_menu_opens_and_closes(phone_page, live_server, staff):
     assert phone_page.get_by_role("link", name="Personen").is_visible()
     # nothing overflows the 360 px viewport horizontally
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+@pytest.mark.django_db(transaction=True)
+def test_administrator_signs_in_with_the_second_factor_and_reaches_the_admin(page, live_server, department):
+    from tests.conftest import activate_totp, ensure_start_page, make_user
+
+    ensure_start_page()
+    admin = make_user("ada.admin", department=department, is_staff=True, is_superuser=True)
+    secret = activate_totp(admin)
+    sign_in(page, live_server, admin, totp_secret=secret)
+    page.goto(f"{live_server.url}/admin/")
+    assert page.url.rstrip("/").endswith("/admin")
+    assert page.title() == "Dashboard - Wagtail"  # the admin dashboard, not a sign-in or set-up page
