@@ -1,12 +1,108 @@
+"""The search page `/suche/` and the header's as-you-type suggestions. Both call search.query."""
+
+import datetime
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import render
-from wagtail.models import Page
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from people.models import Department
+
+from . import query
+from .models import record_search
+
+PAGE_SIZE = 20
+MAX_PAGE = 50
+
+
+def _date(value: str):
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _int(value: str, default=None):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def filters_from(params) -> query.Filters:
+    return query.Filters(
+        types=[t for t in params.getlist("type") if t in query.TYPES],
+        department=_int(params.get("department")),
+        tag=params.get("tag", "")[:100],
+        date_from=_date(params.get("from", "")),
+        date_to=_date(params.get("to", "")),
+    )
+
+
+TYPE_LABELS = {"page": gettext_lazy("Pages"), "post": gettext_lazy("Posts"), "person": gettext_lazy("People")}
 
 
 def search_page(request):
-    """The search page. Until the search issue lands: live pages the user may see, via the
-    configured Wagtail search backend."""
-    q = request.GET.get("q", "").strip()
-    results = []
-    if q:
-        results = Page.objects.live().public().specific().search(q)[:20]
-    return render(request, "search/search.html", {"q": q, "results": results})
+    q = query.normalise(request.GET.get("q", ""))
+    filters = filters_from(request.GET)
+    sort = request.GET.get("sort") if request.GET.get("sort") in query.SORTS else "relevance"
+    page_number = min(max(_int(request.GET.get("page"), 1), 1), MAX_PAGE)
+    result = query.search(
+        user=request.user, q=q, filters=filters, sort=sort, offset=(page_number - 1) * PAGE_SIZE, limit=PAGE_SIZE
+    )
+    if q and page_number == 1:
+        record_search(q=q, result_count=result.count)
+    paginator = Paginator(range(result.count), PAGE_SIZE) if result.count else None
+    params = request.GET.copy()
+    params.pop("page", None)
+
+    def url_with(**changes):
+        p = params.copy()
+        for key, value in changes.items():
+            p.pop(key, None)
+            if value not in (None, ""):
+                p[key] = value
+        return "?" + p.urlencode()
+
+    type_facets = [
+        {
+            "value": value,
+            "label": TYPE_LABELS[value],
+            "count": result.facets["type"].get(value, 0),
+            "checked": value in filters.types,
+        }
+        for value in query.TYPES
+    ]
+    context = {
+        "q": q,
+        "result": result,
+        "filters": filters,
+        "sort": sort,
+        "type_facets": type_facets,
+        "departments": Department.objects.order_by("name"),
+        "department_facets": [
+            dict(row, url=url_with(department=row["id"]), active=row["id"] == filters.department)
+            for row in result.facets["department"]
+        ],
+        "tag_facets": [
+            dict(row, url=url_with(tag=row["slug"]), active=row["slug"] == filters.tag) for row in result.facets["tag"]
+        ],
+        "clear_department_url": url_with(department=None),
+        "clear_tag_url": url_with(tag=None),
+        "page_obj": paginator.get_page(page_number) if paginator else None,
+        "page_base": "?" + params.urlencode() + ("&" if params else ""),
+        "suggestion_url": "?" + urlencode({"q": result.suggestion}) if result.suggestion else "",
+    }
+    return render(request, "search/search.html", context)
+
+
+def suggestions(request):
+    """JSON for the header box: `{"results": [{"type", "label", "url"}]}` (pages, people, tags)."""
+    results = query.suggestions(user=request.user, q=request.GET.get("q", ""))
+    labels = {"page": _("Page"), "person": _("Person"), "tag": _("Tag")}
+    for row in results:
+        row["type_label"] = str(labels[row["type"]])
+    return JsonResponse({"results": results}, json_dumps_params={"ensure_ascii": False})

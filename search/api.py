@@ -1,0 +1,102 @@
+"""/api/v1/search — the same search as the page `/suche/` (search.query.search)."""
+
+import datetime
+from typing import Literal
+
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+
+from intranet.api import ApiError, with_errors
+from people.models import Department
+
+from . import query
+
+TAG = "search"
+router = Router()
+
+MAX_OFFSET = 1000
+
+
+class HitOut(Schema):
+    type: str
+    id: int
+    title: str
+    url: str
+    snippet: str = Field(description="Safe HTML: escaped text, matched words in <mark>.")
+    department: str
+    tags: list[str]
+    updated: datetime.datetime | None
+    score: float
+
+
+class DepartmentFacet(Schema):
+    id: int
+    name: str
+    count: int
+
+
+class TagFacet(Schema):
+    slug: str
+    name: str
+    count: int
+
+
+class FacetsOut(Schema):
+    type: dict[str, int]
+    department: list[DepartmentFacet]
+    tag: list[TagFacet]
+
+
+class SearchOut(Schema):
+    count: int
+    limit: int
+    offset: int
+    suggestion: str | None
+    results: list[HitOut]
+    facets: FacetsOut
+
+
+class SearchParams(Schema):
+    q: str = Field(..., min_length=1, max_length=query.MAX_QUERY_LENGTH)
+    type: list[Literal["page", "post", "person"]] = []
+    department: str = ""  # slug
+    tag: str = Field("", max_length=100)
+    sort: Literal["relevance", "date"] = "relevance"
+    limit: int = Field(20, ge=1, le=100)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+@router.get("", response=with_errors({200: SearchOut}), summary="Search pages, posts and people")
+def search(request, params: Query[SearchParams]):
+    """One ranked list over everything the caller may see. `type` may repeat; `department` is a
+    department slug; `tag` a tag slug. Facets count only what the caller may see."""
+    department_id = None
+    if params.department:
+        department_id = Department.objects.filter(slug=params.department).values_list("pk", flat=True).first()
+        if department_id is None:
+            raise ApiError(
+                422,
+                "invalid_input",
+                _("Some input is not valid."),
+                [{"field": "department", "reason": _("Unknown department.")}],
+            )
+    if not params.q.strip():
+        raise ApiError(
+            422, "invalid_input", _("Some input is not valid."), [{"field": "q", "reason": _("Enter a search term.")}]
+        )
+    result = query.search(
+        user=request.user,
+        q=params.q,
+        filters=query.Filters(types=list(params.type), department=department_id, tag=params.tag),
+        sort=params.sort,
+        offset=params.offset,
+        limit=params.limit,
+    )
+    return {
+        "count": result.count,
+        "limit": params.limit,
+        "offset": params.offset,
+        "suggestion": result.suggestion,
+        "results": [hit.__dict__ for hit in result.hits],
+        "facets": result.facets,
+    }
