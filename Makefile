@@ -82,8 +82,15 @@ browser-deps:
 	  else echo "Chromium is missing: sudo apt-get install chromium chromium-driver (browser tests will fail without it)" >&2; exit 1; fi; \
 	fi
 
+# Benchmarks (issue 8): a scratch site under var/bench/ with production settings, gunicorn with
+# BENCH_WORKERS workers, bench/load.py on loopback; results in bench/results/. Sizes:
+# make bench BENCH_POSTS=100000 BENCH_PAGES=5000 BENCH_USERS=2000 (see bench/README.md).
+BENCH_POSTS ?= 1000
+BENCH_PAGES ?= 500
+BENCH_USERS ?= 500
+BENCH_ARGS ?=
 bench: venv
-	@echo "benchmarks come with the scale issue (bench/)"
+	$(BIN)/python bench/run.py --posts $(BENCH_POSTS) --pages $(BENCH_PAGES) --users $(BENCH_USERS) $(BENCH_ARGS)
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

@@ -1,0 +1,269 @@
+"""`make bench`: the benchmarks of issue 8 against a real server.
+
+1. A scratch site under var/bench/<size>/ (own SQLite database, search index, static files, media)
+   with production settings (DEBUG off, a random SECRET_KEY) — the development database is never
+   touched. Data from `manage.py generate_data`, then one timed full index rebuild (`update_index`).
+2. gunicorn with several workers on 127.0.0.1, and the load generator (bench/load.py) in its own
+   process on loopback, signed in with a session cookie from a normal sign-in (and a bearer token
+   for the API).
+3. For every target: p50/p95 latency and requests/s, next to the baseline measured in the same
+   run — a plain WikiPage of the same site (one paragraph, no tags) — and /healthz (a plain Django
+   view without sessions or database) for scale.
+4. Raw JSON and a Markdown table go to bench/results/ (not committed); copy the table into
+   docs/performance.md with the machine and the date.
+
+Options: python bench/run.py --posts 1000 --pages 500 --users 500 --workers 2 --connections 8
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+RESULTS = ROOT / "bench" / "results"
+
+
+def say(text: str) -> None:
+    print(f"[bench] {text}", file=sys.stderr, flush=True)
+
+
+def manage(env, *args, capture=False) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, text=True, capture_output=capture
+    )
+    return result.stdout if capture else ""
+
+
+def timed(env, *args) -> float:
+    started = time.monotonic()
+    manage(env, *args)
+    return time.monotonic() - started
+
+
+def machine() -> dict:
+    cpu = ""
+    try:
+        match = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
+        cpu = match.group(1).strip() if match else platform.processor()
+    except OSError:
+        cpu = platform.processor()
+    memory = subprocess.run(["free", "-h"], capture_output=True, text=True).stdout.strip()
+    return {
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "free_h": memory,
+        "python": platform.python_version(),
+        "load_before": os.getloadavg(),
+    }
+
+
+def wait_for(url: str, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url, timeout=10).status_code < 500:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.3)
+    raise SystemExit(f"the server did not answer at {url}")
+
+
+def sign_in(base: str, email: str, password: str) -> tuple[str, str]:
+    """A normal sign-in through allauth; returns (sessionid, csrftoken). The production cookies
+    are Secure, so they are read from the jar and sent by hand over plain-http loopback."""
+    session = requests.Session()
+    page = session.get(f"{base}/konto/login/", timeout=10)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    response = session.post(
+        f"{base}/konto/login/",
+        data={"csrfmiddlewaretoken": token, "login": email, "password": password},
+        headers={"Referer": f"{base}/konto/login/", "Cookie": f"csrftoken={session.cookies['csrftoken']}"},
+        allow_redirects=False,
+        timeout=10,
+    )
+    sessionid = response.cookies.get("sessionid") or session.cookies.get("sessionid")
+    if response.status_code != 302 or not sessionid:
+        raise SystemExit(f"sign-in failed ({response.status_code}): {response.text[:300]}")
+    csrf = session.cookies.get("csrftoken")
+    return sessionid, csrf
+
+
+def load(url: str, args, headers: list[str], post_form: str | None = None, ok=(200,)) -> dict:
+    command = [
+        PYTHON,
+        str(ROOT / "bench" / "load.py"),
+        "--url",
+        url,
+        "--connections",
+        str(args.connections),
+        "--duration",
+        str(args.duration),
+    ]
+    for header in headers:
+        command += ["--header", header]
+    if post_form is not None:
+        command += ["--post-form", post_form]
+    for status in ok:
+        command += ["--ok", str(status)]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return json.loads(output)
+
+
+def worker_memory_mb(master_pid: int) -> list[float]:
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children")
+    sizes = []
+    for pid in children.read_text().split() if children.exists() else []:
+        status = Path(f"/proc/{pid}/status").read_text()
+        match = re.search(r"VmRSS:\s+(\d+) kB", status)
+        if match:
+            sizes.append(round(int(match.group(1)) / 1024, 1))
+    return sizes
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--posts", type=int, default=int(os.environ.get("BENCH_POSTS", 1000)))
+    parser.add_argument("--pages", type=int, default=int(os.environ.get("BENCH_PAGES", 500)))
+    parser.add_argument("--users", type=int, default=int(os.environ.get("BENCH_USERS", 500)))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 2)))
+    parser.add_argument("--connections", type=int, default=int(os.environ.get("BENCH_CONNECTIONS", 8)))
+    parser.add_argument("--duration", type=float, default=float(os.environ.get("BENCH_DURATION", 10)))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8765)))
+    parser.add_argument("--reuse", action="store_true", help="keep an existing scratch site of this size")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", ""),
+        help="an EMPTY scratch database instead of SQLite, e.g. postgres://postgres@127.0.0.1:5432/wn_bench_site",
+    )
+    args = parser.parse_args()
+
+    scratch = ROOT / "var" / "bench" / f"{args.posts}-posts"
+    password = secrets.token_urlsafe(16)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "intranet.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "VAR_DIR": str(scratch),
+        "DATABASE_URL": args.database_url or f"sqlite:///{scratch / 'db.sqlite3'}",
+        "SEARCH_INDEX_DIR": str(scratch / "search-index"),
+        "STATIC_ROOT": str(scratch / "static"),
+        "MEDIA_ROOT": str(scratch / "media"),
+        "POSTS_RATE_LIMIT_COUNT": "1000000",
+        "API_RATE_LIMIT": "1000000/m",
+        "LOG_LEVEL": "WARNING",
+        "BENCH_PASSWORD": password,
+    }
+    results = {"machine": machine(), "sizes": vars(args), "timings": {}, "http": {}}
+
+    if not args.reuse and scratch.exists():
+        shutil.rmtree(scratch)
+    fresh = not args.reuse if args.database_url else not (scratch / "db.sqlite3").exists()
+    scratch.mkdir(parents=True, exist_ok=True)
+    say(f"scratch site in {scratch}")
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "createcachetable")
+    manage(env, "collectstatic", "--noinput", "-v0")
+    if fresh:
+        started = time.monotonic()
+        manage(
+            env,
+            "generate_data",
+            f"--users={args.users}",
+            f"--pages={args.pages}",
+            f"--posts={args.posts}",
+            "--no-index",
+            f"--password={password}",
+        )
+        results["timings"]["generate_s"] = round(time.monotonic() - started, 1)
+    output = manage(env, "shell", "-c", "exec(open('bench/prepare.py').read())", capture=True)
+    prepared = json.loads(output.strip().splitlines()[-1])  # the shell may print a banner first
+    say("full index rebuild (update_index)")
+    results["timings"]["startup_baseline_s"] = round(timed(env, "check", "-v0"), 2)
+    results["timings"]["index_rebuild_s"] = round(timed(env, "update_index", "-v0"), 1)
+    token = manage(env, "create_api_token", "bench.messung", "--name", "Benchmark", capture=True).strip().split()[-1]
+
+    base = f"http://127.0.0.1:{args.port}"
+    server = subprocess.Popen(
+        [GUNICORN, "intranet.wsgi", "-w", str(args.workers), "-b", f"127.0.0.1:{args.port}", "--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        wait_for(f"{base}/healthz")
+        sessionid, csrf = sign_in(base, prepared["email"], password)
+        cookie = [f"Cookie: sessionid={sessionid}; csrftoken={csrf}"]
+        bearer = [f"Authorization: Bearer {token}"]
+        targets = [
+            ("baseline (plain WikiPage)", prepared["baseline"], cookie, None, (200,)),
+            ("plain Django view (/healthz)", "/healthz", [], None, (200,)),
+            ("feed /beitraege/", "/beitraege/", cookie, None, (200,)),
+            ("wiki page", prepared["wiki"], cookie, None, (200,)),
+            ("start page /", "/", cookie, None, (200,)),
+            ("search page /suche/?q=Antrag", "/suche/?q=Antrag", cookie, None, (200,)),
+            ("API GET /api/v1/search?q=Antrag", "/api/v1/search?q=Antrag", bearer, None, (200,)),
+            (
+                "post creation POST /beitraege/schreiben/",
+                "/beitraege/schreiben/",
+                [*cookie, f"X-CSRFToken: {csrf}", f"Referer: {base}/beitraege/"],
+                f"csrfmiddlewaretoken={csrf}&channel={prepared['channel']}&text=Messung+{{n}}+zum+Bauantrag+%23Benchmark",
+                (302,),
+            ),
+            ("baseline again (drift check)", prepared["baseline"], cookie, None, (200,)),
+        ]
+        for name, path, headers, form, ok in targets:
+            say(f"{name}: {args.connections} connections, {args.duration:g} s")
+            results["http"][name] = load(f"{base}{path}", args, headers, form, ok)
+        results["worker_rss_mb"] = worker_memory_mb(server.pid)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+    baseline = (
+        results["http"]["baseline (plain WikiPage)"]["rps"] + results["http"]["baseline again (drift check)"]["rps"]
+    ) / 2
+    lines = [
+        f"Run {results['machine']['date']}: {args.posts} posts, {args.pages} pages, {args.users} staff; "
+        f"gunicorn {args.workers} workers, {args.connections} connections, {args.duration:g} s per target.",
+        "",
+        "| target | req/s | p50 ms | p95 ms | errors | req/s vs. baseline |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, row in results["http"].items():
+        share = f"{row['rps'] / baseline:.0%}" if baseline else "–"
+        lines.append(f"| {name} | {row['rps']} | {row['p50_ms']} | {row['p95_ms']} | {row['errors']} | {share} |")
+    timings = results["timings"]
+    lines += [
+        "",
+        f"Full index rebuild (`update_index`): {timings['index_rebuild_s']} s "
+        f"(process start-up baseline `manage.py check`: {timings['startup_baseline_s']} s)."
+        + (f" Data generation: {timings['generate_s']} s." if "generate_s" in timings else ""),
+        f"Worker memory (RSS, MB): {results.get('worker_rss_mb')}",
+    ]
+    table = "\n".join(lines)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    (RESULTS / f"{stamp}-{args.posts}-posts.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    (RESULTS / f"{stamp}-{args.posts}-posts.md").write_text(table + "\n")
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
