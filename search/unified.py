@@ -46,7 +46,13 @@ class Ranked:
 
 
 def _search_sources(
-    backend: BaseSearchBackend, q: str, sources: list[Source], *, operator: str | None, window: int = 0
+    backend: BaseSearchBackend,
+    q: str,
+    sources: list[Source],
+    *,
+    operator: str | None,
+    window: int = 0,
+    sign: float = 1.0,
 ) -> Ranked:
     window = window or MATCH_WINDOW
     ranked = Ranked()
@@ -63,7 +69,7 @@ def _search_sources(
             count = len(objects) if len(objects) < window else results.count()
         ranked.counts[source.type] = count
         for obj in objects:
-            score = float(getattr(obj, "_score", 0) or 0)
+            score = sign * float(getattr(obj, "_score", 0) or 0)
             if source.adjust is not None:
                 score = source.adjust(obj, score)
             ranked.hits.append((source.type, obj, score))
@@ -76,7 +82,16 @@ def _whoosh(backend, q, sources, *, operator=None):
 
 
 def _database(backend, q, sources, *, operator=None):
-    return _search_sources(backend, q, sources, operator=operator)
+    # SQLite FTS5's bm25() is lower-is-better (negative); PostgreSQL's ts_rank higher-is-better.
+    return _search_sources(backend, q, sources, operator=operator, sign=-1.0 if _is_sqlite(backend) else 1.0)
+
+
+def _is_sqlite(backend) -> bool:
+    try:
+        from modelsearch.backends.database.sqlite.sqlite import SQLiteSearchBackend
+    except ImportError:  # pragma: no cover - SQLite without FTS5
+        return False
+    return isinstance(backend, SQLiteSearchBackend)
 
 
 def _implementation(backend):

@@ -3,12 +3,13 @@
 
 import pytest
 
-from tests.search.ui_fixtures import city, fresh_index  # noqa: F401
+from tests.search.ui_fixtures import city, fresh_index, whoosh_only  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/search"
 
 
+@whoosh_only
 def test_search_returns_count_results_facets(city, user_client):
     response = user_client.get(URL, {"q": "Antrag"})
     assert response.status_code == 200
@@ -19,6 +20,7 @@ def test_search_returns_count_results_facets(city, user_client):
     assert set(first) == {"type", "id", "title", "url", "snippet", "department", "tags", "updated", "score"}
 
 
+@whoosh_only
 def test_filters_type_department_limit_offset(city, user_client):
     data = user_client.get(URL, {"q": "Antrag", "department": city.bauamt.slug}).json()
     assert [row["title"] for row in data["results"]] == ["Bauantrag einreichen"]

@@ -5,7 +5,7 @@ facets and filters — through the one function the page and the API call."""
 import pytest
 
 from search import query
-from tests.search.ui_fixtures import city, fresh_index  # noqa: F401
+from tests.search.ui_fixtures import city, fresh_index, whoosh_only  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -18,30 +18,36 @@ def find(user, q, **kwargs):
     return query.search(user=user, q=q, **kwargs)
 
 
+@whoosh_only
 def test_plural_finds_singular(city):
     assert "Antrag auf Akteneinsicht" in titles(find(city.user, "Anträge"))
 
 
+@whoosh_only
 def test_genehmigungen_finds_genehmigung(city):
     assert "Genehmigung von Dienstreisen" in titles(find(city.user, "Genehmigungen"))
 
 
+@whoosh_only
 @pytest.mark.parametrize("q", ["Strasse", "Straße", "STRASSE"])
 def test_sharp_s_and_ss_are_the_same(city, q):
     assert "Sondernutzung der Straße" in titles(find(city.user, q))
 
 
+@whoosh_only
 @pytest.mark.parametrize("q", ["Buerger", "Bürger"])
 def test_umlaut_and_transliteration_are_the_same(city, q):
     assert "Bürgerbefragung 2026" in titles(find(city.user, q))
 
 
+@whoosh_only
 def test_antrag_finds_compounds_with_the_exact_word_first(city):
     found = titles(find(city.user, "Antrag"))
     assert {"Antrag auf Akteneinsicht", "Bauantrag einreichen", "Urlaubsantrag stellen"} <= set(found)
     assert found[0] == "Antrag auf Akteneinsicht"
 
 
+@whoosh_only
 def test_typo_still_finds_personalrat(city):
     assert "Personalrat Sprechstunde" in titles(find(city.user, "Persnalrat"))
 
@@ -92,6 +98,7 @@ def test_snippet_is_escaped_and_only_marks(city):
     assert "<mark>Antrag</mark>" in snippet
 
 
+@whoosh_only
 def test_type_facet_counts_and_type_filter(city):
     result = find(city.user, "Antrag")
     assert result.facets["type"]["page"] == 3
@@ -100,6 +107,7 @@ def test_type_facet_counts_and_type_filter(city):
     assert only_posts.count == 0 and all(hit.type == "post" for hit in only_posts.hits)
 
 
+@whoosh_only
 def test_department_facet_and_filter(city):
     result = find(city.user, "Antrag")
     by_name = {row["name"]: row["count"] for row in result.facets["department"]}
@@ -115,6 +123,7 @@ def test_tag_facet_and_filter(city):
     assert [hit.type for hit in tagged.hits] == ["post"]
 
 
+@whoosh_only
 def test_date_filter_keeps_dated_content_only(city):
     import datetime
 
@@ -126,6 +135,7 @@ def test_date_filter_keeps_dated_content_only(city):
     assert today.count > 0 and "person" not in {hit.type for hit in today.hits}
 
 
+@whoosh_only
 def test_sort_by_date_and_pagination(city):
     by_date = find(city.user, "Antrag", sort="date")
     dates = [hit.updated for hit in by_date.hits]

@@ -4,11 +4,12 @@
 import pytest
 from django.urls import reverse
 
-from tests.search.ui_fixtures import city, fresh_index  # noqa: F401
+from tests.search.ui_fixtures import city, fresh_index, whoosh_only  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
 
+@whoosh_only
 def test_search_page_lists_highlighted_hits_with_count(city, user_client):
     response = user_client.get(reverse("search:search"), {"q": "Antrag"})
     html = response.content.decode()
@@ -19,6 +20,7 @@ def test_search_page_lists_highlighted_hits_with_count(city, user_client):
     assert city.antrag.url in html
 
 
+@whoosh_only
 def test_filters_work_without_javascript(city, user_client):
     response = user_client.get(reverse("search:search"), {"q": "Antrag", "department": city.bauamt.pk})
     html = response.content.decode()
@@ -48,6 +50,7 @@ def test_meinten_sie_link(city, user_client):
     assert "?q=Akteneinsicht" in html
 
 
+@whoosh_only
 def test_search_page_query_count_is_constant_in_the_number_of_results(city, user_client, django_assert_max_num_queries):
     """Session+user (2), visible-page restrictions (1-2), one search per type with its rows and
     count (3 types), page-specific loads, tag names for the hits (<=3), department names (1),

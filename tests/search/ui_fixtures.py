@@ -1,6 +1,8 @@
 """Fixtures for the search page/API/query tests: a fresh index per test (on the configured
 backend class), a small city with German pages, posts and people."""
 
+import os
+
 import pytest
 from django.contrib.auth.models import Group
 from wagtail.models import PageViewRestriction
@@ -11,6 +13,13 @@ from posts import actions as post_actions
 from posts.models import Channel
 from tests.conftest import make_user
 from tests.home.conftest import add_page, rich
+
+#: The German analysis (stemming, umlaut folding, compounds, typos) is the Whoosh analyser's;
+#: Wagtail's database backend (SQLite FTS5 / PostgreSQL) has none, so these cases run on Whoosh.
+whoosh_only = pytest.mark.skipif(
+    os.environ.get("SEARCH_BACKEND", "whoosh") != "whoosh",
+    reason="needs the Whoosh German analyser (stemming, folding, compounds); the database backend has none",
+)
 
 
 @pytest.fixture(autouse=True)
