@@ -80,3 +80,12 @@ def test_posts_without_staff_are_refused(home_page):
     with pytest.raises(CommandError, match="at least two members of staff"):
         generate(users=0, pages=0, posts=10)
     assert not Post.objects.exists()
+
+
+def test_the_search_index_follows_saves_again_afterwards(home_page):
+    """Generation switches the index's auto-update off; the site's own saves must update it after."""
+    from django.conf import settings
+
+    generate(users=3, pages=1, posts=5)
+
+    assert all(params.get("AUTO_UPDATE", True) for params in settings.WAGTAILSEARCH_BACKENDS.values())

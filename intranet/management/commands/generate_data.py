@@ -223,15 +223,17 @@ class Progress:
 @contextmanager
 def search_auto_update_off():
     """Saves during generation do not touch the search index; it is rebuilt once at the end."""
-    saved = []
-    for name in ("WAGTAILSEARCH_BACKENDS", "MODELSEARCH_BACKENDS"):
+    saved, seen = [], set()
+    for name in ("WAGTAILSEARCH_BACKENDS", "MODELSEARCH_BACKENDS"):  # often the same dict: once each
         for params in getattr(settings, name, {}).values():
-            saved.append((params, params.get("AUTO_UPDATE", None)))
-            params["AUTO_UPDATE"] = False
+            if id(params) not in seen:
+                seen.add(id(params))
+                saved.append((params, params.get("AUTO_UPDATE", None)))
+                params["AUTO_UPDATE"] = False
     try:
         yield
     finally:
-        for params, value in saved:
+        for params, value in reversed(saved):
             if value is None:
                 params.pop("AUTO_UPDATE", None)
             else:
