@@ -89,3 +89,12 @@ def test_the_search_index_follows_saves_again_afterwards(home_page):
     generate(users=3, pages=1, posts=5)
 
     assert all(params.get("AUTO_UPDATE", True) for params in settings.WAGTAILSEARCH_BACKENDS.values())
+
+
+def test_generated_accounts_sign_in_only_with_the_password_given(home_page):
+    generate(users=2, pages=0, posts=0)
+    generate(users=1, pages=0, posts=0, password="messung-2026-geheim")
+
+    first, second, third = User.objects.order_by("pk")
+    assert not first.has_usable_password() and not second.has_usable_password()
+    assert third.check_password("messung-2026-geheim")

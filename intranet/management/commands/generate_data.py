@@ -35,7 +35,8 @@ and neither notifications nor per-post index updates are sent: at 100k posts one
 one notification query per post would take hours. The search index is rebuilt once at the end
 (update_index) unless --no-index is given. Pages are created with Wagtail's add_child (tree,
 slugs, section department as in the site) and published live without a revision history.
-Staff share one password hash (set with --password) so the benchmark can sign in as any of them."""
+Staff share one password hash if --password is given (the benchmark signs in with it); without
+it they get an unusable password and cannot sign in."""
 
 DEPARTMENTS = [
     ("Bürgeramt", "BA"),
@@ -249,7 +250,11 @@ class Command(BaseCommand):
         parser.add_argument("--posts", type=int, default=100000, help="Posts and replies to add (default 100000).")
         parser.add_argument("--seed", type=int, default=8, help="Random seed, for repeatable data (default 8).")
         parser.add_argument("--batch-size", type=int, default=2000, help="Rows per bulk insert (default 2000).")
-        parser.add_argument("--password", default="wissensnetz-bench", help="Password of every generated account.")
+        parser.add_argument(
+            "--password",
+            default=None,
+            help="Password of every generated account (default: none — the accounts cannot sign in).",
+        )
         parser.add_argument("--no-index", action="store_true", help="Do not rebuild the search index at the end.")
 
     def handle(self, *args, **options):
