@@ -30,7 +30,13 @@ class RequireMFAMiddleware:
                 from django.http import JsonResponse
 
                 return JsonResponse(
-                    {"error": {"code": "mfa_required", "message": "Two-factor authentication must be set up first.", "fields": []}},
+                    {
+                        "error": {
+                            "code": "mfa_required",
+                            "message": "Two-factor authentication must be set up first.",
+                            "fields": [],
+                        }
+                    },
                     status=403,
                 )
             return redirect(reverse("mfa_activate_totp") + "?next=" + request.get_full_path())
