@@ -179,8 +179,13 @@ class WhooshStore:
             self.forget()
         ix = self.index()
         if self._spool_waiting():
-            # Left behind by a writer that died holding the lock; apply before reading.
-            self.flush()
+            # Left behind by a writer that died holding the lock; apply before reading. A read
+            # never fails because of a write problem: it answers from the last good commit
+            # (the database filters every hit anyway) and the error goes to the log.
+            try:
+                self.flush()
+            except Exception:
+                logger.exception("search index: applying spooled writes before a search failed")
         local = self._local
         searcher = getattr(local, "searcher", None)
         try:

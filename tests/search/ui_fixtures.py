@@ -26,9 +26,10 @@ whoosh_only = pytest.mark.skipif(
 def fresh_index(settings, tmp_path):
     """Whoosh: an index folder of its own per test, so nothing from another test can match.
     The database backend keeps its index in the (rolled back) test database anyway."""
+    if settings.WAGTAILSEARCH_BACKENDS["default"]["BACKEND"] != "search.backend":
+        return  # settings untouched: the database backend picks its SQLite/PostgreSQL flavour once
     backends = {name: dict(conf) for name, conf in settings.WAGTAILSEARCH_BACKENDS.items()}
-    if backends["default"]["BACKEND"] == "search.backend":
-        backends["default"]["PATH"] = str(tmp_path / "index")
+    backends["default"]["PATH"] = str(tmp_path / "index")
     settings.WAGTAILSEARCH_BACKENDS = backends
     settings.MODELSEARCH_BACKENDS = backends
 
