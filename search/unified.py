@@ -87,11 +87,9 @@ def _database(backend, q, sources, *, operator=None):
 
 
 def _is_sqlite(backend) -> bool:
-    try:
-        from modelsearch.backends.database.sqlite.sqlite import SQLiteSearchBackend
-    except ImportError:  # pragma: no cover - SQLite without FTS5
-        return False
-    return isinstance(backend, SQLiteSearchBackend)
+    # By the class's module, not by importing it: importing the SQLite flavour on PostgreSQL
+    # looks up models that only exist on SQLite.
+    return any(cls.__module__.startswith("modelsearch.backends.database.sqlite") for cls in type(backend).__mro__)
 
 
 def _implementation(backend):
