@@ -8,7 +8,7 @@ from home.models import DepartmentPage, WikiPage
 from people.models import Department
 from people.permissions import CENTRAL_EDITORS_GROUP
 from tests.browser.conftest import sign_in
-from tests.conftest import activate_totp, ensure_start_page, make_user, totp_code
+from tests.conftest import activate_totp, ensure_start_page, make_user
 
 
 def new_page(browser):
@@ -19,12 +19,8 @@ def new_page(browser):
 
 
 def sign_in_with_code(page, live_server, user, secret):
-    """Password, then the authenticator code (the shared helper looks for a button text that
-    allauth's German second-factor page does not use)."""
-    sign_in(page, live_server, user)
-    page.get_by_label("Code").fill(totp_code(secret))
-    page.locator("form.form button[type='submit']").first.click()
-    page.wait_for_url(lambda url: "/konto/2fa/authenticate" not in url)
+    """Password, then the authenticator code."""
+    sign_in(page, live_server, user, totp_secret=secret)
 
 
 def open_more_actions(page):
