@@ -20,6 +20,16 @@ timestamp), the last one wins. If a process dies holding the lock (SIGKILL), the
 ``flock`` lock with it; its spool files are still there and the next write, search or health
 check applies them. A crash between commit and deleting the files only applies them twice, which
 is harmless (updates replace whole documents).
+
+Segment names from the operating system's randomness
+----------------------------------------------------
+Whoosh names each new segment (and its temporary files) with ``whoosh.util.random_name``, drawn
+from the process-global ``random`` generator. Whatever resets that generator to a fixed seed
+(Hypothesis does it for every example it runs, ``random.seed(42)`` in a script or a worker) makes
+the next commit draw the name of a segment that is still in the index: the new segment's files
+land beside (or over) the live segment's, and ``create_compound_file`` finds the live ``.seg``
+and fails an assertion; the write is lost until someone looks. Below, Whoosh's names are drawn
+from ``random.SystemRandom`` instead, which no seed reaches (and which differs in every process).
 """
 
 from __future__ import annotations
@@ -27,12 +37,14 @@ from __future__ import annotations
 import json
 import logging
 import os
+import random
 import shutil
 import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
 
+import whoosh.util
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 from whoosh.index import LockError
@@ -41,6 +53,10 @@ from whoosh.writing import CLEAR
 from .analysis import autocomplete_analyzer, german_analyzer, reversed_analyzer, spelling_analyzer
 
 logger = logging.getLogger(__name__)
+
+# ``random_name`` and ``random_bytes`` look up the module-level name ``random`` when called; every
+# Whoosh module imports ``random_name`` from there. See "Segment names" in the module docstring.
+whoosh.util.random = random.SystemRandom()
 
 INDEX_NAME = "wissensnetz"
 SPOOL_DIR = "spool"
@@ -298,7 +314,10 @@ class WhooshStore:
             try:
                 applied = self._apply_spool(writer)
             except BaseException:
-                writer.cancel()
+                # A failed commit has already released the lock and closed the writer; cancelling
+                # it again would raise "This writer is closed" and hide the real error.
+                if not writer.is_closed:
+                    writer.cancel()
                 raise
             if not applied:
                 writer.cancel()
