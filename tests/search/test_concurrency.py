@@ -7,11 +7,28 @@ workers and lets several client processes post and edit wiki pages through it at
 
 from __future__ import annotations
 
+import contextlib
+import json
 import multiprocessing
+import os
+import queue
 import random
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
 import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from whoosh.qparser import QueryParser
 
 from search.whoosh_store import ID_FIELD, WhooshStore
@@ -137,3 +154,339 @@ def test_forked_processes_write_at_once_while_the_parent_holds_a_searcher(store)
     assert hits(store, "sitzung") == expected - {"before"}
     fresh = WhooshStore(store.path)  # a process opening the index anew sees the same
     assert fresh.healthcheck() == (True, f"ok, {len(expected)} documents")
+
+
+# --- a real server with several workers ---------------------------------------------------------
+#
+# gunicorn runs the test settings (DEBUG off, the search index on disk) with three sync workers, on
+# the test's own database: on PostgreSQL pytest-django's test database (the test is transactional,
+# so what it sets up is committed and the server sees it); on SQLite the in-memory test database
+# is copied to a file that the test process and the server then share for the test's duration.
+# Three client processes then post (half through the site's form, half through the API) and
+# edit wiki pages (a draft, then a publish) at the same moment.
+
+SERVER_WORKERS = 3
+CLIENTS = 3
+POSTS_PER_CLIENT = 4
+PAGES_PER_CLIENT = 1
+#: Every wait is bounded; these are far above what a loaded 2-core machine needs.
+SERVER_START_TIMEOUT = 60
+CLIENT_TIMEOUT = 120
+REQUEST_TIMEOUT = 60
+CSRF = "Konkurrenztest0123456789abcdefgh"  # a valid unmasked CSRF secret (32 characters)
+
+
+def unique_words(count: int) -> list[str]:
+    """Made-up words the German analysis leaves alone (no vowels, no suffix it strips), all of
+    one length (none is a compound part of another) and at least three letters apart (fuzzy
+    matching cannot confuse them). Drawn from a fixed seed: the same words in every run."""
+    rng = random.Random(8)
+    letters = "bcdfgkpvwxz"
+    words: list[str] = []
+    while len(words) < count:
+        word = "qu" + "".join(rng.choice(letters) for _ in range(7))
+        if all(sum(a != b for a, b in zip(word, other, strict=True)) >= 3 for other in words):
+            words.append(word)
+    return words
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a redirect is an answer to check, not to follow
+
+
+def http(method: str, url: str, *, headers=None, data: bytes | None = None) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    opener = urllib.request.build_opener(_NoRedirects)
+    try:
+        with opener.open(request, timeout=REQUEST_TIMEOUT) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def _client(plan: dict, start, results) -> None:
+    """One client process: its posts and page edits, one after the other, each answer recorded."""
+    base = plan["base"]
+    form_headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-CSRFToken": CSRF,
+    }
+    answers = []
+
+    def record(label, status, headers, ok_statuses):
+        location = headers.get("Location", "")
+        ok = status in ok_statuses and "login" not in location and "/konto/" not in location
+        answers.append((label, status, location, ok))
+
+    def form_post(path, cookie, fields):
+        data = urllib.parse.urlencode({"csrfmiddlewaretoken": CSRF, **fields}).encode()
+        headers = {**form_headers, "Cookie": f"sessionid={cookie}; csrftoken={CSRF}"}
+        return http("POST", base + path, headers=headers, data=data)
+
+    start.wait(SERVER_START_TIMEOUT)
+    try:
+        pages = list(plan["pages"])
+        for n, word in enumerate(plan["post_words"]):
+            text = f"Neuer Beitrag {word} zur Sitzung"
+            if n % 2 == 0:
+                fields = {"channel": plan["channel"], "text": text}
+                status, headers, _ = form_post("/beitraege/schreiben/", plan["poster_session"], fields)
+                record(f"form post {word}", status, headers, {302})
+            else:
+                body = json.dumps({"text": text}).encode()
+                headers = {"Authorization": f"Bearer {plan['token']}", "Content-Type": "application/json"}
+                status, headers, _ = http("POST", base + "/api/v1/posts", headers=headers, data=body)
+                record(f"API post {word}", status, headers, {201})
+            if pages and n % 3 == 2:
+                page = pages.pop()
+                for title, extra in ((page["draft_title"], {}), (page["final_title"], {"action-publish": "1"})):
+                    fields = {**page["form"], "title": title, **extra}
+                    status, headers, _ = form_post(f"/admin/pages/{page['id']}/edit/", plan["editor_session"], fields)
+                    record(f"page {page['id']} {'publish' if extra else 'draft'} {title}", status, headers, {302})
+        assert not pages, "every page edit was planned in between the posts"
+    except BaseException as error:  # reported by the test, with what went before
+        answers.append(("client error", 0, repr(error), False))
+    results.put((plan["client"], answers))
+
+
+def edit_form(page) -> dict:
+    """The Wagtail edit form's fields for a wiki page (the StreamField body left empty)."""
+    return {
+        "slug": page.slug,
+        "body-count": "0",
+        "review_interval_months": "12",
+        "content_owner": "",
+        "tags": "",
+        "comments-TOTAL_FORMS": "0",
+        "comments-INITIAL_FORMS": "0",
+        "comments-MIN_NUM_FORMS": "0",
+        "comments-MAX_NUM_FORMS": "1000",
+    }
+
+
+@contextlib.contextmanager
+def shared_database():
+    """The database URL the server gets; the test process uses the same database meanwhile."""
+    from django.db import connection
+
+    vendor = connection.vendor
+    if vendor == "postgresql":
+        s = connection.settings_dict
+        auth = urllib.parse.quote(s["USER"] or "") + (":" + urllib.parse.quote(s["PASSWORD"]) if s["PASSWORD"] else "")
+        yield f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+        return
+    if vendor != "sqlite":
+        pytest.skip(f"no shared test database for {vendor}")
+    connection.ensure_connection()
+    memory_settings, memory_connection = connection.settings_dict, connection.connection
+    if not connection.is_in_memory_db():
+        yield f"sqlite:///{memory_settings['NAME']}"
+        return
+    path = Path(tempfile.mkdtemp(prefix="wn-concurrency-db-")) / "db.sqlite3"
+    target = sqlite3.connect(path)
+    memory_connection.backup(target)
+    target.close()
+    connection.connection = None  # the next query opens the file
+    connection.settings_dict = {**memory_settings, "NAME": str(path)}
+    try:
+        yield f"sqlite:///{path}"
+    finally:
+        connection.close()
+        connection.settings_dict, connection.connection = memory_settings, memory_connection
+        shutil.rmtree(path.parent, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def gunicorn(database_url: str, index_dir: Path):
+    """gunicorn with several workers on a socket of its own; yields the base URL."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    port = listener.getsockname()[1]
+    log = tempfile.TemporaryFile()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "intranet.settings.test",
+        "DATABASE_URL": database_url,
+        "SEARCH_INDEX_DIR": str(index_dir),
+        "POSTS_RATE_LIMIT_COUNT": "1000000",
+        "API_RATE_LIMIT": "1000000/m",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "LOG_LEVEL": "WARNING",
+    }
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("gunicorn")), "intranet.wsgi", "-w", str(SERVER_WORKERS)]
+        + ["-b", f"fd://{listener.fileno()}", "--timeout", "120", "--log-level", "warning"]
+        # Django is imported once and the workers forked from it (the fork path of the index
+        # store); on a loaded machine three workers importing it each take ten seconds more.
+        + ["--preload"]
+        # no control socket: its default path is shared by every gunicorn of this user
+        + ["--no-control-socket"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        pass_fds=(listener.fileno(),),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    listener.close()  # gunicorn has its own copy
+
+    def server_log() -> str:
+        log.seek(0)
+        return log.read().decode(errors="replace")[-5000:]
+
+    base = f"http://127.0.0.1:{port}"
+    try:
+        until = time.monotonic() + SERVER_START_TIMEOUT
+        while True:
+            assert server.poll() is None, f"gunicorn exited with {server.returncode}:\n{server_log()}"
+            try:
+                http("GET", base + "/healthz")
+                break
+            except OSError:
+                assert time.monotonic() < until, (
+                    f"gunicorn did not answer within {SERVER_START_TIMEOUT} s:\n{server_log()}"
+                )
+                time.sleep(0.2)
+        yield base, server_log
+    finally:
+        server.send_signal(signal.SIGINT)  # every request has been answered: a quick stop
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=30)
+        log.close()
+
+
+def search_api(base: str, token: str, word: str) -> set[tuple[str, int]]:
+    status, _, body = http(
+        "GET", f"{base}/api/v1/search?q={word}&limit=100", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert status == 200, f"search for {word!r}: HTTP {status} {body[:500]!r}"
+    return {(hit["type"], hit["id"]) for hit in json.loads(body)["results"]}
+
+
+def index_ids(path: Path) -> set[str]:
+    return ids_in(WhooshStore(path))  # a store of its own: as a freshly started process sees it
+
+
+@pytest.mark.django_db(transaction=True)
+def test_several_processes_post_and_edit_pages_through_several_server_workers(settings, tmp_path):
+    from django.core.management import call_command
+    from django.test import Client
+
+    from home.models import DepartmentPage, WikiPage
+    from people.models import Department
+    from posts.actions import general_channel
+    from posts.models import Post
+    from tests.api.conftest import token_for
+    from tests.conftest import activate_totp, ensure_start_page, make_user
+    from tests.home.conftest import add_page, rich
+
+    index_dir, rebuilt_dir = tmp_path / "index", tmp_path / "rebuilt"
+    words = iter(unique_words(CLIENTS * (POSTS_PER_CLIENT + 3 * PAGES_PER_CLIENT) + 1))
+
+    def use_index(path: Path) -> None:
+        backends = {name: dict(conf) for name, conf in settings.WAGTAILSEARCH_BACKENDS.items()}
+        backends["default"]["PATH"] = str(path)
+        settings.WAGTAILSEARCH_BACKENDS = backends
+        settings.MODELSEARCH_BACKENDS = backends
+
+    if settings.WAGTAILSEARCH_BACKENDS["default"]["BACKEND"] != "search.backend":
+        pytest.skip("the index checks are for the Whoosh backend (the database backend has no files to corrupt)")
+    use_index(index_dir)
+
+    with shared_database() as database_url:
+        home = ensure_start_page()
+        department = Department.objects.create(name="Hauptamt", short_name="HA")
+        section = add_page(home, DepartmentPage(title="Hauptamt", slug="hauptamt", department=department))
+        editor = make_user("erika.redaktion", department=department, is_staff=True, is_superuser=True)
+        activate_totp(editor)
+        reader = make_user("rolf.leser", department=department)
+        channel = general_channel()
+        plans, pages = [], {}
+        for c in range(CLIENTS):
+            poster = make_user(f"paul.poster{c}", department=department)
+            plan_pages = []
+            for p in range(PAGES_PER_CLIENT):
+                old, draft, final = next(words), next(words), next(words)
+                page = add_page(section, WikiPage(title=f"Ablauf {old}", slug=f"ablauf-{c}-{p}", body=rich("Schritte")))
+                pages[page.pk] = {"old": old, "draft": draft, "final": final}
+                plan_pages.append(
+                    {
+                        "id": page.pk,
+                        "form": edit_form(page),
+                        "draft_title": f"Ablauf {draft}",
+                        "final_title": f"Ablauf {final}",
+                    }
+                )
+            sessions = []
+            for user in (poster, editor):
+                client = Client()
+                client.force_login(user)  # a session of its own per process, in the shared database
+                sessions.append(client.cookies["sessionid"].value)
+            plans.append(
+                {
+                    "client": c,
+                    "channel": str(channel.pk),
+                    "post_words": [next(words) for _ in range(POSTS_PER_CLIENT)],
+                    "pages": plan_pages,
+                    "poster_session": sessions[0],
+                    "editor_session": sessions[1],
+                    "token": token_for(poster, "write"),
+                    "poster": poster.pk,
+                }
+            )
+        read_token = token_for(reader, "read")
+        call_command("update_index", verbosity=0)  # the server starts on an index that matches the database
+        assert WhooshStore(index_dir).healthcheck()[0]
+
+        with gunicorn(database_url, index_dir) as (base, server_log):
+            fork = multiprocessing.get_context("fork")
+            start, results = fork.Event(), fork.Queue()
+            clients = [fork.Process(target=_client, args=({**plan, "base": base}, start, results)) for plan in plans]
+            for process in clients:
+                process.start()
+            start.set()
+            answers = {}
+            for _ in clients:
+                try:
+                    c, client_answers = results.get(timeout=CLIENT_TIMEOUT)
+                except queue.Empty:
+                    pytest.fail(f"a client process gave no answer within {CLIENT_TIMEOUT} s:\n{server_log()}")
+                answers[c] = client_answers
+            for process in clients:
+                process.join(timeout=30)
+                if process.is_alive():
+                    process.kill()
+            failed = [answer for client_answers in answers.values() for answer in client_answers if not answer[3]]
+            assert not failed, f"requests failed: {failed}\n{server_log()}"
+            assert sum(len(a) for a in answers.values()) == CLIENTS * (POSTS_PER_CLIENT + 2 * PAGES_PER_CLIENT)
+
+            # Every post is in the database, once, and findable by its word through the server.
+            for plan in plans:
+                for word in plan["post_words"]:
+                    posts = list(Post.objects.filter(text__contains=word))
+                    assert [p.author_id for p in posts] == [plan["poster"]], f"post {word}: {posts}"
+                    assert search_api(base, read_token, word) == {("post", posts[0].pk)}, f"post {word}"
+            # Every page edit is published and findable by its new title only.
+            for page_id, page_words in pages.items():
+                page = WikiPage.objects.get(pk=page_id)
+                assert page.title == f"Ablauf {page_words['final']}" and page.live and not page.has_unpublished_changes
+                assert search_api(base, read_token, page_words["final"]) == {("page", page_id)}
+                assert search_api(base, read_token, page_words["old"]) == set(), "the old title is still found"
+                assert search_api(base, read_token, page_words["draft"]) == set(), "a draft's title is found"
+            healthz = json.loads(http("GET", base + "/healthz")[2])
+            assert healthz["checks"]["search_index"]["ok"], healthz
+
+        # The server is gone: the index on disk opens, is healthy, and holds exactly what a
+        # rebuild from the database holds.
+        live = index_ids(index_dir)
+        ok, detail = WhooshStore(index_dir).healthcheck()
+        assert (ok, detail) == (True, f"ok, {len(live)} documents")
+        assert not list((index_dir / "spool").glob("*.json")), "writes left unapplied in the spool"
+        use_index(rebuilt_dir)
+        call_command("update_index", verbosity=0)
+        assert live == index_ids(rebuilt_dir)
+        assert len(live) >= Post.objects.count() + len(pages)
