@@ -138,6 +138,11 @@ class Post(index.Indexed, models.Model):
         indexes = [
             models.Index(fields=["channel", "-id"], name="post_channel_idx"),
             models.Index(fields=["parent", "id"], name="post_thread_idx"),
+            # Every signed-in page asks for active urgent notices (the banner): without this index
+            # that was a scan of the whole table (25-100 ms at 100k posts, docs/performance.md).
+            models.Index(fields=["urgent_until"], condition=models.Q(is_urgent=True), name="post_urgent_idx"),
+            # The start page's pinned announcements: top-level posts with a pin date.
+            models.Index(fields=["parent", "pinned_until"], name="post_pinned_idx"),
         ]
 
     def __str__(self):
