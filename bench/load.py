@@ -2,7 +2,7 @@
 allows it). Run as its own process so it does not share a GIL with anything else:
 
     python bench/load.py --url http://127.0.0.1:8765/beitraege/ --connections 8 --duration 10 \
-        --header "Cookie: sessionid=..." [--post-form 'channel=1&text=...' --csrf TOKEN]
+        --header "Cookie: sessionid=..." [--post-form 'channel=1&text=...'] [--url ANOTHER ...]
 
 Prints one JSON object: requests, errors, requests/s, p50/p95/p99 latency in milliseconds.
 Each connection sends its next request as soon as the previous answer is read (like wrk)."""
@@ -24,17 +24,18 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def worker(args, headers, stop_at, warm_until, latencies, errors, statuses, lock, number):
-    url = urllib.parse.urlsplit(args.url)
-    path = url.path + (f"?{url.query}" if url.query else "")
-    connection = http.client.HTTPConnection(url.hostname, url.port or 80, timeout=30)
+    urls = [urllib.parse.urlsplit(url) for url in args.url]
+    paths = [url.path + (f"?{url.query}" if url.query else "") for url in urls]
+    connection = http.client.HTTPConnection(urls[0].hostname, urls[0].port or 80, timeout=30)
     mine, my_errors, sent = [], 0, 0
     while True:
         started = time.perf_counter()
         if started >= stop_at:
             break
+        path = paths[(number + sent) % len(paths)]  # several URLs: each connection takes them in turn
         try:
+            sent += 1
             if args.post_form is not None:
-                sent += 1
                 body = args.post_form.replace("{n}", f"{number}-{sent}").encode()
                 connection.request(
                     "POST",
@@ -67,7 +68,9 @@ def worker(args, headers, stop_at, warm_until, latencies, errors, statuses, lock
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--url", required=True)
+    parser.add_argument(
+        "--url", required=True, action="append", help="repeat for several URLs (same host), taken in turn"
+    )
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--warmup", type=float, default=2.0)
@@ -91,7 +94,7 @@ def main():
     print(
         json.dumps(
             {
-                "url": args.url,
+                "url": args.url[0] if len(args.url) == 1 else args.url,
                 "method": "POST" if args.post_form is not None else "GET",
                 "connections": args.connections,
                 "duration_s": args.duration,

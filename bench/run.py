@@ -28,6 +28,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 import requests
 
@@ -35,6 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 RESULTS = ROOT / "bench" / "results"
+#: Search API queries (issue 8: "one- and two-word queries"), taken in turn by each connection.
+ONE_WORD = ["Antrag", "Dienstplan", "Frist", "Vergabe"]
+TWO_WORDS = ["Frist Bauantrag", "Dienstplan Bürgerbüro", "Vergabe Haushalt", "Antrag Sondernutzung"]
 
 
 def say(text: str) -> None:
@@ -104,12 +108,11 @@ def sign_in(base: str, email: str, password: str) -> tuple[str, str]:
     return sessionid, csrf
 
 
-def load(url: str, args, headers: list[str], post_form: str | None = None, ok=(200,)) -> dict:
+def load(urls: list[str], args, headers: list[str], post_form: str | None = None, ok=(200,)) -> dict:
     command = [
         PYTHON,
         str(ROOT / "bench" / "load.py"),
-        "--url",
-        url,
+        *[part for url in urls for part in ("--url", url)],
         "--connections",
         str(args.connections),
         "--duration",
@@ -125,15 +128,58 @@ def load(url: str, args, headers: list[str], post_form: str | None = None, ok=(2
     return json.loads(output)
 
 
-def worker_memory_mb(master_pid: int) -> list[float]:
+def worker_memory_mb(master_pid: int, field: str = "VmRSS") -> list[float]:
+    """RSS (`VmRSS` from /proc/PID/status) or PSS (`Pss` from smaps_rollup: shared pages divided
+    among the processes sharing them) of each gunicorn worker, in MB."""
     children = Path(f"/proc/{master_pid}/task/{master_pid}/children")
     sizes = []
     for pid in children.read_text().split() if children.exists() else []:
-        status = Path(f"/proc/{pid}/status").read_text()
-        match = re.search(r"VmRSS:\s+(\d+) kB", status)
+        source = Path(f"/proc/{pid}/status" if field == "VmRSS" else f"/proc/{pid}/smaps_rollup")
+        try:
+            match = re.search(rf"^{field}:\s+(\d+) kB", source.read_text(), re.M)
+        except OSError:
+            continue
         if match:
             sizes.append(round(int(match.group(1)) / 1024, 1))
     return sizes
+
+
+def search_urls(base: str, queries: list[str]) -> list[str]:
+    return [f"{base}/api/v1/search?{urlencode({'q': q})}" for q in queries]
+
+
+def findable(base: str, cookie: str, csrf: str, bearer: str, channel: int, count: int) -> dict:
+    """Issue 8: "a new post is findable <= 2 s after it is saved". Creates posts through the site's
+    form (POST /beitraege/schreiben/, as a person would), each with a word nobody else uses, and
+    polls GET /api/v1/search for that word every 20 ms: seconds from the answer to the POST (the
+    post is saved) to the first search that returns it."""
+    waits = []
+    for number in range(count):
+        word = "Messmarke" + "".join(secrets.choice("bcdfghjklmnpqrstvwxz") for _ in range(8))
+        response = requests.post(
+            f"{base}/beitraege/schreiben/",
+            data={"csrfmiddlewaretoken": csrf, "channel": channel, "text": f"Findbarkeit {number}: {word} #Benchmark"},
+            headers={"Cookie": cookie, "X-CSRFToken": csrf, "Referer": f"{base}/beitraege/"},
+            allow_redirects=False,
+            timeout=30,
+        )
+        if response.status_code != 302:
+            raise SystemExit(f"creating a post for the findability check failed ({response.status_code})")
+        saved = time.perf_counter()
+        while True:
+            answer = requests.get(
+                f"{base}/api/v1/search", params={"q": word}, headers={"Authorization": bearer}, timeout=30
+            )
+            waited = time.perf_counter() - saved
+            if answer.status_code == 200 and answer.json()["count"] > 0:
+                waits.append(round(waited, 3))
+                break
+            if waited > 60:
+                waits.append(None)
+                break
+            time.sleep(0.02)
+    found = [wait for wait in waits if wait is not None]
+    return {"waits_s": waits, "max_s": max(found) if found else None, "not_found_after_60s": waits.count(None)}
 
 
 def main():
@@ -146,6 +192,12 @@ def main():
     parser.add_argument("--duration", type=float, default=float(os.environ.get("BENCH_DURATION", 10)))
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8765)))
     parser.add_argument("--reuse", action="store_true", help="keep an existing scratch site of this size")
+    parser.add_argument(
+        "--keep-index",
+        action="store_true",
+        help="with --reuse: keep the site's search index instead of rebuilding it (no rebuild time then)",
+    )
+    parser.add_argument("--findable", type=int, default=5, help="posts created to measure save-to-findable (0: skip)")
     parser.add_argument(
         "--database-url",
         default=os.environ.get("BENCH_DATABASE_URL", ""),
@@ -195,9 +247,21 @@ def main():
         results["timings"]["generate_s"] = round(time.monotonic() - started, 1)
     output = manage(env, "shell", "-c", "exec(open('bench/prepare.py').read())", capture=True)
     prepared = json.loads(output.strip().splitlines()[-1])  # the shell may print a banner first
-    say("full index rebuild (update_index)")
     results["timings"]["startup_baseline_s"] = round(timed(env, "check", "-v0"), 2)
-    results["timings"]["index_rebuild_s"] = round(timed(env, "update_index", "-v0"), 1)
+    if args.keep_index and args.reuse and (scratch / "search-index").exists():
+        say("keeping the existing search index (--keep-index)")
+    else:
+        say("full index rebuild (update_index)")
+        results["timings"]["index_rebuild_s"] = round(timed(env, "update_index", "-v0"), 1)
+    say("in-process search timing: Whoosh alone vs. search.query.search")
+    output = manage(
+        {**env, "BENCH_QUERIES": "|".join(ONE_WORD + TWO_WORDS)},
+        "shell",
+        "-c",
+        "exec(open('bench/search_timing.py').read())",
+        capture=True,
+    )
+    results["search_in_process"] = json.loads(output.strip().splitlines()[-1])
     token = manage(env, "create_api_token", "bench.messung", "--name", "Benchmark", capture=True).strip().split()[-1]
 
     base = f"http://127.0.0.1:{args.port}"
@@ -219,6 +283,8 @@ def main():
             ("start page /", "/", cookie, None, (200,)),
             ("search page /suche/?q=Antrag", "/suche/?q=Antrag", cookie, None, (200,)),
             ("API GET /api/v1/search?q=Antrag", "/api/v1/search?q=Antrag", bearer, None, (200,)),
+            ("API search, 1 word (4 queries in turn)", search_urls(base, ONE_WORD), bearer, None, (200,)),
+            ("API search, 2 words (4 queries in turn)", search_urls(base, TWO_WORDS), bearer, None, (200,)),
             (
                 "post creation POST /beitraege/schreiben/",
                 "/beitraege/schreiben/",
@@ -230,8 +296,28 @@ def main():
         ]
         for name, path, headers, form, ok in targets:
             say(f"{name}: {args.connections} connections, {args.duration:g} s")
-            results["http"][name] = load(f"{base}{path}", args, headers, form, ok)
+            urls = path if isinstance(path, list) else [f"{base}{path}"]
+            results["http"][name] = load(urls, args, headers, form, ok)
+        # Latency without queueing: one connection at a time (the p95 <= 50 ms target of the API).
+        serial = argparse.Namespace(**{**vars(args), "connections": 1})
+        for name, queries in (("1 word", ONE_WORD), ("2 words", TWO_WORDS)):
+            say(f"API search, {name}, 1 connection")
+            results["http"][f"API search, {name}, 1 connection"] = load(
+                search_urls(base, queries), serial, bearer, None, (200,)
+            )
+        if args.findable:
+            say(f"save-to-findable: {args.findable} posts")
+            results["findable"] = findable(
+                base,
+                cookie[0][len("Cookie: ") :],
+                csrf,
+                bearer[0][len("Authorization: ") :],
+                prepared["channel"],
+                args.findable,
+            )
         results["worker_rss_mb"] = worker_memory_mb(server.pid)
+        results["worker_pss_mb"] = worker_memory_mb(server.pid, "Pss")
+        results["load_after"] = os.getloadavg()
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -250,13 +336,36 @@ def main():
         share = f"{row['rps'] / baseline:.0%}" if baseline else "–"
         lines.append(f"| {name} | {row['rps']} | {row['p50_ms']} | {row['p95_ms']} | {row['errors']} | {share} |")
     timings = results["timings"]
+    rebuild = timings.get("index_rebuild_s")
     lines += [
         "",
-        f"Full index rebuild (`update_index`): {timings['index_rebuild_s']} s "
-        f"(process start-up baseline `manage.py check`: {timings['startup_baseline_s']} s)."
+        (f"Full index rebuild (`update_index`): {rebuild} s " if rebuild is not None else "Index kept (--keep-index) ")
+        + f"(process start-up baseline `manage.py check`: {timings['startup_baseline_s']} s)."
         + (f" Data generation: {timings['generate_s']} s." if "generate_s" in timings else ""),
-        f"Worker memory (RSS, MB): {results.get('worker_rss_mb')}",
+        f"Worker memory after the run (MB): RSS {results.get('worker_rss_mb')}, PSS {results.get('worker_pss_mb')}.",
+        f"Load average (1, 5, 15 min) before: {results['machine']['load_before']}, after: {results['load_after']}.",
     ]
+    if results.get("findable"):
+        found = results["findable"]
+        lines.append(f"Save-to-findable (s, per post): {found['waits_s']} — max {found['max_s']}.")
+    in_process = results.get("search_in_process", {})
+    if in_process.get("queries"):
+        lines += [
+            "",
+            f"In-process search timing ({in_process.get('backend')}), warm, ms:",
+            "",
+            "| query | Whoosh p50 | Whoosh p95 | Whoosh + open searcher p50 | search.query.search p50 | p95 "
+            "| ratio p50 | CPU ms: Whoosh / search() p50 | ratio CPU |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for q, row in in_process["queries"].items():
+            whoosh, fresh = row.get("whoosh", {}), row.get("whoosh_open_and_search", {})
+            site = row["search.query.search"]
+            lines.append(
+                f"| {q} | {whoosh.get('p50_ms', '–')} | {whoosh.get('p95_ms', '–')} | {fresh.get('p50_ms', '–')} "
+                f"| {site['p50_ms']} | {site['p95_ms']} | {row.get('ratio_p50', '–')} "
+                f"| {whoosh.get('cpu_p50_ms', '–')} / {site['cpu_p50_ms']} | {row.get('ratio_cpu_p50', '–')} |"
+            )
     table = "\n".join(lines)
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
