@@ -177,9 +177,9 @@ CSRF = "Konkurrenztest0123456789abcdefgh"  # a valid unmasked CSRF secret (32 ch
 
 
 def unique_words(count: int) -> list[str]:
-    """Made-up words the German analysis leaves alone (no vowels, no suffix it strips), all of
-    one length (none is a compound part of another) and at least three letters apart (fuzzy
-    matching cannot confuse them). Drawn from a fixed seed: the same words in every run."""
+    """Made-up words the German analysis leaves alone (consonants after "qu": no ending that
+    stemming strips), all of one length (none is a compound part of another) and at least three
+    letters apart (fuzzy matching cannot confuse them). From a fixed seed: the same in every run."""
     rng = random.Random(8)
     letters = "bcdfgkpvwxz"
     words: list[str] = []
@@ -316,7 +316,7 @@ def gunicorn(database_url: str, index_dir: Path):
         "LOG_LEVEL": "WARNING",
     }
     server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "intranet.wsgi", "-w", str(SERVER_WORKERS)]
+        [sys.executable, "-m", "gunicorn", "intranet.wsgi", "-w", str(SERVER_WORKERS)]
         + ["-b", f"fd://{listener.fileno()}", "--timeout", "120", "--log-level", "warning"]
         # Django is imported once and the workers forked from it (the fork path of the index
         # store); on a loaded machine three workers importing it each take ten seconds more.
