@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["intranet", "home", "posts", "search", "people"]
+APPS = ["intranet", "home", "posts", "search", "people", "documents"]
 
 
 def read_po(path: Path) -> dict[str, str]:
