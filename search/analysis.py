@@ -17,6 +17,12 @@ matter; the backend scores those matches far below exact ones.
 Autocomplete uses edge n-grams of folded, unstemmed words ("Genehmigung" -> "g", "ge", "gen",
 ...), and the spelling field keeps whole lower-cased words so "Meinten Sie: …" suggestions are
 real words, not stems.
+
+Speed: a word always becomes the same index term(s), whatever text it stands in. So each
+analyzer is a :class:`WordCachedAnalyzer`: it tokenises, and looks each word up in a cache of
+"word -> terms" filled by running the Whoosh filter chain on that word alone. A rebuild thus runs
+the stemmer once per distinct word of the corpus instead of once per occurrence and field;
+calls that need character offsets (highlighting) or stop words kept go through the chain itself.
 """
 
 from __future__ import annotations
@@ -25,7 +31,16 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from whoosh.analysis import Filter, LowercaseFilter, NgramFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis import (
+    Analyzer,
+    Filter,
+    LowercaseFilter,
+    NgramFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+    Token,
+)
 from whoosh.lang import stopwords_for_language
 
 __all__ = [
@@ -33,6 +48,7 @@ __all__ = [
     "GermanDigraphFilter",
     "GermanFoldFilter",
     "ReverseFilter",
+    "WordCachedAnalyzer",
     "autocomplete_analyzer",
     "autocomplete_query_terms",
     "fold",
@@ -107,6 +123,116 @@ class ReverseFilter(Filter):
             yield t
 
 
+class WordCachedAnalyzer(Analyzer):
+    """``RegexTokenizer(WORD_PATTERN) | <per-word filters>`` with each word's result cached.
+
+    The filters must map a word to its terms without looking at its neighbours (true of the
+    chains below: lower case, digraphs, stop words, stemmer, folding, reversing, n-grams).
+    Positions follow ``StopFilter(renumber=True)``: the first kept word keeps its own position,
+    every later kept word is one more than the previous, so phrases work as with the chain.
+    Output is token for token what the chain gives (``tests/search/test_analysis.py`` compares
+    both on German text); calls with ``chars=True``, ``removestops=False``,
+    ``keeporiginal=True`` or ``tokenize=False`` are passed to the chain unchanged."""
+
+    #: Distinct words kept; the cache starts afresh when full (German vocabularies of a city
+    #: administration's intranet stay well below this).
+    CACHE_SIZE = 200_000
+
+    def __init__(self, *filters):
+        self.filters = filters
+        self._setup()
+
+    def _setup(self):
+        self.chain = RegexTokenizer(WORD_PATTERN)
+        for f in self.filters:
+            self.chain = self.chain | f
+        self._word = re.compile(WORD_PATTERN)
+        # One cache per mode: some filters answer differently in "query" mode (n-grams).
+        self._caches: dict[str, dict[str, tuple[str, ...]]] = {}
+
+    def __getstate__(self):
+        # Whoosh pickles the schema into the index; the cache and compiled chain stay out.
+        return {"filters": self.filters}
+
+    def __setstate__(self, state):
+        self.filters = state["filters"]
+        self._setup()
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self.filters == other.filters
+
+    def __hash__(self):
+        return hash((type(self), len(self.filters)))
+
+    def __repr__(self):
+        return f"{type(self).__name__}({', '.join(map(repr, self.filters))})"
+
+    def __or__(self, other):
+        return WordCachedAnalyzer(*self.filters, other)
+
+    def has_morph(self):
+        return self.chain.has_morph()
+
+    def clean(self):
+        self.chain.clean()
+
+    def terms(self, word: str, mode: str = "") -> tuple[str, ...]:
+        """The terms of one word (empty for a stop word)."""
+        cache = self._caches.get(mode)
+        if cache is None or len(cache) >= self.CACHE_SIZE:
+            cache = self._caches[mode] = {}
+        terms = cache.get(word)
+        if terms is None:
+            terms = cache[word] = tuple(t.text for t in self.chain(word, mode=mode))
+        return terms
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
+        if chars or keeporiginal or not removestops or not tokenize:
+            return self.chain(
+                value,
+                positions=positions,
+                chars=chars,
+                keeporiginal=keeporiginal,
+                removestops=removestops,
+                start_pos=start_pos,
+                start_char=start_char,
+                tokenize=tokenize,
+                mode=mode,
+                **kwargs,
+            )
+        return self._tokens(value, positions, start_pos, mode, kwargs)
+
+    def _tokens(self, value, positions, start_pos, mode, kwargs):
+        assert isinstance(value, str), f"{value!r} is not unicode"
+        t = Token(positions, False, removestops=True, mode=mode, **kwargs)
+        terms_of = self.terms
+        pos = None
+        for index, match in enumerate(self._word.finditer(value)):
+            terms = terms_of(match.group(0), mode)
+            if not terms:
+                continue
+            pos = start_pos + index if pos is None else pos + 1
+            for text in terms:
+                t.text = text
+                t.boost = 1.0
+                t.stopped = False
+                if positions:
+                    t.pos = pos
+                yield t
+
+
 def _german_stopwords() -> frozenset[str]:
     # The list is written with umlauts ("für", "über"); it is matched after the digraph step,
     # so "fuer" is stopped as well.
@@ -118,39 +244,43 @@ GERMAN_STOPWORDS = _german_stopwords()
 
 def german_analyzer():
     """The analyzer of every full-text field: German stemming, stop words and folding."""
+    return WordCachedAnalyzer(*_german_filters())
+
+
+def _german_filters():
     return (
-        RegexTokenizer(WORD_PATTERN)
-        | LowercaseFilter()
-        | GermanDigraphFilter()
-        | StopFilter(stoplist=GERMAN_STOPWORDS, minsize=2, renumber=True)
-        | StemFilter(lang="de", cachesize=100_000)
-        | GermanFoldFilter()
+        LowercaseFilter(),
+        GermanDigraphFilter(),
+        StopFilter(stoplist=GERMAN_STOPWORDS, minsize=2, renumber=True),
+        # Indexing and queries reach the stemmer once per distinct word (the analyzer caches
+        # words); this smaller cache serves highlighting, which runs the chain itself.
+        StemFilter(lang="de", cachesize=20_000),
+        GermanFoldFilter(),
     )
 
 
 def reversed_analyzer():
     """Like :func:`german_analyzer`, with every token reversed (compound-word head matching)."""
-    return german_analyzer() | ReverseFilter()
+    return WordCachedAnalyzer(*_german_filters(), ReverseFilter())
 
 
 def autocomplete_analyzer():
     """Edge n-grams of folded, unstemmed words, for "search as you type"."""
-    return (
-        RegexTokenizer(WORD_PATTERN)
-        | LowercaseFilter()
-        | GermanDigraphFilter()
-        | GermanFoldFilter()
-        | NgramFilter(minsize=1, maxsize=AUTOCOMPLETE_MAX_GRAM, at="start")
+    return WordCachedAnalyzer(
+        LowercaseFilter(),
+        GermanDigraphFilter(),
+        GermanFoldFilter(),
+        NgramFilter(minsize=1, maxsize=AUTOCOMPLETE_MAX_GRAM, at="start"),
     )
 
 
 def autocomplete_query_analyzer():
-    return RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | GermanDigraphFilter() | GermanFoldFilter()
+    return WordCachedAnalyzer(LowercaseFilter(), GermanDigraphFilter(), GermanFoldFilter())
 
 
 def spelling_analyzer():
     """Whole lower-cased words with their umlauts, the vocabulary for spelling suggestions."""
-    return RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | StopFilter(stoplist=(), minsize=3)
+    return WordCachedAnalyzer(LowercaseFilter(), StopFilter(stoplist=(), minsize=3))
 
 
 _QUERY_ANALYZER = german_analyzer()

@@ -1,11 +1,15 @@
 """German analysis (search.analysis): what a word becomes in the index and in a query."""
 
+import pickle
+
 import pytest
 
 from search.analysis import (
     autocomplete_analyzer,
+    autocomplete_query_analyzer,
     autocomplete_query_terms,
     fold,
+    german_analyzer,
     normalise_digraphs,
     query_terms,
     reversed_analyzer,
@@ -82,3 +86,50 @@ def test_autocomplete_query_terms_are_not_stemmed():
 
 def test_spelling_field_keeps_whole_words_with_umlauts():
     assert [t.text for t in spelling_analyzer()("Die Anträge")] == ["die", "anträge"]
+
+
+SENTENCES = [
+    "Der Antrag auf Genehmigung wird von dem Bürgeramt für die Bürger bearbeitet.",
+    "Die Straßenreinigung (Strasse, Straße) beginnt um 7 Uhr; Öffnungszeiten: Mo-Fr.",
+    "Fuer Buerger: Quellen, Café, Bau-Antrag, Urlaubsanträge und Persönlichkeitsrechte",
+    "",
+    " -- ",
+]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [german_analyzer, reversed_analyzer, autocomplete_analyzer, autocomplete_query_analyzer, spelling_analyzer],
+)
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"positions": True}, {"positions": True, "start_pos": 7}, {"mode": "index"}, {"mode": "query"}],
+)
+def test_cached_analysis_gives_the_filter_chains_tokens(make, options):
+    # The analyzers cache what each word becomes; the index must not see a difference.
+    analyzer = make()
+    for _ in range(2):  # the second round answers from the cache
+        for sentence in SENTENCES:
+            cached = [(t.text, getattr(t, "pos", None), t.stopped) for t in analyzer(sentence, **options)]
+            chain = [(t.text, getattr(t, "pos", None), t.stopped) for t in analyzer.chain(sentence, **options)]
+            assert cached == chain
+
+
+def test_phrase_positions_skip_stop_words_as_before():
+    tokens = [(t.text, t.pos) for t in german_analyzer()("der Antrag der Bürger", positions=True)]
+    assert tokens == [("antrag", 1), ("burg", 2)]
+
+
+def test_highlighting_offsets_come_from_the_chain():
+    tokens = [(t.text, t.startchar, t.endchar) for t in german_analyzer()("Die Anträge", chars=True)]
+    assert tokens == [("antrag", 4, 11)]
+
+
+def test_analyzers_survive_the_schema_stored_in_the_index():
+    # Whoosh pickles the schema, analyzers included, into the index's table of contents.
+    for make in (german_analyzer, reversed_analyzer, autocomplete_analyzer, spelling_analyzer):
+        analyzer = make()
+        list(analyzer("Anträge der Bürger"))  # a filled cache is not pickled
+        restored = pickle.loads(pickle.dumps(analyzer))  # noqa: S301 (our own bytes)
+        assert restored == analyzer
+        assert [t.text for t in restored("Anträge der Bürger")] == [t.text for t in analyzer("Anträge der Bürger")]

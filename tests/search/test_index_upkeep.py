@@ -22,3 +22,100 @@ def test_a_moved_page_and_its_children_are_found_under_their_new_parent(home_pag
     found_under_old = list(Page.objects.descendant_of(bauamt).search("Sondernutzungserlaubnis"))
     assert found_under_new == {"Leitfaden Sondernutzungserlaubnis", "Sondernutzungserlaubnis Formular"}
     assert found_under_old == []
+
+
+# --- rebuilding (manage.py update_index) --------------------------------------------------------
+
+
+@pytest.fixture
+def immediate_on_commit(monkeypatch):
+    """Index updates of ``create_post`` run at once (the test's transaction never commits)."""
+    monkeypatch.setattr("django.db.transaction.on_commit", lambda func, using=None, robust=False: func())
+
+
+@pytest.fixture
+def general(db):
+    from posts import actions
+
+    return actions.general_channel()
+
+
+def _rebuild(backend, model, objects):
+    """What ``manage.py update_index`` does for one model and one chunk."""
+    rebuilder = backend.rebuilder_class(backend.get_index_for_model(model))
+    index = rebuilder.start()
+    index.add_model(model)
+    index.add_items(model, objects)
+    return rebuilder
+
+
+def _posts(general, author, count):
+    from tests.posts.conftest import post_in
+
+    return [
+        post_in(general, author, f"Dienstplan Woche {n}: #Winterdienst #Bereitschaft im #Bauhof") for n in range(count)
+    ]
+
+
+def _found(backend, word):
+    from posts.models import Post
+
+    return {post.pk for post in backend.search(word, Post)}
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("immediate_on_commit")
+def test_a_rebuild_reads_posts_with_their_tags_and_authors_in_a_fixed_number_of_queries(backend, general, user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from posts.models import Post
+
+    def queries_to_rebuild():
+        with CaptureQueriesContext(connection) as ctx:
+            rebuilder = _rebuild(backend, Post, list(Post.get_indexed_objects().order_by("pk")))
+        rebuilder.finish()
+        return len(ctx.captured_queries)
+
+    posts = _posts(general, user, 2)
+    few = queries_to_rebuild()
+    posts += _posts(general, user, 6)
+    assert queries_to_rebuild() == few
+    every = {post.pk for post in posts}
+    assert _found(backend, "Winterdienst") == every  # tag
+    assert _found(backend, "Dienstplan") == every  # text
+    assert _found(backend, user.last_name) == every  # author
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("immediate_on_commit")
+@pytest.mark.parametrize("procs", [1, 2])
+def test_a_rebuild_with_one_or_several_processes_replaces_the_whole_index(index_dir, general, user, procs):
+    from search.backend import SearchBackend
+
+    backend = SearchBackend({"PATH": str(index_dir), "REBUILD_PROCS": procs})
+    old, *posts = _posts(general, user, 5)
+    _rebuild(backend, type(old), [old]).finish()
+    old_pk = old.pk
+    old.delete()
+
+    rebuilder = _rebuild(backend, type(old), posts)
+    assert _found(backend, "Bauhof") == set(), "searches see the old index (the database drops the deleted post)"
+    assert {int(doc["x_id"].split(":")[1]) for doc in backend.store.searcher().documents()} == {old_pk}
+    rebuilder.finish()
+    assert _found(backend, "Bauhof") == {post.pk for post in posts}
+    assert backend.healthcheck() == (True, "ok, 4 documents")
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("immediate_on_commit")
+def test_a_post_saved_during_a_rebuild_is_found_when_the_rebuild_ends(backend, general, user):
+    from posts.models import Post
+    from tests.posts.conftest import post_in
+
+    rebuilder = _rebuild(backend, Post, list(Post.get_indexed_objects()))
+    post = post_in(general, user, "Streugut-Bestellung für den Winterdienst")
+    backend.add(post)  # what the save does: the rebuild holds the index lock, so it is spooled
+    assert _found(backend, "Streugut") == set()
+    rebuilder.finish()
+    assert _found(backend, "Streugut") == {post.pk}
