@@ -27,6 +27,7 @@ class HitOut(Schema):
     tags: list[str]
     updated: datetime.datetime | None
     score: float
+    file_type: str = Field("", description='Documents: the file type ("pdf", "docx"); empty for other types.')
 
 
 class DepartmentFacet(Schema):
@@ -58,7 +59,7 @@ class SearchOut(Schema):
 
 class SearchParams(Schema):
     q: str = Field(..., min_length=1, max_length=query.MAX_QUERY_LENGTH)
-    type: list[Literal["page", "post", "person"]] = []
+    type: list[Literal["page", "post", "person", "document"]] = []
     department: str = ""  # slug
     tag: str = Field("", max_length=100)
     sort: Literal["relevance", "date"] = "relevance"
@@ -66,7 +67,7 @@ class SearchParams(Schema):
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
-@router.get("", response=with_errors({200: SearchOut}), summary="Search pages, posts and people")
+@router.get("", response=with_errors({200: SearchOut}), summary="Search pages, posts, people and documents")
 def search(request, params: Query[SearchParams]):
     """One ranked list over everything the caller may see. `type` may repeat; `department` is a
     department slug; `tag` a tag slug. Facets count only what the caller may see."""

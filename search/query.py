@@ -6,9 +6,10 @@ querysets, so the backend never ranks, counts, suggests or snippets anything els
 
 * pages: ``home.permissions.visible_pages(user)`` (live, no failed view restriction), content pages;
 * posts: ``Post.objects.visible()`` (neither hidden by a moderator nor deleted);
-* people: profiles of active accounts.
-
-Documents are not searched yet (see the report on issue 7).
+* people: profiles of active accounts;
+* documents: ``documents.permissions.visible_documents(user)`` (Wagtail's collection view
+  restrictions); title and the text extracted from the file (``documents/``: model, extraction,
+  the queryset and the hit are built there, this module only routes the "document" type).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from modelsearch.backends import get_search_backend
 from . import unified
 from .analysis import fold
 
-TYPES = ("page", "post", "person")
+TYPES = ("page", "post", "person", "document")
 SORTS = ("relevance", "date")
 MAX_QUERY_LENGTH = 200
 SNIPPET_LENGTH = 220
@@ -54,6 +55,7 @@ class Hit:
     tags: list[str]
     updated: datetime.datetime | None
     score: float
+    file_type: str = ""  # documents: the file's extension ("pdf", "docx")
 
 
 @dataclass
@@ -124,6 +126,13 @@ def _sources(user, filters: Filters) -> list[unified.Source]:
             people = people.filter(department_id=filters.department)
         narrow = Profile.objects.filter(expertise__slug=filters.tag).values("pk") if filters.tag else None
         sources.append(unified.Source("person", people, narrow=narrow))
+    if "document" in wanted and not filters.department:  # documents belong to no department
+        from documents import search as document_search
+
+        documents = document_search.queryset(
+            user, tag=filters.tag, date_from=filters.date_from, date_to=filters.date_to
+        )
+        sources.append(unified.Source("document", documents))
     return sources
 
 
@@ -206,10 +215,17 @@ def _tags_by_object(window: list) -> dict:
             "content_object_id", "tag__name"
         ):
             tags.setdefault(("person", object_id), []).append(name)
+    from documents.search import tags_by_document
+
+    tags.update(tags_by_document([obj.pk for type_, obj, _ in window if type_ == "document"]))
     return tags
 
 
 def _hit(type_, obj, score, q, tags) -> Hit:
+    if type_ == "document":
+        from documents.search import hit
+
+        return hit(obj, score, q, tags)
     if type_ == "page":
         department = obj.section_department.name if obj.section_department_id else ""
         return Hit(
@@ -236,6 +252,10 @@ def _updated_key(type_, obj):
         return obj.last_published_at or timezone.now().replace(year=1970)
     if type_ == "post":
         return obj.edited_at or obj.created_at
+    if type_ == "document":
+        from documents.search import updated
+
+        return updated(obj)
     return timezone.now().replace(year=1970)
 
 
@@ -255,8 +275,10 @@ def _facets(ranked: unified.Ranked) -> dict:
             pk = obj.section_department_id
         elif type_ == "post":
             pk = obj.channel.department_id
-        else:
+        elif type_ == "person":
             pk = obj.department_id
+        else:
+            pk = None  # documents belong to no department
         if pk:
             by_department[pk] = by_department.get(pk, 0) + 1
     departments = []

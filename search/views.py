@@ -42,7 +42,12 @@ def filters_from(params) -> query.Filters:
     )
 
 
-TYPE_LABELS = {"page": gettext_lazy("Pages"), "post": gettext_lazy("Posts"), "person": gettext_lazy("People")}
+TYPE_LABELS = {
+    "page": gettext_lazy("Pages"),
+    "post": gettext_lazy("Posts"),
+    "person": gettext_lazy("People"),
+    "document": gettext_lazy("Documents"),
+}
 
 
 def search_page(request):
