@@ -17,7 +17,18 @@ def test_search_returns_count_results_facets(city, user_client):
     assert data["count"] == 3 and data["facets"]["type"]["page"] == 3
     first = data["results"][0]
     assert first["title"] == "Antrag auf Akteneinsicht" and first["type"] == "page"
-    assert set(first) == {"type", "id", "title", "url", "snippet", "department", "tags", "updated", "score", "file_type"}
+    assert set(first) == {
+        "type",
+        "id",
+        "title",
+        "url",
+        "snippet",
+        "department",
+        "tags",
+        "updated",
+        "score",
+        "file_type",
+    }
 
 
 @whoosh_only
