@@ -1,6 +1,15 @@
-"""Fixtures in layers: client -> user -> user_client; editor/admin variants with MFA set up."""
+"""Fixtures in layers: client -> user -> user_client; editor/admin variants with MFA set up.
+
+Every test gets a search index folder of its own (``_search_index_of_its_own``): nothing a test
+indexed can turn up in another test, parallel workers (``pytest -n 2``) never share a folder, and
+every write commits into a small index instead of one that grows over the whole run."""
+
+import os
+import shutil
+import tempfile
 
 import pytest
+from django.contrib.auth.models import Group
 from django.test import Client
 
 from people.models import Department, Profile, User
@@ -18,6 +27,17 @@ def make_user(username: str, *, department: Department | None = None, **extra) -
         **extra,
     )
     Profile.objects.create(user=user, department=department)
+    return user
+
+
+def make_group_member(username: str, group: Group | str, *, department: Department | None = None, **extra) -> User:
+    """A user in ``group`` (a group or its name, created if missing) with a TOTP authenticator,
+    as editors are: the admin and editing need the second factor."""
+    if isinstance(group, str):
+        group, _ = Group.objects.get_or_create(name=group)
+    user = make_user(username, department=department, **extra)
+    user.groups.add(group)
+    activate_totp(user)
     return user
 
 
@@ -60,6 +80,28 @@ def ensure_start_page():
         is_default_site=True, defaults={"hostname": "localhost", "root_page": home, "site_name": "Wissensnetz"}
     )
     return home
+
+
+@pytest.fixture(autouse=True)
+def _search_index_of_its_own(settings):
+    """Points the Whoosh backend at an empty folder for this test (the database search backend
+    keeps its index in the rolled-back test database and needs nothing)."""
+    if "PATH" not in settings.WAGTAILSEARCH_BACKENDS.get("default", {}):
+        yield None
+        return
+    path = tempfile.mkdtemp(prefix="wn-test-index-")
+    backends = {name: dict(conf) for name, conf in settings.WAGTAILSEARCH_BACKENDS.items()}
+    backends["default"]["PATH"] = path
+    settings.WAGTAILSEARCH_BACKENDS = backends
+    settings.MODELSEARCH_BACKENDS = backends
+    settings.SEARCH_INDEX_DIR = path
+    yield path
+    from search import whoosh_store
+
+    store = whoosh_store._stores.pop(os.path.abspath(path), None)  # one open index per test, not kept
+    if store is not None:
+        store.forget()
+    shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.fixture

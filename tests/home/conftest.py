@@ -7,8 +7,7 @@ from django.contrib.auth.models import Group
 from home import actions
 from home.models import DepartmentPage, ProcessPage, WikiPage
 from people.models import Department
-from people.permissions import CENTRAL_EDITORS_GROUP
-from tests.conftest import activate_totp, make_user
+from tests.conftest import make_group_member
 
 
 def publish(page, user=None):
@@ -82,15 +81,12 @@ def redaktion(db) -> Group:
 @pytest.fixture
 def bauamt_editor(bauamt, bauamt_page):
     group = actions.sync_department_permissions(department_page=bauamt_page)
-    editor = make_user("klaus.hoffmann", department=bauamt, first_name="Klaus", last_name="Hoffmann")
-    editor.groups.add(group)
-    activate_totp(editor)
-    return editor
+    return make_group_member("klaus.hoffmann", group, department=bauamt, first_name="Klaus", last_name="Hoffmann")
 
 
 @pytest.fixture
 def central_editor(redaktion, department):
-    editor = make_user("ulrike.friedrich", department=department, first_name="Ulrike", last_name="Friedrich")
-    editor.groups.add(Group.objects.get(name=CENTRAL_EDITORS_GROUP))
-    activate_totp(editor)
-    return editor
+    """In the Redaktion, with its Wagtail page permissions on the start page (``redaktion``)."""
+    return make_group_member(
+        "ulrike.friedrich", redaktion, department=department, first_name="Ulrike", last_name="Friedrich"
+    )

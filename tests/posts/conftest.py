@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group, Permission
 from people.permissions import CENTRAL_EDITORS_GROUP, CRISIS_TEAM_GROUP, department_editors_group_name
 from posts import actions
 from posts.models import Channel
-from tests.conftest import activate_totp, make_user
+from tests.conftest import make_group_member, make_user
 
 
 @pytest.fixture
@@ -40,20 +40,24 @@ def outsider(db, other_department):
 @pytest.fixture
 def dept_editor(db, other_department, department):
     """Works in the Bauamt but edits the Bürgeramt's section and channel."""
-    editor = make_user("petra.schaefer", department=other_department, first_name="Petra", last_name="Schäfer")
-    group, _ = Group.objects.get_or_create(name=department_editors_group_name(department))
-    editor.groups.add(group)
-    activate_totp(editor)
-    return editor
+    return make_group_member(
+        "petra.schaefer",
+        department_editors_group_name(department),
+        department=other_department,
+        first_name="Petra",
+        last_name="Schäfer",
+    )
 
 
 @pytest.fixture
 def central_editor(db, other_department):
-    editor = make_user("ulrike.friedrich", department=other_department, first_name="Ulrike", last_name="Friedrich")
-    group, _ = Group.objects.get_or_create(name=CENTRAL_EDITORS_GROUP)
-    editor.groups.add(group)
-    activate_totp(editor)
-    return editor
+    return make_group_member(
+        "ulrike.friedrich",
+        CENTRAL_EDITORS_GROUP,
+        department=other_department,
+        first_name="Ulrike",
+        last_name="Friedrich",
+    )
 
 
 @pytest.fixture
