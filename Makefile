@@ -9,8 +9,12 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/wissensnetz
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# The two suite runs go over PYTEST_WORKERS processes (pytest-xdist; each has its own test
+# database and search index folder). PYTEST_WORKERS=0 runs in one process (e.g. for pdb).
+PYTEST_WORKERS ?= 2
+XDIST := $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist worksteal)
 
-.PHONY: run test venv lint format check test-sqlite test-postgres test-conformance browser-deps messages messages-de bench clean
+.PHONY: run test test-stages venv lint format check test-sqlite test-postgres test-conformance browser-deps messages messages-de bench clean
 
 venv: $(STAMP)
 
@@ -42,7 +46,12 @@ run: venv messages
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 ## test: lint, Django checks, the whole suite on SQLite and PostgreSQL, search conformance
-test: venv messages browser-deps lint check test-sqlite test-postgres test-conformance
+TEST_STAGES := venv messages browser-deps lint check test-sqlite test-postgres test-conformance
+test: $(TEST_STAGES)
+
+# For .ci/run, which runs the stages one by one and prints how long each took.
+test-stages:
+	@echo $(TEST_STAGES)
 
 lint: venv
 	$(BIN)/ruff check .
@@ -60,13 +69,13 @@ check: venv
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING --settings=intranet.settings.production
 
 test-sqlite: venv
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
 
 # PostgreSQL: always in CI; locally whenever a server answers at PG_URL.
 test-postgres: venv
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
 	  echo "== test suite on PostgreSQL ($(PG_URL))"; \
-	  DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS); \
+	  DATABASE_URL=$(PG_URL) $(BIN)/pytest $(XDIST) $(PYTEST_ARGS); \
 	elif [ -n "$$CI" ]; then echo "PostgreSQL is not reachable at $(PG_URL), but CI must test on it" >&2; exit 1; \
 	else echo "== PostgreSQL not reachable at $(PG_URL): skipping the PostgreSQL run (CI always runs it)"; fi
 
