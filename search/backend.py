@@ -68,6 +68,7 @@ from .whoosh_store import (
     ID_FIELD,
     SPELLING_FIELD,
     TEXT_PREFIX,
+    RebuildIncomplete,
     get_store,
 )
 
@@ -307,9 +308,12 @@ class WhooshRebuildingIndex(WhooshIndex):
         super().__init__(backend)
         self.writer = writer
 
+    added = 0
+
     def add_items(self, model, items):
         for _op, doc in self.prepare(model, items):
             self.writer.add_document(**doc)
+            self.added += 1
 
 
 def default_rebuild_procs() -> int:
@@ -329,11 +333,16 @@ class WhooshRebuilder:
 
     def start(self):
         backend = self.index.backend
-        self.writer = backend.store.rebuild_writer(procs=backend.rebuild_procs)
-        return WhooshRebuildingIndex(backend, self.writer)
+        self.writer = backend.store.rebuild_writer(procs=backend.rebuild_procs, limitmb=backend.rebuild_limitmb)
+        self.rebuilding = WhooshRebuildingIndex(backend, self.writer)
+        return self.rebuilding
 
     def finish(self):
-        self.index.store.finish_rebuild(self.writer)
+        try:
+            self.index.store.finish_rebuild(self.writer, expected=self.rebuilding.added)
+        except RebuildIncomplete:
+            self.writer = None  # committed; the index is marked for another rebuild
+            raise
         self.writer = None
 
     def __del__(self):
@@ -722,6 +731,7 @@ class WhooshSearchBackend(BaseSearchBackend):
             raise ValueError('The Whoosh search backend needs a "PATH" option (the index directory).')
         self.store = get_store(path)
         self.rebuild_procs = int(params.get("REBUILD_PROCS") or default_rebuild_procs())
+        self.rebuild_limitmb = int(params.get("REBUILD_LIMITMB") or 128)
         self.fuzzy_fallback = bool(params.get("FUZZY_FALLBACK", True))
 
     def get_index_for_model(self, model):

@@ -101,6 +101,10 @@ class IndexUnavailable(Exception):
     """The index exists but cannot be read (corrupt or unreadable)."""
 
 
+class RebuildIncomplete(Exception):
+    """A rebuild committed fewer documents than were added to it."""
+
+
 class WhooshStore:
     """One per index directory and process (see :func:`get_store`). Thread-safe: each thread
     keeps its own searcher; opening the index happens once."""
@@ -382,14 +386,22 @@ class WhooshStore:
             raise
         return writer
 
-    def finish_rebuild(self, writer) -> None:
+    def finish_rebuild(self, writer, expected: int | None = None) -> None:
+        """Commits a rebuild. ``expected``: how many documents were added. If the new index holds
+        fewer (an indexing process of a multi-process rebuild died, and Whoosh carries on without
+        its documents), the index is marked as needing a rebuild, so ``/healthz`` says so, and
+        :class:`RebuildIncomplete` is raised: a rebuild never loses documents silently."""
         writer.commit(mergetype=CLEAR)
-        try:
-            (self.path / NEEDS_REBUILD_MARKER).unlink()
-        except FileNotFoundError:
-            pass
+        marker = self.path / NEEDS_REBUILD_MARKER
+        indexed = self.index().doc_count() if expected is not None else None
+        if indexed is not None and indexed < expected:
+            marker.write_text(f"rebuild indexed {indexed} of {expected} documents; run manage.py update_index\n")
+        else:
+            marker.unlink(missing_ok=True)
         # Writes spooled during the rebuild are newer than what it read: apply them now.
         self.flush(timeout=5.0)
+        if indexed is not None and indexed < expected:
+            raise RebuildIncomplete(f"the rebuilt search index holds {indexed} of {expected} documents")
 
     def move_aside(self) -> Path | None:
         """Renames an unreadable index directory out of the way; a fresh one is created next."""

@@ -119,3 +119,19 @@ def test_a_post_saved_during_a_rebuild_is_found_when_the_rebuild_ends(backend, g
     assert _found(backend, "Streugut") == set()
     rebuilder.finish()
     assert _found(backend, "Streugut") == {post.pk}
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("immediate_on_commit")
+def test_a_rebuild_that_lost_documents_fails_loudly_and_health_says_so(backend, general, user, monkeypatch):
+    from posts.models import Post
+    from search.whoosh_store import RebuildIncomplete
+
+    posts = _posts(general, user, 3)
+    rebuilder = _rebuild(backend, Post, posts)
+    rebuilder.rebuilding.added += 1  # as if an indexing process had died with one document
+    with pytest.raises(RebuildIncomplete, match="3 of 4"):
+        rebuilder.finish()
+    ok, detail = backend.healthcheck()
+    assert not ok and "update_index" in detail
+    assert _found(backend, "Bauhof") == {post.pk for post in posts}, "what was indexed is searchable"
