@@ -117,7 +117,7 @@ class ContentPage(Page):
 
     search_fields = Page.search_fields + [
         index.SearchField("body"),
-        index.RelatedFields("tags", [index.SearchField("name", boost=2)]),
+        index.RelatedFields("tags", [index.SearchField("name", boost=2), index.FilterField("slug")]),
         index.RelatedFields("content_owner", [index.SearchField("first_name"), index.SearchField("last_name")]),
         index.FilterField("section_department"),
         index.FilterField("last_reviewed"),

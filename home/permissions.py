@@ -62,10 +62,12 @@ def _compute_failed_restriction_paths(user) -> list[str]:
     return failed
 
 
-def visible_pages(user):
+def visible_pages(user, pages=None):
     """Every page the user may see: live and not under a view restriction they fail.
-    Returns a lazy Page queryset; narrow it with `.type(...)`, `.descendant_of(...)`, filters."""
-    pages = Page.objects.live()
+    Returns a lazy Page queryset; narrow it with `.type(...)`, `.descendant_of(...)`, filters.
+    ``pages``: a page type's manager or queryset to start from (``ContentPage.objects``) instead of
+    ``Page.objects``, so the rule applies to that type's own queryset (no ``pk__in`` subquery)."""
+    pages = (Page.objects if pages is None else pages).live()
     failed = _failed_restriction_paths(user)
     if failed:
         excluded = Q()

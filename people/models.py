@@ -165,7 +165,7 @@ class Profile(index.Indexed, models.Model):
                 index.FilterField("is_active"),
             ],
         ),
-        index.RelatedFields("expertise", [index.SearchField("name", boost=2)]),
+        index.RelatedFields("expertise", [index.SearchField("name", boost=2), index.FilterField("slug")]),
         index.RelatedFields("department", [index.SearchField("name")]),
         index.FilterField("department_id"),
         index.FilterField("is_active"),

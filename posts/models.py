@@ -125,6 +125,7 @@ class Post(index.Indexed, models.Model):
         index.FilterField("channel"),
         index.FilterField("author"),
         index.FilterField("created_at"),
+        index.FilterField("edited_at"),
         index.FilterField("is_hidden"),
         index.FilterField("is_deleted"),
         index.FilterField("is_official"),

@@ -8,8 +8,13 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_save
         from wagtail.signals import post_page_move
 
-        from .signals import reindex_moved_subtree
+        from .signals import reindex_moved_subtree, reindex_profile_of_user
 
         post_page_move.connect(reindex_moved_subtree, dispatch_uid="search.reindex_moved_subtree")
+        post_save.connect(
+            reindex_profile_of_user, sender=get_user_model(), dispatch_uid="search.reindex_profile_of_user"
+        )

@@ -379,18 +379,23 @@ class WhooshSearchQueryCompiler(FilterTranslationMixin, BaseSearchQueryCompiler)
         docs = cache.get(content_type)
         if docs is None:
             docs = cache[content_type] = searcher._query_to_comb(wq.Term(CONTENT_TYPE_FIELD, content_type))
+        self._wn_docs_key = (content_type,)
         if not self.queryset.query.where:
             return docs, True
         if FILTER_GLOB not in getattr(searcher.schema, "_dyn_fields", {}):
             # An index written before filter fields existed: the database filters until rebuilt.
             return docs, False
+        fields = searcher.__dict__.get("_wn_indexed_fields")
+        if fields is None:
+            fields = searcher.__dict__["_wn_indexed_fields"] = frozenset(searcher.reader().indexed_field_names())
+        self._wn_indexed_fields = fields
         try:
             translated = self.whoosh_filter()
         except Untranslatable:
             return docs, False
         if translated is None:
             return docs, True
-        key = (content_type, repr(translated))
+        key = self._wn_docs_key = (content_type, repr(translated))
         narrowed = cache.get(key)
         if narrowed is None:
             narrowed = docs.intersection(searcher._query_to_comb(translated))

@@ -33,6 +33,8 @@ SNIPPET_LENGTH = 220
 #: A reviewed page whose review is not due ranks a little above a stale one of equal relevance.
 FRESH_FACTOR = 1.05
 STALE_FACTOR = 0.95
+#: Tags listed in the tag facet.
+TAG_FACETS = 20
 
 
 @dataclass
@@ -86,6 +88,9 @@ def _start_of(day: datetime.date) -> datetime.datetime:
 
 
 def _sources(user, filters: Filters) -> list[unified.Source]:
+    """One source per type the user asked for, each a queryset of what the user may see with the
+    filters on fields the index holds (``search_fields`` FilterFields), so the Whoosh backend
+    answers permissions and filters in the index. A new type (e.g. documents) is one more branch."""
     from home.models import ContentPage
     from home.permissions import visible_pages
     from people.models import Profile
@@ -94,21 +99,33 @@ def _sources(user, filters: Filters) -> list[unified.Source]:
     wanted = set(filters.types or TYPES)
     sources = []
     if "page" in wanted:
-        allowed = visible_pages(user)
+        pages = visible_pages(user, ContentPage.objects).select_related("section_department")
         if filters.department:
-            allowed = allowed.filter(contentpage__section_department_id=filters.department)
-        if filters.tag:
-            allowed = allowed.filter(contentpage__tagged_items__tag__slug=filters.tag)
+            pages = pages.filter(section_department=filters.department)
         if filters.date_from:
-            allowed = allowed.filter(last_published_at__date__gte=filters.date_from)
+            pages = pages.filter(last_published_at__gte=_start_of(filters.date_from))
         if filters.date_to:
-            allowed = allowed.filter(last_published_at__date__lte=filters.date_to)
-        pages = ContentPage.objects.filter(pk__in=allowed.values("pk")).select_related("section_department")
-        sources.append(unified.Source("page", pages, _fresh))
+            pages = pages.filter(last_published_at__lt=_start_of(filters.date_to + datetime.timedelta(days=1)))
+        today = timezone.localdate()
+        sources.append(
+            unified.Source(
+                "page",
+                pages,
+                _fresh,
+                narrow=ContentPage.objects.filter(tagged_items__tag__slug=filters.tag).values("pk")
+                if filters.tag
+                else None,
+                index_terms={"tags__slug": filters.tag} if filters.tag else {},
+                # the same rule as _fresh, as index filters
+                boosts=[
+                    ({"last_reviewed__isnull": False, "review_due__gte": today}, FRESH_FACTOR),
+                    ({"review_due__lt": today}, STALE_FACTOR),
+                ],
+                date_fields=("last_published_at",),
+                facet_fields={"department": "section_department_id", "tag": "tags__slug"},
+            )
+        )
     if "post" in wanted:
-        # Post and Profile index only some filter fields (no id), so filters the index knows go
-        # into the query; a tag filter on posts narrows the backend's matches in the database
-        # (unified.Source.narrow) before anything is ranked, counted or sliced.
         posts = Post.objects.visible().select_related("channel__department", "author")
         if filters.department:
             posts = posts.filter(
@@ -118,21 +135,37 @@ def _sources(user, filters: Filters) -> list[unified.Source]:
             posts = posts.filter(created_at__gte=_start_of(filters.date_from))
         if filters.date_to:
             posts = posts.filter(created_at__lt=_start_of(filters.date_to + datetime.timedelta(days=1)))
-        narrow = Post.objects.filter(tags__slug=filters.tag).values("pk") if filters.tag else None
-        sources.append(unified.Source("post", posts, narrow=narrow))
+        sources.append(
+            unified.Source(
+                "post",
+                posts,
+                narrow=Post.objects.filter(tags__slug=filters.tag).values("pk") if filters.tag else None,
+                index_terms={"tags__slug": filters.tag} if filters.tag else {},
+                date_fields=("edited_at", "created_at"),
+                # posts belong to a department through their channel (see _index_facets)
+                facet_fields={"channel": "channel_id", "tag": "tags__slug"},
+            )
+        )
     if "person" in wanted and not (filters.date_from or filters.date_to):
         people = Profile.objects.filter(user__is_active=True).select_related("user", "department")
         if filters.department:
             people = people.filter(department_id=filters.department)
-        narrow = Profile.objects.filter(expertise__slug=filters.tag).values("pk") if filters.tag else None
-        sources.append(unified.Source("person", people, narrow=narrow))
+        sources.append(
+            unified.Source(
+                "person",
+                people,
+                narrow=Profile.objects.filter(expertise__slug=filters.tag).values("pk") if filters.tag else None,
+                index_terms={"expertise__slug": filters.tag} if filters.tag else {},
+                facet_fields={"department": "department_id"},
+            )
+        )
     if "document" in wanted and not filters.department:  # documents belong to no department
         from documents import search as document_search
 
         documents = document_search.queryset(
             user, tag=filters.tag, date_from=filters.date_from, date_to=filters.date_to
         )
-        sources.append(unified.Source("document", documents))
+        sources.append(unified.Source("document", documents, date_fields=("file_updated_at", "created_at")))
     return sources
 
 
@@ -303,7 +336,7 @@ def _facets(ranked: unified.Ranked) -> dict:
             )
             .annotate(count=Count("pk"))
             .values("slug", "name", "count")
-            .order_by("-count", "name")[:20]
+            .order_by("-count", "name")[:TAG_FACETS]
         )
         tags = list(rows)
     return {
@@ -311,6 +344,55 @@ def _facets(ranked: unified.Ranked) -> dict:
         "department": departments,
         "tag": tags,
     }
+
+
+def _index_facets(ranked: unified.Ranked) -> dict:
+    """Facets the index counted over all matches (``{facet: {type: {term: count}}}``): two or
+    three small queries for names, however many matches."""
+    from taggit.models import Tag
+
+    from people.models import Department
+    from posts.models import Channel
+
+    from .whoosh_filters import decode
+
+    facets = ranked.facets or {}
+    by_department: dict = {}
+    for counts in facets.get("department", {}).values():
+        for term, n in counts.items():
+            pk = decode(term)
+            if pk is not None:
+                by_department[pk] = by_department.get(pk, 0) + n
+    channel_counts = {decode(term): n for counts in facets.get("channel", {}).values() for term, n in counts.items()}
+    channel_counts.pop(None, None)
+    if channel_counts:
+        for channel, department in Channel.objects.filter(pk__in=list(channel_counts)).values_list("pk", "department"):
+            if department:
+                by_department[department] = by_department.get(department, 0) + channel_counts[channel]
+    departments = []
+    if by_department:
+        names = dict(Department.objects.filter(pk__in=list(by_department)).values_list("pk", "name"))
+        departments = sorted(
+            ({"id": pk, "name": names[pk], "count": n} for pk, n in by_department.items() if pk in names),
+            key=lambda row: (-row["count"], row["name"]),
+        )
+    by_slug: dict = {}
+    for counts in facets.get("tag", {}).values():
+        for term, n in counts.items():
+            slug = decode(term)
+            if slug:
+                by_slug[slug] = by_slug.get(slug, 0) + n
+    tags = []
+    if by_slug:
+        # the 20 most frequent (ties by name): names of the candidates that can make the cut
+        cut = sorted(by_slug.values(), reverse=True)[:TAG_FACETS][-1]
+        candidates = [slug for slug, n in by_slug.items() if n >= cut]
+        rows = Tag.objects.filter(slug__in=candidates).values_list("slug", "name")
+        tags = sorted(
+            ({"slug": slug, "name": name, "count": by_slug[slug]} for slug, name in rows),
+            key=lambda row: (-row["count"], row["name"]),
+        )[:TAG_FACETS]
+    return {"type": dict(ranked.counts), "department": departments, "tag": tags}
 
 
 # --- the search --------------------------------------------------------------------------------
@@ -331,17 +413,20 @@ def search(*, user, q: str, filters: Filters | None = None, sort: str = "relevan
         )
     backend = get_search_backend()
     sources = _sources(user, filters)
-    ranked = unified.ranked(backend, q, sources)
-    if sort == "date":
-        ranked.hits.sort(key=lambda hit: _updated_key(hit[0], hit[1]), reverse=True)
-    window = ranked.hits[offset : offset + limit]
+    ranked = unified.ranked(backend, q, sources, sort=sort, offset=offset, limit=limit)
+    if ranked.paged:
+        window = ranked.hits
+        facets = _index_facets(ranked)
+    else:
+        if sort == "date":
+            ranked.hits.sort(key=lambda hit: _updated_key(hit[0], hit[1]), reverse=True)
+        window = ranked.hits[offset : offset + limit]
+        facets = _facets(ranked)
     tags = _tags_by_object(window)
     hits = [_hit(type_, obj, score, q, tags) for type_, obj, score in window]
     count = sum(ranked.counts.values())
     suggestion = unified.suggest(backend, q, sources) if count == 0 else None
-    return Result(
-        q=q, count=count, hits=hits, facets=_facets(ranked), suggestion=suggestion, offset=offset, limit=limit
-    )
+    return Result(q=q, count=count, hits=hits, facets=facets, suggestion=suggestion, offset=offset, limit=limit)
 
 
 def suggestions(*, user, q: str, limit: int = 8) -> list[dict]:

@@ -1,28 +1,45 @@
 """One ranked search over several querysets (pages, posts, people), per backend class.
 
 ``ranked(backend, q, sources, ...)`` is the only place that knows how a backend answers a search
-across models. The implementation is chosen by the backend's class (see ``_IMPLEMENTATIONS``),
+across models. The implementation is chosen by the backend's class (see ``_implementation``),
 never by settings checks elsewhere.
 
-What each implementation does today (honest state): modelsearch's API is per model, so both the
-Whoosh implementation and the database implementation (SQLite FTS / PostgreSQL, Wagtail's
-``database`` backend) run one backend query per source *inside this module*; every source's
-queryset already carries the permission filters (visible pages, visible posts, active people),
-so the backend filters before it ranks, slices or counts — nothing is removed afterwards. The
-hits of all sources are merged by score (Whoosh: BM25F on one shared index, so scores of
-different models are comparable; database backends: their own rank per model).
+Whoosh: one query, one ranked list
+----------------------------------
+Every source's queryset carries the permission filters (visible pages, visible posts, active
+people) and the user's filters, all on index filter fields, so the index answers them: each
+source gives a set of allowed document numbers (cached per searcher), and one Whoosh query runs
+over the union of those sets. The query is an ``Or`` of one branch per source - the text query
+compiled for that model (its fields and boosts) restricted to the model's documents - so a
+document is scored exactly as a search on its own model would score it, and BM25F scores of
+different models are comparable (one index, shared statistics). Freshness of pages is a final
+score factor for the documents of a "fresh" or "stale" set. One pass collects the top
+``offset + limit`` and every matching document number: counts per type, department and tag
+facets are computed over *all* matches in the index (per-term document sets cached per segment),
+and only the requested page of objects is loaded from the database, one query per type.
 
-A match window of ``MATCH_WINDOW`` hits per source bounds the work; counts come from the
-backend's own count when a source has more matches than the window.
+If a source's filters do not translate into the index (an index built before the filter terms
+existed), the whole search falls back to the database implementation below, which is correct
+but slower.
+
+Database backends (SQLite FTS / PostgreSQL): one backend query per source with its permission
+queryset; the hits of all sources are merged by score. A match window of ``MATCH_WINDOW`` hits per
+source bounds the work; counts come from the backend's own count when a source has more matches
+than the window. Facets over departments and tags are computed by :mod:`search.query` over that
+window.
 """
 
 from __future__ import annotations
 
+import heapq
+import logging
 from dataclasses import dataclass, field
 
 from modelsearch.backends.base import BaseSearchBackend
 
-#: Matches loaded per source for merging and facets. Counts stay exact beyond it.
+logger = logging.getLogger(__name__)
+
+#: Database backends: matches loaded per source for merging and facets. Counts stay exact.
 MATCH_WINDOW = 300
 
 
@@ -32,17 +49,34 @@ class Source:
 
     type: str
     queryset: object
-    #: callable(obj, score) -> score, e.g. a small freshness factor for reviewed pages
+    #: callable(obj, score) -> score, e.g. a small freshness factor for reviewed pages (database
+    #: path; the index path uses ``boosts``)
     adjust: object = None
-    #: optional queryset of pks (``.values("pk")``) for a filter the index cannot answer; the
-    #: backend's matches are narrowed to it in the database before ranking, counting, slicing
+    #: database path: optional queryset of pks (``.values("pk")``) for a filter the backend cannot
+    #: answer; the backend's matches are narrowed to it before ranking, counting, slicing
     narrow: object = None
+    #: index path: the same restriction as ``narrow``, as ``{filter field: value}`` terms
+    #: (``{"tags__slug": "bauen"}``) the index answers
+    index_terms: dict = field(default_factory=dict)
+    #: index path: ``[(filter kwargs, factor)]``, a score factor for the documents matching them
+    boosts: list = field(default_factory=list)
+    #: index path: filter fields whose value is the item's date for ``sort="date"``, first found wins
+    date_fields: tuple = ()
+    #: index path: facet name -> filter field (``{"department": "section_department_id"}``)
+    facet_fields: dict = field(default_factory=dict)
 
 
 @dataclass
 class Ranked:
     hits: list = field(default_factory=list)  # [(type, obj, score)], best first
     counts: dict = field(default_factory=dict)  # type -> number of matches the user may see
+    #: index path: {facet: {type: {value: count}}} over all matches; None: compute from ``hits``
+    facets: dict | None = None
+    #: True: ``hits`` is already the requested page (sorted and sliced)
+    paged: bool = False
+
+
+# --- database backends -------------------------------------------------------------------------
 
 
 def _search_sources(
@@ -77,11 +111,7 @@ def _search_sources(
     return ranked
 
 
-def _whoosh(backend, q, sources, *, operator=None):
-    return _search_sources(backend, q, sources, operator=operator)
-
-
-def _database(backend, q, sources, *, operator=None):
+def _database(backend, q, sources, *, operator=None, **_):
     # SQLite FTS5's bm25() is lower-is-better (negative); PostgreSQL's ts_rank higher-is-better.
     return _search_sources(backend, q, sources, operator=operator, sign=-1.0 if _is_sqlite(backend) else 1.0)
 
@@ -92,6 +122,446 @@ def _is_sqlite(backend) -> bool:
     return any(cls.__module__.startswith("modelsearch.backends.database.sqlite") for cls in type(backend).__mro__)
 
 
+# --- Whoosh ------------------------------------------------------------------------------------
+
+
+class _Untranslated(Exception):
+    """A source's filters need the database: use the database implementation."""
+
+
+def _docs_set(searcher, key, make, kind=frozenset):
+    """A set of global document numbers, cached on the searcher (a new searcher after a commit
+    starts afresh). Whoosh's collector filter takes a ``set``, not a ``frozenset``."""
+    cache = searcher.__dict__.setdefault("_wn_unified_sets", {})
+    docs = cache.get(key)
+    if docs is None:
+        if len(cache) > 256:
+            cache.clear()
+        docs = cache[key] = kind(make())
+    return docs
+
+
+def _allowed(searcher, compiler):
+    """``(key, docs)``: the documents the compiler's queryset allows, as a frozenset."""
+    docs, translated = compiler.allowed_documents(searcher)
+    if not translated:
+        raise _Untranslated(compiler.queryset.model)
+    key = compiler._wn_docs_key
+    return key, _docs_set(searcher, ("allowed", key), lambda: docs)
+
+
+def _segment_terms(reader, fieldname: str) -> dict:
+    """``{term: [local docnums]}`` of one index field in one segment, cached on the segment's
+    reader (kept across searchers while the segment is unchanged)."""
+    cache = reader.__dict__.setdefault("_wn_terms", {})
+    terms = cache.get(fieldname)
+    if terms is None:
+        terms = {}
+        if fieldname in reader.indexed_field_names():
+            for text in reader.lexicon(fieldname):
+                text = text.decode("utf-8") if isinstance(text, bytes) else text
+                terms[text] = list(reader.postings(fieldname, text).all_ids())
+        cache[fieldname] = terms
+    return terms
+
+
+def term_docs(searcher, fieldname: str) -> dict:
+    """``{term: frozenset(global docnums)}`` of an index filter field, per searcher."""
+    cache = searcher.__dict__.setdefault("_wn_term_docs", {})
+    result = cache.get(fieldname)
+    if result is None:
+        merged: dict = {}
+        for reader, offset in searcher.reader().leaf_readers():
+            for text, docs in _segment_terms(reader, fieldname).items():
+                merged.setdefault(text, []).extend(docs if not offset else [d + offset for d in docs])
+        result = cache[fieldname] = {text: frozenset(docs) for text, docs in merged.items()}
+    return result
+
+
+def _doc_values(searcher, fieldname: str) -> dict:
+    """``{global docnum: term}`` of a single-valued filter field (dates, for sorting), per
+    searcher; built from per-segment maps cached on the segment readers."""
+    cache = searcher.__dict__.setdefault("_wn_doc_values", {})
+    result = cache.get(fieldname)
+    if result is None:
+        result = {}
+        for reader, offset in searcher.reader().leaf_readers():
+            seg_cache = reader.__dict__.setdefault("_wn_doc_values", {})
+            values = seg_cache.get(fieldname)
+            if values is None:
+                values = seg_cache[fieldname] = {}
+                if fieldname in reader.indexed_field_names():
+                    for text in reader.lexicon(fieldname):
+                        text = text.decode("utf-8") if isinstance(text, bytes) else text
+                        for doc in reader.postings(fieldname, text).all_ids():
+                            values[doc] = text
+            if offset:
+                result.update((doc + offset, text) for doc, text in values.items())
+            else:
+                result.update(values)
+        cache[fieldname] = result
+    return result
+
+
+class _AllMatches:
+    """A TopCollector that also remembers every matching document number (for counts and
+    facets over all matches) - one pass, no block skipping."""
+
+    @staticmethod
+    def make(limit):
+        from whoosh.collectors import TopCollector, UnlimitedCollector
+
+        if limit is None:
+            return UnlimitedCollector()  # remembers every match itself
+
+        class Collector(TopCollector):
+            def _collect(self, global_docnum, score):
+                self.docset.add(global_docnum)
+                return super()._collect(global_docnum, score)
+
+        # replace=0: Whoosh would otherwise drop sub-queries that can no longer reach the top N
+        # (e.g. compound matches), and the count would miss their documents.
+        return Collector(limit=limit, usequality=False, replace=0)
+
+
+def _weighting_with_factors(base, factors):
+    """``base`` (the searcher's weighting) with a final factor for documents in given sets."""
+    from whoosh import scoring
+
+    class Adjusted(scoring.WeightingModel):
+        use_final = True
+
+        def idf(self, searcher, fieldname, text):
+            return base.idf(searcher, fieldname, text)
+
+        def scorer(self, searcher, fieldname, text, qf=1):
+            return base.scorer(searcher, fieldname, text, qf=qf)
+
+        def final(self, searcher, docnum, score):
+            if base.use_final:
+                score = base.final(searcher, docnum, score)
+            for docs, factor, *_ in factors:
+                if docnum in docs:
+                    return score * factor
+            return score
+
+    return Adjusted()
+
+
+def _whoosh(backend, q, sources, *, operator=None, sort="relevance", offset=0, limit=20, facets=True):
+    try:
+        return _whoosh_search(backend, q, sources, operator, sort, offset, limit, facets)
+    except _Untranslated as exc:
+        # Correct but slow (a window per type, filtered in the database): an index built before
+        # its filter terms existed (run manage.py update_index), or a source with a filter the
+        # index cannot answer.
+        logger.warning("search: filters of %s are not answered by the index; searching per type", exc.args[0])
+        return _database(backend, q, sources, operator=operator)
+
+
+def _whoosh_search(backend, q, sources, operator, sort, offset, limit, facets):
+    from whoosh import query as wq
+
+    from .backend import _concrete
+    from .whoosh_filters import encode
+    from .whoosh_store import CONTENT_TYPE_FIELD, FILTER_PREFIX, ID_FIELD
+
+    ranked = Ranked(paged=True, facets={} if facets else None)
+    searcher = backend.store.searcher()
+    if not searcher.doc_count():
+        ranked.counts = {source.type: 0 for source in sources}
+        return ranked
+    branches, allowed, factors, keys, searched = [], {}, [], [], []
+    for source in sources:
+        queryset = source.queryset
+        compiler = backend.search(q, queryset, operator=operator).query_compiler
+        text_query = compiler.to_whoosh(searcher, fuzzy_fallback=backend.fuzzy_fallback).normalize()
+        key, docs = _allowed(searcher, compiler)
+        for name, value in sorted(source.index_terms.items()):
+            if FILTER_PREFIX + name not in searcher.__dict__.get("_wn_indexed_fields", ()):
+                raise _Untranslated(name)
+            docs = docs & term_docs(searcher, FILTER_PREFIX + name).get(encode(value), frozenset())
+            key += ((name, value),)
+        allowed[source.type] = (source, queryset, docs)
+        ranked.counts[source.type] = 0
+        if text_query is wq.NullQuery or not docs:
+            continue
+        keys.append(key)
+        searched.append(source.type)
+        content_type = _concrete(queryset.model).indexed_get_content_type()
+        branches.append((text_query, content_type))
+        for kwargs, factor in source.boosts:
+            boosted = backend.search(q, queryset.filter(**kwargs), operator=operator).query_compiler
+            factors.append((_allowed(searcher, boosted)[1], factor, content_type))
+    if not branches:
+        if facets:
+            ranked.facets = {}
+        return ranked
+    # Only the types whose own query can match: the merged query must not reach the others.
+    everything = _docs_set(searcher, ("union", *keys), lambda: _union(allowed, searched), set)
+    text = _merged([query for query, _ in branches])
+    if text is None:
+        # Each branch scored on its own model's documents only.
+        restricted = [wq.Require(query, wq.Term(CONTENT_TYPE_FIELD, ct)) for query, ct in branches]
+        text = restricted[0] if len(restricted) == 1 else wq.Or(restricted)
+    if sort == "date":
+        # Every match scored (for the hits' scores) and ordered by date.
+        collector = _AllMatches.make(None)
+        _collect(searcher, text, everything, collector, factors)
+        matched = collector.docset
+        items = collector.results().top_n
+        date_of = _date_keys(searcher, [allowed[t][0] for t in allowed], FILTER_PREFIX)
+        items = heapq.nlargest(offset + limit, items, key=lambda item: (date_of(item[1]), item[0]))
+    else:
+        # The page by relevance (Whoosh skips what cannot reach it), and the set of all matches
+        # (not scored) for counts and facets.
+        matched = _matching_docs(searcher, text).intersection(everything)
+        factor_sets = _factor_sets(searcher, keys, everything, factors)
+        items = _top(searcher, text, everything, offset + limit, factor_sets, matched)
+    type_of = {}
+    for type_, (_, _, docs) in allowed.items():
+        ranked.counts[type_] = len(docs.intersection(matched)) if matched else 0
+    items = items[offset : offset + limit]
+    ids = searcher.reader().column_reader(ID_FIELD)
+    wanted: dict = {}
+    for score, docnum in items:
+        for type_, (_, _, docs) in allowed.items():
+            if docnum in docs:
+                type_of[docnum] = type_
+                break
+        else:
+            continue
+        queryset = allowed[type_of[docnum]][1]
+        pk = queryset.model._meta.pk.to_python(ids[docnum].split(":", 1)[1])
+        wanted.setdefault(type_of[docnum], []).append(pk)
+        type_of[docnum] = (type_of[docnum], pk, float(score or 0.0))
+    loaded = {}
+    for type_, pks in wanted.items():
+        for obj in allowed[type_][1].filter(pk__in=pks):
+            loaded[(type_, obj.pk)] = obj
+    for _, docnum in items:
+        if docnum not in type_of:
+            continue
+        type_, pk, score = type_of[docnum]
+        obj = loaded.get((type_, pk))
+        if obj is not None:  # deleted since the searcher opened
+            ranked.hits.append((type_, obj, score))
+    if facets and matched:
+        for type_, (source, _, docs) in allowed.items():
+            mine = docs.intersection(matched)
+            if not mine:
+                continue
+            for facet, fieldname in source.facet_fields.items():
+                counts = ranked.facets.setdefault(facet, {}).setdefault(type_, {})
+                for term, term_docs_ in term_docs(searcher, FILTER_PREFIX + fieldname).items():
+                    n = len(term_docs_.intersection(mine))  # iterates the smaller set
+                    if n:
+                        counts[term] = n
+    return ranked
+
+
+def _collect(searcher, query, allow, collector, factors):
+    from whoosh.collectors import FilterCollector
+
+    base_weighting = searcher.weighting
+    if factors:
+        searcher.weighting = _weighting_with_factors(base_weighting, factors)
+    try:
+        searcher.search_with_collector(query, FilterCollector(collector, allow=allow))
+    finally:
+        searcher.weighting = base_weighting
+
+
+def _top(searcher, query, allow, n, factors, matched):
+    """The best ``n`` ``(score, docnum)`` among ``allow``, scores times the documents' factors.
+    The documents without a factor: Whoosh's top collector (skipping blocks that cannot reach
+    the top). The documents with one (reviewed pages: few) that match are scored one by one.
+    Merged by adjusted score this is exactly the best ``n``."""
+    from whoosh.collectors import TopCollector
+
+    if n <= 0:
+        return []
+    rest = allow
+    found = []
+    for docs, factor, _ in factors:
+        rest = rest.difference(docs)
+        candidates = docs.intersection(matched)
+        found.extend((score * factor, docnum) for score, docnum in _scores(searcher, query, candidates))
+    collector = TopCollector(limit=n)
+    _collect(searcher, query, rest, collector, [])
+    found.extend(collector.results().top_n)
+    found.sort(key=lambda item: (-item[0], item[1]))
+    return found[:n]
+
+
+def _scores(searcher, query, docnums):
+    """``[(score, docnum)]`` of the given matching documents, scored as a collector scores them
+    (per segment, with the segment's own matcher)."""
+    if not docnums:
+        return []
+    wanted = sorted(docnums)
+    result = []
+    context = searcher.context()
+    for subsearcher, offset in searcher.leaf_searchers():
+        end = offset + subsearcher.doc_count_all()
+        local = [doc - offset for doc in wanted if offset <= doc < end]
+        if not local:
+            continue
+        matcher = query.matcher(subsearcher, context)
+        for doc in local:
+            if not matcher.is_active():
+                break
+            if matcher.id() < doc:
+                matcher.skip_to(doc)
+            if matcher.is_active() and matcher.id() == doc:
+                result.append((matcher.score(), doc + offset))
+    return result
+
+
+def _factor_sets(searcher, keys, everything, factors):
+    """``[(allowed docs with this factor, factor, content type)]``, cached per searcher."""
+    if not factors:
+        return []
+    cache = searcher.__dict__.setdefault("_wn_factor_sets", {})
+    key = (tuple(keys), tuple((id(docs), factor) for docs, factor, _ in factors))
+    found = cache.get(key)
+    if found is None:
+        if len(cache) > 64:
+            cache.clear()
+        found = cache[key] = [(set(everything.intersection(docs)), f, ct) for docs, f, ct in factors]
+    return found
+
+
+def _postings(reader, fieldname, text) -> set:
+    from whoosh.reading import TermNotFound
+
+    try:
+        return set(reader.postings(fieldname, text).all_ids())
+    except TermNotFound:
+        return set()
+
+
+def _matching_docs(searcher, query) -> set:
+    """Every document number ``query`` matches, unscored: straight from the posting lists for
+    terms, prefixes, and/or (much cheaper than walking Whoosh's matcher tree), Whoosh's own
+    matching for anything else."""
+    from whoosh import query as wq
+
+    reader = searcher.reader()
+
+    def docs(q) -> set:
+        if isinstance(q, wq.Term):
+            return _postings(reader, q.fieldname, q.text)
+        if isinstance(q, wq.Prefix):
+            result = set()
+            for text in reader.expand_prefix(q.fieldname, q.text):
+                result.update(_postings(reader, q.fieldname, text))
+            return result
+        if isinstance(q, wq.Or):
+            result = set()
+            for sub in q.subqueries:
+                result.update(docs(sub))
+            return result
+        if isinstance(q, (wq.And, wq.Require)):
+            parts = sorted((docs(sub) for sub in q.subqueries), key=len)
+            result = parts[0]
+            for part in parts[1:]:
+                result.intersection_update(part)
+            return result
+        return set(searcher.docs_for_query(q))
+
+    return docs(query)
+
+
+def _leaves(query):
+    """The leaf clauses of a query that is a clause or an ``Or`` of clauses (nested), or None."""
+    from whoosh import query as wq
+
+    if isinstance(query, wq.Or):
+        leaves = []
+        for sub in query.subqueries:
+            found = _leaves(sub)
+            if found is None:
+                return None
+            leaves.extend(found)
+        return leaves
+    if isinstance(query, (wq.Term, wq.Prefix, wq.Phrase)):
+        return [query]
+    return None
+
+
+def _leaf_key(query):
+    words = tuple(query.words) if hasattr(query, "words") else query.text
+    return (type(query).__name__, query.fieldname, words)
+
+
+def _merge_leaves(groups):
+    """One ``Or`` over the distinct clauses of several ``Or`` queries, each clause once (with
+    the highest boost any model gives it)."""
+    from whoosh import query as wq
+
+    best: dict = {}
+    for leaves in groups:
+        for leaf in leaves:
+            key = _leaf_key(leaf)
+            if key not in best or leaf.boost > best[key].boost:
+                best[key] = leaf
+    clauses = list(best.values())
+    return clauses[0] if len(clauses) == 1 else wq.Or(clauses)
+
+
+def _merged(queries):
+    """The per-model text queries as one query over every model's fields, or None if their shapes
+    differ. Each model's query is an ``Or`` of clauses on its own fields (``t__text`` for posts,
+    ``t__title`` for pages ...) per word, and a document only has its own model's fields, so
+    matching is the same as per model; a clause several models share (the compound field, a
+    field name two models have) is asked once instead of once per model - with one boost, the
+    highest, where models differ."""
+    from whoosh import query as wq
+
+    if len(queries) == 1:
+        return queries[0]
+    if all(isinstance(q, wq.And) for q in queries):
+        lengths = {len(q.subqueries) for q in queries}
+        if len(lengths) != 1:
+            return None
+        words = []
+        for position in range(lengths.pop()):
+            groups = [_leaves(q.subqueries[position]) for q in queries]
+            if any(group is None for group in groups):
+                return None
+            words.append(_merge_leaves(groups))
+        return wq.And(words)
+    groups = [_leaves(q) for q in queries]
+    if any(group is None for group in groups):
+        return None
+    return _merge_leaves(groups)
+
+
+def _union(allowed, types):
+    result = set()
+    for type_ in types:
+        result.update(allowed[type_][2])
+    return result
+
+
+def _date_keys(searcher, sources, prefix):
+    """A function docnum -> sortable date term ("" if none) from the sources' date fields."""
+    maps = []
+    for source in sources:
+        for fieldname in source.date_fields:
+            maps.append(_doc_values(searcher, prefix + fieldname))
+
+    def key(docnum):
+        for values in maps:
+            value = values.get(docnum)
+            if value and value[0] == "t":
+                return value
+        return ""
+
+    return key
+
+
 def _implementation(backend):
     from .backend import WhooshSearchBackend
 
@@ -100,8 +570,23 @@ def _implementation(backend):
     return _database
 
 
-def ranked(backend, q: str, sources: list[Source], *, operator: str | None = None) -> Ranked:
-    return _implementation(backend)(backend, q, sources, operator=operator)
+def ranked(
+    backend,
+    q: str,
+    sources: list[Source],
+    *,
+    operator: str | None = None,
+    sort: str = "relevance",
+    offset: int = 0,
+    limit: int = 20,
+    facets: bool = True,
+) -> Ranked:
+    """Matches of ``q`` in ``sources``. Index backends return the requested page only
+    (``Ranked.paged``) with counts and facets over all matches; database backends return a window
+    of hits the caller sorts and slices."""
+    return _implementation(backend)(
+        backend, q, sources, operator=operator, sort=sort, offset=offset, limit=limit, facets=facets
+    )
 
 
 def suggest(backend, q: str, sources: list[Source]) -> str | None:
@@ -112,9 +597,10 @@ def suggest(backend, q: str, sources: list[Source]) -> str | None:
     suggestion = backend.suggest(q)
     if not suggestion or suggestion.strip().lower() == q.strip().lower():
         return None
-    # Checked here by loading a hit, not by the backend's count: only a suggestion that finds
-    # something this user may see is offered (words from restricted pages stay secret).
-    for source in sources:
-        if _search_sources(backend, suggestion, [source], operator="or", window=1).hits:
-            return suggestion
+    # Checked through the same permission-filtered search, not the backend's bare count: only a
+    # suggestion that finds something this user may see is offered (words from restricted pages
+    # stay secret).
+    found = ranked(backend, suggestion, sources, operator="or", limit=1, facets=False)
+    if sum(found.counts.values()):
+        return suggestion
     return None

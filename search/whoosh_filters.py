@@ -60,17 +60,66 @@ def encode(value) -> str | None:
     return None
 
 
+def decode(term: str):
+    """The value of an index term of :func:`encode` (ints, strings, None; others as the term)."""
+    if term == NULL:
+        return None
+    if term[:1] == "i":
+        return int(term[1:], 16) - _INT_OFFSET
+    if term[:1] == "s":
+        return term[1:]
+    if term[:1] == "b":
+        return term == "b1"
+    return term
+
+
 def _tag(term: str) -> str:
     return term[0]
 
 
-def filter_terms(obj) -> dict[str, str]:
-    """``{"f__<attname>": term}`` for the object's own (not related) FilterFields."""
+def _related_filter_terms(obj, related, terms: dict) -> None:
+    """``f__<relation>__<attname>``: the values of a ``RelatedFields`` FilterField, one term per
+    related object (a list; Whoosh indexes each item as a term): ``tags__slug`` on a post holds
+    every tag's slug, ``user__is_active`` on a profile the account's flag."""
+    from django.db.models import Manager
     from modelsearch.index import FilterField
+
+    value = related.get_value(obj)
+    if value is None:
+        objects = []
+    elif isinstance(value, Manager):
+        objects = list(value.all())
+    else:
+        objects = [value]
+    for field in related.fields:
+        if not isinstance(field, FilterField):
+            continue
+        values = []
+        for sub in objects:
+            try:
+                django_field = field.get_field(type(sub))
+            except FieldDoesNotExist:
+                continue
+            if not getattr(django_field, "concrete", False) or django_field.many_to_many:
+                continue
+            term = encode(django_field.value_from_object(sub))
+            if term is not None:
+                values.append(term)
+        name = FILTER_PREFIX + related.field_name + "__" + field.field_name
+        terms[name] = sorted(set(values)) or [NULL]
+
+
+def filter_terms(obj) -> dict[str, str | list[str]]:
+    """``{"f__<attname>": term}`` for the object's own FilterFields, and
+    ``{"f__<relation>__<name>": [terms]}`` for FilterFields inside ``RelatedFields``."""
+    from modelsearch.index import FilterField, RelatedFields
 
     terms = {}
     model = type(obj)
     for field in obj.get_search_fields():
+        if isinstance(field, RelatedFields):
+            _related_filter_terms(obj, field, terms)
+            continue
         if not isinstance(field, FilterField):
             continue
         try:
@@ -140,7 +189,43 @@ class FilterTranslationMixin:
             raise Untranslatable(f"value {value!r} has no index form")
         return term
 
+    def _process_related_lookup(self, field_path, lookup, value):
+        """``tags__slug="x"``, ``user__is_active=True``: one relation deep, ``exact``/``in``,
+        answered by the ``f__<relation>__<name>`` terms (see :func:`_related_filter_terms`)."""
+        from modelsearch.index import RelatedFields
+
+        related, filter_field = field_path
+        if not isinstance(related, RelatedFields):
+            raise Untranslatable("filter across a relation")
+        name = FILTER_PREFIX + related.field_name + "__" + filter_field.field_name
+        if name not in self._indexed_field_names():
+            raise Untranslatable("relation filter not in the index")
+        try:
+            relation = related.get_field(self.queryset.model)
+            django_field = filter_field.get_field(relation.related_model)
+        except FieldDoesNotExist as exc:
+            raise Untranslatable("not a model field") from exc
+        if lookup == "exact":
+            if value is None:
+                raise Untranslatable("isnull across a relation")
+            return _Filter(wq.Term(name, self._term(django_field, value)))
+        if lookup == "in":
+            if not isinstance(value, (list, tuple, set, frozenset)):
+                raise Untranslatable("in with a non-list value")
+            terms = sorted({self._term(django_field, v) for v in value if v is not None})
+            if not terms:
+                return _Filter(wq.NullQuery)
+            return _Filter(wq.Or([wq.Term(name, t) for t in terms]))
+        raise Untranslatable(f"lookup {lookup} across a relation")
+
+    def _indexed_field_names(self):
+        """Field names the index holds terms for (set by the backend before translating); an
+        index built before related filter terms existed does not translate them."""
+        return getattr(self, "_wn_indexed_fields", ())
+
     def _process_lookup(self, field_path, lookup, value):
+        if len(field_path) == 2:
+            return self._process_related_lookup(field_path, lookup, value)
         if len(field_path) != 1:
             raise Untranslatable("filter across a relation")
         filter_field = field_path[0]

@@ -339,3 +339,17 @@ def test_partial_match_fields_match_word_beginnings(backend, german_pages, monke
     finally:
         monkeypatch.undo()
         backend_module._partial_match_paths.cache_clear()
+
+
+def test_count_with_a_subquery_filter_counts_what_the_listing_shows(backend, german_pages):
+    """Open point (d) of issue 7: ``.count()`` on a search whose queryset has a ``pk__in``
+    subquery (left to the database) must count exactly the objects the listing returns, also
+    when the index holds a document the subquery excludes and one whose object is gone."""
+    allowed = Page.objects.filter(live=True).exclude(pk=german_pages["antrag"].pk).values("pk")
+    gone = german_pages["urlaub"]
+    Page.objects.filter(pk=gone.pk).update(live=False)  # the index still says live
+    results = backend.search("Antrag", Page.objects.filter(pk__in=allowed))
+    listed = titles(results)
+    assert "Antrag auf Akteneinsicht" not in listed and "Urlaubsantrag stellen" not in listed
+    assert results.count() == len(listed)
+    assert results[1:].count() == len(titles(results[1:])) == len(listed) - 1

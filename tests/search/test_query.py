@@ -174,3 +174,93 @@ def test_header_suggestions_pages_people_tags(city):
     assert any(row["type"] == "person" and row["label"] == "Martina Müller" for row in people)
     tags = query.suggestions(user=city.user, q="Bürgerserv")
     assert any(row["type"] == "tag" and row["label"] == "Bürgerservice" for row in tags)
+
+
+# --- one index query: permissions, filters, counts and facets answered by the index -------------
+
+
+@whoosh_only
+def test_permissions_and_every_filter_are_answered_by_the_index(city, monkeypatch):
+    """The Whoosh path never falls back to the per-type database implementation (a window of
+    hits per type, filtered afterwards): permissions, filters, sorting and the "Meinten Sie"
+    check all run as one index query."""
+    import datetime
+
+    from django.utils import timezone
+
+    from search import unified
+
+    def database(*args, **kwargs):
+        raise AssertionError("the search fell back to the database implementation")
+
+    monkeypatch.setattr(unified, "_database", database)
+    tag = find(city.user, "Öffnungszeiten").facets["tag"][0]["slug"]
+    today = timezone.localdate()
+    for filters in (
+        query.Filters(),
+        query.Filters(types=["page"]),
+        query.Filters(department=city.bauamt.pk),
+        query.Filters(tag=tag),
+        query.Filters(date_from=today - datetime.timedelta(days=1), date_to=today),
+    ):
+        for sort in query.SORTS:
+            find(city.user, "Antrag Bürgeramt Öffnungszeiten", filters=filters, sort=sort)
+    assert find(city.user, "Bürgeramt", filters=query.Filters(tag=tag)).count == 1
+    find(city.user, "Genehmigunk Dienstreisn")
+
+
+@whoosh_only
+def test_counts_and_facets_cover_every_match_not_only_the_page_shown(city):
+    first = find(city.user, "Antrag", limit=1)
+    assert len(first.hits) == 1 and first.count == 3
+    assert {row["name"]: row["count"] for row in first.facets["department"]} == {"Bürgeramt": 2, "Bauamt": 1}
+    second = find(city.user, "Antrag", limit=1, offset=1)
+    assert second.hits[0].title != first.hits[0].title and second.count == 3
+
+
+@whoosh_only
+def test_deactivating_an_account_removes_the_person_from_results_and_counts(city, django_capture_on_commit_callbacks):
+    assert find(city.user, "Baugenehmigungen").facets["type"]["person"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        city.person.is_active = False
+        city.person.save()
+    result = find(city.user, "Baugenehmigungen")
+    assert result.facets["type"]["person"] == 0
+    assert "Martina Müller" not in titles(result)
+
+
+@whoosh_only
+def test_renaming_an_account_updates_the_person(city, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        city.person.last_name = "Schulze-Brandt"
+        city.person.save(update_fields=["last_name"])
+    assert "Martina Schulze-Brandt" in titles(find(city.user, "Schulze"))
+
+
+@whoosh_only
+def test_a_login_does_not_reindex_the_person(city, django_capture_on_commit_callbacks, monkeypatch):
+    from wagtail.search import index
+
+    calls = []
+    monkeypatch.setattr(index, "insert_or_update_object", calls.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        city.person.save(update_fields=["last_login"])
+    assert calls == []
+
+
+@whoosh_only
+def test_query_count_does_not_grow_with_the_number_of_matches(city):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from home.models import WikiPage
+    from tests.home.conftest import add_page, rich
+
+    with CaptureQueriesContext(connection) as few:
+        find(city.user, "Antrag")
+    for n in range(25):
+        add_page(city.section, WikiPage(title=f"Antrag Nummer {n}", slug=f"antrag-{n}", body=rich("Antrag")))
+    with CaptureQueriesContext(connection) as many:
+        result = find(city.user, "Antrag")
+    assert result.count == 28 and len(result.hits) == 20
+    assert len(many.captured_queries) <= len(few.captured_queries) + 2

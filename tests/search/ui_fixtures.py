@@ -102,8 +102,11 @@ def city(home_page, department, user, django_capture_on_commit_callbacks):
     c.hidden_post = post(
         c.author, "Kündigungsschutz Gerüchte in der Kantine", c.channel, django_capture_on_commit_callbacks
     )
-    c.hidden_post.is_hidden = True
-    c.hidden_post.save()
+    # Hidden the way a moderator hides it, so the index is told after the commit (a bare save()
+    # inside the test transaction would leave the index describing the post as visible).
+    with django_capture_on_commit_callbacks(execute=True):
+        moderator = make_user("moderation", is_superuser=True)
+        post_actions.hide_post(post=c.hidden_post, moderator=moderator, reason="Gerücht")
     c.deleted_post = post(c.author, "Kündigungsschutz Tabelle alt", c.channel, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         post_actions.delete_post(post=c.deleted_post, user=c.author)
