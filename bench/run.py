@@ -7,8 +7,8 @@
    process on loopback, signed in with a session cookie from a normal sign-in (and a bearer token
    for the API).
 3. For every target: p50/p95 latency and requests/s, next to the baseline measured in the same
-   run — a plain WikiPage of the same site (one paragraph, no tags) — and /healthz (a plain Django
-   view without sessions or database) for scale.
+   run — a plain WikiPage of the same site (one paragraph, no tags) — and /healthz (no session,
+   but it checks the database and the search index) for scale.
 4. Raw JSON and a Markdown table go to bench/results/ (not committed); copy the table into
    docs/performance.md with the machine and the date.
 
@@ -144,6 +144,17 @@ def worker_memory_mb(master_pid: int, field: str = "VmRSS") -> list[float]:
     return sizes
 
 
+def search_in_process(env) -> dict:
+    output = manage(
+        {**env, "BENCH_QUERIES": "|".join(ONE_WORD + TWO_WORDS)},
+        "shell",
+        "-c",
+        "exec(open('bench/search_timing.py').read())",
+        capture=True,
+    )
+    return json.loads(output.strip().splitlines()[-1])
+
+
 def search_urls(base: str, queries: list[str]) -> list[str]:
     return [f"{base}/api/v1/search?{urlencode({'q': q})}" for q in queries]
 
@@ -196,6 +207,9 @@ def main():
         "--keep-index",
         action="store_true",
         help="with --reuse: keep the site's search index instead of rebuilding it (no rebuild time then)",
+    )
+    parser.add_argument(
+        "--no-search", action="store_true", help="skip every search measurement (page, API, in-process, findable)"
     )
     parser.add_argument("--findable", type=int, default=5, help="posts created to measure save-to-findable (0: skip)")
     parser.add_argument(
@@ -253,15 +267,11 @@ def main():
     else:
         say("full index rebuild (update_index)")
         results["timings"]["index_rebuild_s"] = round(timed(env, "update_index", "-v0"), 1)
-    say("in-process search timing: Whoosh alone vs. search.query.search")
-    output = manage(
-        {**env, "BENCH_QUERIES": "|".join(ONE_WORD + TWO_WORDS)},
-        "shell",
-        "-c",
-        "exec(open('bench/search_timing.py').read())",
-        capture=True,
-    )
-    results["search_in_process"] = json.loads(output.strip().splitlines()[-1])
+    if args.no_search:
+        args.findable = 0
+    else:
+        say("in-process search timing: Whoosh alone vs. search.query.search")
+        results["search_in_process"] = search_in_process(env)
     token = manage(env, "create_api_token", "bench.messung", "--name", "Benchmark", capture=True).strip().split()[-1]
 
     base = f"http://127.0.0.1:{args.port}"
@@ -272,12 +282,13 @@ def main():
     )
     try:
         wait_for(f"{base}/healthz")
+        results["worker_rss_mb_at_start"] = worker_memory_mb(server.pid)
         sessionid, csrf = sign_in(base, prepared["email"], password)
         cookie = [f"Cookie: sessionid={sessionid}; csrftoken={csrf}"]
         bearer = [f"Authorization: Bearer {token}"]
         targets = [
             ("baseline (plain WikiPage)", prepared["baseline"], cookie, None, (200,)),
-            ("plain Django view (/healthz)", "/healthz", [], None, (200,)),
+            ("health check /healthz (no session; database + index check)", "/healthz", [], None, (200,)),
             ("feed /beitraege/", "/beitraege/", cookie, None, (200,)),
             ("wiki page", prepared["wiki"], cookie, None, (200,)),
             ("start page /", "/", cookie, None, (200,)),
@@ -294,13 +305,16 @@ def main():
             ),
             ("baseline again (drift check)", prepared["baseline"], cookie, None, (200,)),
         ]
+        if args.no_search:
+            targets = [target for target in targets if "search" not in target[0]]
         for name, path, headers, form, ok in targets:
             say(f"{name}: {args.connections} connections, {args.duration:g} s")
             urls = path if isinstance(path, list) else [f"{base}{path}"]
             results["http"][name] = load(urls, args, headers, form, ok)
+            results["http"][name]["worker_rss_mb_after"] = worker_memory_mb(server.pid)
         # Latency without queueing: one connection at a time (the p95 <= 50 ms target of the API).
         serial = argparse.Namespace(**{**vars(args), "connections": 1})
-        for name, queries in (("1 word", ONE_WORD), ("2 words", TWO_WORDS)):
+        for name, queries in () if args.no_search else (("1 word", ONE_WORD), ("2 words", TWO_WORDS)):
             say(f"API search, {name}, 1 connection")
             results["http"][f"API search, {name}, 1 connection"] = load(
                 search_urls(base, queries), serial, bearer, None, (200,)
