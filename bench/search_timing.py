@@ -49,7 +49,7 @@ user = User.objects.get(username="bench.messung")
 backend_name = settings.WAGTAILSEARCH_BACKENDS["default"]["BACKEND"]
 result["backend"] = backend_name
 ix = None
-if "search.backend" in backend_name:
+if backend_name == "search.backend":  # our Whoosh backend (not wagtail.search.backends.*)
     ix = whoosh_index.open_dir(str(settings.SEARCH_INDEX_DIR), indexname=INDEX_NAME)
     with ix.reader() as reader:  # t__* are glob fields: the index knows which exist
         fields = sorted(name for name in reader.indexed_field_names() if name.startswith("t__"))
