@@ -376,11 +376,68 @@ def _top(searcher, query, allow, n, factors, matched):
     """The best ``n`` ``(score, docnum)`` among ``allow``, scores times the documents' factors.
     The documents without a factor: Whoosh's top collector (skipping blocks that cannot reach
     the top). The documents with one (reviewed pages: few) that match are scored one by one.
-    Merged by adjusted score this is exactly the best ``n``."""
-    from whoosh.collectors import TopCollector
+    Merged by adjusted score this is exactly the best ``n``.
 
+    The compound-word clauses (``Prefix`` on the reversed-word field: "Antrag" in "Bauantrag")
+    decide *what* matches (``matched``, computed from the posting lists) but only add a small
+    near-constant to the scores; in the ranking pass they would stop Whoosh from skipping blocks
+    (a prefix over many words has no block quality) and cost most of the search time. So the
+    page is ranked in two tiers: the matches with at least one whole word, by a ranking query
+    without those clauses (:func:`_ranking_query`); after them, if the page is not full yet, the
+    matches found only inside compounds, scored with the full query."""
     if n <= 0:
         return []
+    rank = _ranking_query(query)
+    if rank is None:
+        return _top_scored(searcher, query, allow, n, factors, matched)
+    candidates = allow.intersection(matched) if len(matched) < len(allow) else matched.intersection(allow)
+    found = _top_scored(searcher, rank, candidates, n, factors, matched)
+    if len(found) < n:
+        whole_words = _matching_docs(searcher, rank)
+        rest = [doc for doc in candidates if doc not in whole_words]
+        if rest:
+            factor_of = {}
+            for docs, factor, _ in factors:
+                for doc in docs.intersection(rest):
+                    factor_of[doc] = factor
+            tail = [(score * factor_of.get(doc, 1.0), doc) for score, doc in _scores(searcher, query, rest)]
+            tail.sort(key=lambda item: (-item[0], item[1]))
+            found.extend(tail[: n - len(found)])
+    return found
+
+
+def _ranking_query(query):
+    """``query`` without its compound-word clauses, every word optional (``Or``): what orders the
+    matches that contain at least one whole word. None if ``query`` is not the merged shape
+    (a word, or ``And`` of words, each a clause or an ``Or`` of clauses) or has no such clause."""
+    from whoosh import query as wq
+
+    from .whoosh_store import COMPOUND_FIELD
+
+    def strip(word):
+        leaves = _leaves(word)
+        if leaves is None:
+            return None, False
+        kept = [leaf for leaf in leaves if not (isinstance(leaf, wq.Prefix) and leaf.fieldname == COMPOUND_FIELD)]
+        return kept, len(kept) != len(leaves)
+
+    words = query.subqueries if isinstance(query, wq.And) else [query]
+    clauses, stripped = [], False
+    for word in words:
+        kept, changed = strip(word)
+        if kept is None:
+            return None
+        stripped = stripped or changed
+        if kept:
+            clauses.append(kept[0] if len(kept) == 1 else wq.Or(kept))
+    if not stripped or not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else wq.Or(clauses)
+
+
+def _top_scored(searcher, query, allow, n, factors, matched):
+    from whoosh.collectors import TopCollector
+
     rest = allow
     found = []
     for docs, factor, _ in factors:
