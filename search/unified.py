@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import heapq
 import logging
+from array import array
 from dataclasses import dataclass, field
 
 from modelsearch.backends.base import BaseSearchBackend
@@ -322,7 +323,9 @@ def _whoosh_search(backend, q, sources, operator, sort, offset, limit, facets):
     for type_, (_, _, docs) in allowed.items():
         ranked.counts[type_] = len(docs.intersection(matched)) if matched else 0
     items = items[offset : offset + limit]
-    ids = searcher.reader().column_reader(ID_FIELD)
+    ids = searcher.__dict__.get("_wn_ids")  # the same cache as the backend's results
+    if ids is None:
+        ids = searcher.__dict__["_wn_ids"] = searcher.reader().column_reader(ID_FIELD)
     wanted: dict = {}
     for score, docnum in items:
         for type_, (_, _, docs) in allowed.items():
@@ -387,10 +390,19 @@ def _top(searcher, query, allow, n, factors, matched):
     matches found only inside compounds, scored with the full query."""
     if n <= 0:
         return []
+    candidates = allow.intersection(matched) if len(matched) < len(allow) else matched.intersection(allow)
+    if len(candidates) <= DIRECT_SCORING_LIMIT:
+        # Few matches: score exactly those (a matcher walking the words' posting lists would
+        # visit every document with any of the words, and throw most of them away).
+        factor_of = {}
+        for docs, factor, _ in factors:
+            for doc in docs.intersection(candidates):
+                factor_of[doc] = factor
+        found = [(score * factor_of.get(doc, 1.0), doc) for score, doc in _scores(searcher, query, candidates)]
+        return heapq.nsmallest(n, found, key=lambda item: (-item[0], item[1]))
     rank = _ranking_query(query)
     if rank is None:
         return _top_scored(searcher, query, allow, n, factors, matched)
-    candidates = allow.intersection(matched) if len(matched) < len(allow) else matched.intersection(allow)
     found = _top_scored(searcher, rank, candidates, n, factors, matched)
     if len(found) < n:
         whole_words = _matching_docs(searcher, rank)
@@ -489,13 +501,43 @@ def _factor_sets(searcher, keys, everything, factors):
     return found
 
 
-def _postings(reader, fieldname, text) -> set:
+#: Up to this many matches are scored one by one instead of by Whoosh's top collector.
+DIRECT_SCORING_LIMIT = 500
+#: Document numbers of text terms kept per segment reader (4 bytes each), at most this many.
+POSTINGS_CACHE_IDS = 4_000_000
+
+
+def _segment_postings(reader, fieldname, text):
+    """The local document numbers of ``text`` in ``fieldname`` of one segment, cached on the
+    segment's reader: segments do not change, and their readers are kept across searchers while
+    the segment is unchanged, so a frequent word is decoded once, not at every search. Deleted
+    documents may be listed; every caller intersects with the allowed documents, which come from
+    the live index."""
     from whoosh.reading import TermNotFound
 
-    try:
-        return set(reader.postings(fieldname, text).all_ids())
-    except TermNotFound:
-        return set()
+    cache = reader.__dict__.setdefault("_wn_postings", {})
+    key = (fieldname, text)
+    found = cache.get(key)
+    if found is None:
+        try:
+            found = array("I", reader.postings(fieldname, text).all_ids())
+        except TermNotFound:
+            found = array("I")
+        size = reader.__dict__.get("_wn_postings_size", 0) + len(found)
+        if size > POSTINGS_CACHE_IDS:
+            cache.clear()
+            size = len(found)
+        reader.__dict__["_wn_postings_size"] = size
+        cache[key] = found
+    return found
+
+
+def _postings(reader, fieldname, text) -> set:
+    result = set()
+    for leaf, offset in reader.leaf_readers():
+        local = _segment_postings(leaf, fieldname, text)
+        result.update(local if not offset else (doc + offset for doc in local))
+    return result
 
 
 def _matching_docs(searcher, query) -> set:
