@@ -75,12 +75,13 @@ def test_commits_survive_a_global_random_reset_to_the_same_seed(store):
 
 
 def test_a_failed_commit_raises_its_own_error_and_loses_nothing(store, monkeypatch):
-    from whoosh.codec.base import Segment
+    from whoosh.writing import SegmentWriter
 
-    def broken(self, storage):
+    def broken(self, segments):
         raise OSError("disk full")
 
-    monkeypatch.setattr(Segment, "create_compound_file", broken)
+    # Fails where the table of contents is written, after the segment's files.
+    monkeypatch.setattr(SegmentWriter, "_commit_toc", broken)
     with pytest.raises(OSError, match="disk full"):  # not "This writer is closed"
         store.write([("add", doc("kept"))])
     monkeypatch.undo()
