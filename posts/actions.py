@@ -128,6 +128,14 @@ def _apply_markup(post: Post, rendered: markup.Rendered) -> None:
     post.linked_pages.set(rendered.pages)
 
 
+def _save(post: Post, **kwargs) -> None:
+    """Saves a post whose search index entry this module writes after the commit (``_reindex`` /
+    ``_unindex``, once the tags are stored): the save signal then leaves the index alone
+    (``posts.signals``), so the index is written once, outside the database transaction."""
+    post._index_after_commit = True
+    post.save(**kwargs)
+
+
 def _reindex(post: Post) -> None:
     transaction.on_commit(lambda: index.insert_or_update_object(post))
 
@@ -175,7 +183,7 @@ def create_post(
     if attachment is not None:
         post.attachment_name = PurePosixPath(attachment.name).name[:255]
         post.attachment = attachment
-    post.save()
+    _save(post)
     _apply_markup(post, rendered)
     _reindex(post)
     if send_notifications:
@@ -254,7 +262,7 @@ def edit_post(*, post: Post, user, text: str) -> Post:
     PostRevision.objects.create(post=post, text=post.text, html=post.html, created_at=post.edited_at or post.created_at)
     rendered = markup.render(text)
     post.text, post.html, post.edited_at = text, rendered.html, timezone.now()
-    post.save(update_fields=["text", "html", "edited_at"])
+    _save(post, update_fields=["text", "html", "edited_at"])
     _apply_markup(post, rendered)
     _reindex(post)
     new_mentions = [u for u in rendered.mentions if u.pk not in before]
@@ -287,7 +295,9 @@ def _erase_content(post: Post) -> None:
     post.is_deleted = True
     post.text = post.html = post.attachment_name = ""
     post.is_urgent = post.is_official = False
-    post.save(update_fields=["is_deleted", "text", "html", "attachment", "attachment_name", "is_urgent", "is_official"])
+    _save(
+        post, update_fields=["is_deleted", "text", "html", "attachment", "attachment_name", "is_urgent", "is_official"]
+    )
     post.tags.clear()
     post.mentions.clear()
     post.linked_pages.clear()
@@ -302,7 +312,7 @@ def hide_post(*, post: Post, moderator, reason: str) -> Post:
     if not reason:
         raise ValidationError({"reason": _("Please give a reason; the author will see it.")})
     post.is_hidden, post.hidden_reason, post.hidden_by = True, reason[:300], moderator
-    post.save(update_fields=["is_hidden", "hidden_reason", "hidden_by"])
+    _save(post, update_fields=["is_hidden", "hidden_reason", "hidden_by"])
     post.reports.filter(resolved_at=None).update(resolved_at=timezone.now())
     log(instance=post, action="posts.hide", user=moderator, data={"reason": post.hidden_reason})
     _unindex(post)
@@ -314,7 +324,7 @@ def unhide_post(*, post: Post, moderator) -> Post:
     if not permissions.can_moderate(moderator, post):
         raise PermissionDenied(_("Only the channel's editors can show hidden posts again."))
     post.is_hidden, post.hidden_reason, post.hidden_by = False, "", None
-    post.save(update_fields=["is_hidden", "hidden_reason", "hidden_by"])
+    _save(post, update_fields=["is_hidden", "hidden_reason", "hidden_by"])
     log(instance=post, action="posts.unhide", user=moderator)
     _reindex(post)
     return post
@@ -378,7 +388,7 @@ def set_official(*, post: Post, user, official: bool, pinned_until: datetime.dat
     if pinned_until and pinned_until < timezone.localdate():
         raise ValidationError({"pinned_until": _("The date must not be in the past.")})
     post.is_official, post.pinned_until = official, pinned_until
-    post.save(update_fields=["is_official", "pinned_until"])
+    _save(post, update_fields=["is_official", "pinned_until"])
     log(
         instance=post,
         action="posts.official" if official else "posts.unofficial",
@@ -401,7 +411,7 @@ def publish_urgent(*, author, text: str, until: datetime.datetime | None = None)
     channel = general_channel()
     text = clean_text(text)
     rendered = markup.render(text)
-    post = Post.objects.create(
+    post = Post(
         author=author,
         channel=channel,
         text=text,
@@ -410,6 +420,7 @@ def publish_urgent(*, author, text: str, until: datetime.datetime | None = None)
         is_official=True,
         urgent_until=until,
     )
+    _save(post, force_insert=True)
     _apply_markup(post, rendered)
     log(instance=post, action="posts.urgent", user=author, data={"until": until.isoformat()})
     _reindex(post)

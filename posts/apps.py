@@ -6,3 +6,8 @@ class PostsConfig(AppConfig):
     name = "posts"
     verbose_name = _("Microblog")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

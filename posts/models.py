@@ -79,6 +79,9 @@ class Post(index.Indexed, models.Model):
     """A post or, with `parent`, a reply in its thread. `html` is rendered once by
     `posts.markup.render` and already sanitised."""
 
+    # The index is kept by posts.signals (like modelsearch's handlers, but one write per action).
+    search_auto_update = False
+
     channel = models.ForeignKey(Channel, verbose_name=_("channel"), on_delete=models.CASCADE, related_name="posts")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,

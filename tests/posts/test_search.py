@@ -45,3 +45,39 @@ def test_indexed_objects_exclude_hidden_and_deleted(general, user, central_edito
     hidden = post_in(general, user, "Versteckt")
     actions.hide_post(post=hidden, moderator=central_editor, reason="Test")
     assert list(Post.get_indexed_objects().values_list("pk", flat=True)) == [visible.pk]
+
+
+def _count_index_writes(monkeypatch) -> list:
+    """The documents written to the search index, in order."""
+    from search.backend import WhooshIndex
+
+    written = []
+    original = WhooshIndex.add_items
+
+    def add_items(self, model, items):
+        items = list(items)
+        written.extend((item.pk, sorted(item.tags.names())) for item in items if isinstance(item, Post))
+        return original(self, model, items)
+
+    monkeypatch.setattr(WhooshIndex, "add_items", add_items)
+    return written
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_post_is_written_to_the_index_once_after_the_commit_with_its_tags(monkeypatch, general, user):
+    monkeypatch.undo()  # real on_commit: the index must not be written inside the transaction
+    written = _count_index_writes(monkeypatch)
+    post = actions.create_post(
+        author=user, channel=general, text="Neue #Dienstanweisung Reisekosten", check_limits=False
+    )
+    assert written == [(post.pk, ["Dienstanweisung"])]
+    actions.edit_post(post=post, user=user, text="Geänderte #Dienstanweisung Reisekosten")
+    assert written[1:] == [(post.pk, ["Dienstanweisung"])]
+    assert found("Geänderte") == [post.pk]
+
+
+def test_posts_saved_or_deleted_outside_the_actions_are_indexed_as_before(general, user):
+    post = Post.objects.create(author=user, channel=general, text="Direkt gespeichert Streusalz", html="")
+    assert found("Streusalz") == [post.pk]
+    Post.objects.filter(pk=post.pk).delete()
+    assert found("Streusalz") == []
