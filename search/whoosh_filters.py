@@ -210,13 +210,17 @@ class FilterTranslationMixin:
                 raise Untranslatable("isnull across a relation")
             return _Filter(wq.Term(name, self._term(django_field, value)))
         if lookup == "in":
-            if not isinstance(value, (list, tuple, set, frozenset)):
-                raise Untranslatable("in with a non-list value")
-            terms = sorted({self._term(django_field, v) for v in value if v is not None})
-            if not terms:
-                return _Filter(wq.NullQuery)
-            return _Filter(wq.Or([wq.Term(name, t) for t in terms]))
+            return self._in_filter(name, django_field, value)
         raise Untranslatable(f"lookup {lookup} across a relation")
+
+    def _in_filter(self, name, django_field, value):
+        """``field__in=[...]``: any of the values (an empty list matches nothing)."""
+        if not isinstance(value, (list, tuple, set, frozenset)):
+            raise Untranslatable("in with a non-list value")
+        terms = sorted({self._term(django_field, v) for v in value if v is not None})
+        if not terms:
+            return _Filter(wq.NullQuery)
+        return _Filter(wq.Or([wq.Term(name, t) for t in terms]))
 
     def _indexed_field_names(self):
         """Field names the index holds terms for (set by the backend before translating); an
@@ -244,12 +248,7 @@ class FilterTranslationMixin:
             is_null = wq.Term(name, NULL)
             return _Filter(is_null if value else wq.Not(is_null))
         if lookup == "in":
-            if not isinstance(value, (list, tuple, set, frozenset)):
-                raise Untranslatable("in with a non-list value")
-            terms = sorted({self._term(django_field, v) for v in value if v is not None})
-            if not terms:
-                return _Filter(wq.NullQuery)
-            return _Filter(wq.Or([wq.Term(name, t) for t in terms]))
+            return self._in_filter(name, django_field, value)
         if lookup in ("lt", "lte", "gt", "gte"):
             term = self._term(django_field, value)
             if term == NULL:
