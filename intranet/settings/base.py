@@ -282,14 +282,29 @@ WAGTAILDOCS_DOCUMENT_MODEL = "documents.IntranetDocument"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "odt", "xlsx", "xls", "ods", "pptx", "txt", "csv", "zip"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "search-index"))
-# The search backend is chosen here, never in code. SEARCH_BACKEND=postgres switches to Wagtail's
-# database backend (PostgreSQL full-text search) — see docs/deploy.md.
+# The search backend is chosen here, never in code (docs/deploy.md, "Scaling out"):
+# whoosh (default) | opensearch | elasticsearch (Wagtail's backends; their client library,
+# opensearch-py or elasticsearch, is installed by the operator) | anything else, e.g. postgres:
+# Wagtail's database backend (PostgreSQL full-text search on PostgreSQL, FTS5 on SQLite).
 SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")
+SEARCH_ENGINES = {
+    "opensearch": "wagtail.search.backends.opensearch3",
+    "elasticsearch": "wagtail.search.backends.elasticsearch9",
+}
 if SEARCH_BACKEND == "whoosh":
     WAGTAILSEARCH_BACKENDS = {
         "default": {
             "BACKEND": "search.backend",
             "PATH": str(SEARCH_INDEX_DIR),
+        }
+    }
+elif SEARCH_BACKEND in SEARCH_ENGINES:
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": SEARCH_ENGINES[SEARCH_BACKEND],
+            "URLS": [url.strip() for url in os.environ.get("SEARCH_URLS", "").split(",") if url.strip()]
+            or ["http://localhost:9200"],
+            "INDEX_PREFIX": os.environ.get("SEARCH_INDEX_PREFIX", "wissensnetz_"),
         }
     }
 else:

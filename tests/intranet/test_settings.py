@@ -90,3 +90,37 @@ def test_sso_provider_origin_is_allowed_as_a_form_target_only_when_configured():
     )
     assert with_sso.stdout.strip() == "[\"'self'\", 'https://sso.stadt.de']"
     assert without.stdout.strip() == "[\"'self'\"]"
+
+
+def search_backends_for(**env) -> dict:
+    """WAGTAILSEARCH_BACKENDS of the base settings imported with this environment."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("SEARCH_")}
+    environment.update(env)
+    result = subprocess.run(
+        [sys.executable, "-c", "import intranet.settings.base as s; print(repr(s.WAGTAILSEARCH_BACKENDS['default']))"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    import ast
+
+    return ast.literal_eval(result.stdout.strip())
+
+
+def test_the_search_backend_is_chosen_by_environment_variables_only():
+    assert search_backends_for()["BACKEND"] == "search.backend"
+    assert search_backends_for(SEARCH_BACKEND="postgres")["BACKEND"] == "wagtail.search.backends.database"
+    opensearch = search_backends_for(
+        SEARCH_BACKEND="opensearch",
+        SEARCH_URLS="https://a.intern:9200, https://b.intern:9200",
+        SEARCH_INDEX_PREFIX="wn_",
+    )
+    assert opensearch == {
+        "BACKEND": "wagtail.search.backends.opensearch3",
+        "URLS": ["https://a.intern:9200", "https://b.intern:9200"],
+        "INDEX_PREFIX": "wn_",
+    }
+    assert search_backends_for(SEARCH_BACKEND="elasticsearch")["URLS"] == ["http://localhost:9200"]
