@@ -12,17 +12,20 @@ ROOT = Path(__file__).resolve().parents[2]
 GOOD_KEY = "k9Q2vX7pL0sZ4mN8bR1tY6wE3uI5oP-aSdFgHjKlZxCvBnM_qWeRtYuIoP1234"
 
 
-def import_production(**env):
-    """Imports the production settings in a fresh interpreter with exactly this environment."""
-    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}}
+def run_python(code: str, *, drop=lambda name: False, **env):
+    """Runs ``code`` in a fresh interpreter from the project folder, with this process's
+    environment minus the variables ``drop`` names, plus ``env``."""
+    environment = {k: v for k, v in os.environ.items() if not drop(k)}
     environment.update(env)
     return subprocess.run(
-        [sys.executable, "-c", "import intranet.settings.production"],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60
+    )
+
+
+def import_production(**env):
+    """Imports the production settings in a fresh interpreter with exactly this environment."""
+    return run_python(
+        "import intranet.settings.production", drop=lambda k: k in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}, **env
     )
 
 
@@ -75,38 +78,23 @@ def test_sso_provider_origin_is_allowed_as_a_form_target_only_when_configured():
         "import django; django.setup(); from django.conf import settings; "
         "print(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action'])"
     )
-    base = {k: v for k, v in os.environ.items() if not k.startswith("OIDC_")}
-    base["DJANGO_SETTINGS_MODULE"] = "intranet.settings.test"
-    with_sso = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={**base, "OIDC_SERVER_URL": "https://sso.stadt.de/realms/verwaltung"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    without = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=base, capture_output=True, text=True, timeout=60
-    )
+    no_sso = {"drop": lambda k: k.startswith("OIDC_"), "DJANGO_SETTINGS_MODULE": "intranet.settings.test"}
+    with_sso = run_python(code, OIDC_SERVER_URL="https://sso.stadt.de/realms/verwaltung", **no_sso)
+    without = run_python(code, **no_sso)
     assert with_sso.stdout.strip() == "[\"'self'\", 'https://sso.stadt.de']"
     assert without.stdout.strip() == "[\"'self'\"]"
 
 
 def search_backends_for(**env) -> dict:
     """WAGTAILSEARCH_BACKENDS of the base settings imported with this environment."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("SEARCH_")}
-    environment.update(env)
-    result = subprocess.run(
-        [sys.executable, "-c", "import intranet.settings.base as s; print(repr(s.WAGTAILSEARCH_BACKENDS['default']))"],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
     import ast
 
+    result = run_python(
+        "import intranet.settings.base as s; print(repr(s.WAGTAILSEARCH_BACKENDS['default']))",
+        drop=lambda k: k.startswith("SEARCH_"),
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
     return ast.literal_eval(result.stdout.strip())
 
 
