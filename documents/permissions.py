@@ -8,46 +8,21 @@ an ancestor collection excludes the user. As for pages (``home.permissions``):
 - "password" restrictions: never listed (the password is entered per browser session).
 """
 
-from django.db.models import Q
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, CollectionViewRestriction
+
+from home.permissions import exclude_paths, failed_view_restriction_paths
 
 
 def _failed_restriction_paths(user) -> list[str]:
     """Tree paths of the restricted collections the user may not see (1 query, 2 with groups)."""
-    restrictions = list(CollectionViewRestriction.objects.values_list("pk", "restriction_type", "collection__path"))
-    if not restrictions or getattr(user, "is_superuser", False):
-        return []
-    authenticated = bool(getattr(user, "is_authenticated", False))
-    passed_groups = set()
-    if authenticated and any(kind == CollectionViewRestriction.GROUPS for _, kind, _ in restrictions):
-        passed_groups = set(
-            CollectionViewRestriction.groups.through.objects.filter(group__user=user).values_list(
-                "collectionviewrestriction_id", flat=True
-            )
-        )
-    failed = []
-    for pk, kind, path in restrictions:
-        if kind == CollectionViewRestriction.NONE:
-            continue
-        if kind == CollectionViewRestriction.LOGIN and authenticated:
-            continue
-        if kind == CollectionViewRestriction.GROUPS and pk in passed_groups:
-            continue
-        failed.append(path)
-    return failed
+    return failed_view_restriction_paths(user, CollectionViewRestriction, "collection__path")
 
 
 def visible_collection_ids(user) -> list[int]:
     """Ids of the collections whose documents the user may see (a list: it goes into the search
     index's filter as it is)."""
-    collections = Collection.objects.all()
-    failed = _failed_restriction_paths(user)
-    if failed:
-        excluded = Q()
-        for path in failed:
-            excluded |= Q(path__startswith=path)
-        collections = collections.exclude(excluded)
+    collections = exclude_paths(Collection.objects.all(), _failed_restriction_paths(user))
     return list(collections.values_list("pk", flat=True))
 
 
