@@ -27,6 +27,24 @@ def rich(text: str) -> list:
     return [("paragraph", f"<p>{text}</p>")]
 
 
+def edit_data(page, **overrides):
+    """The Wagtail edit form's data for a wiki page (StreamField body left empty)."""
+    data = {
+        "title": page.title,
+        "slug": page.slug,
+        "body-count": "0",
+        "review_interval_months": "12",
+        "content_owner": "",
+        "tags": "",
+        "comments-TOTAL_FORMS": "0",
+        "comments-INITIAL_FORMS": "0",
+        "comments-MIN_NUM_FORMS": "0",
+        "comments-MAX_NUM_FORMS": "1000",
+    }
+    data.update(overrides)
+    return data
+
+
 @pytest.fixture
 def bauamt(db) -> Department:
     return Department.objects.create(name="Bauamt", short_name="BauA")

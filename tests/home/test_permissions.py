@@ -9,31 +9,13 @@ from home import actions
 from home.models import WikiPage
 from home.permissions import can_view_page, visible_pages
 from tests.conftest import make_user
-from tests.home.conftest import add_page, rich
+from tests.home.conftest import add_page, edit_data, rich
 
 
 def client_for(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-def edit_data(page, **overrides):
-    """The Wagtail edit form's data for a wiki page (StreamField body left empty)."""
-    data = {
-        "title": page.title,
-        "slug": page.slug,
-        "body-count": "0",
-        "review_interval_months": "12",
-        "content_owner": "",
-        "tags": "",
-        "comments-TOTAL_FORMS": "0",
-        "comments-INITIAL_FORMS": "0",
-        "comments-MIN_NUM_FORMS": "0",
-        "comments-MAX_NUM_FORMS": "1000",
-    }
-    data.update(overrides)
-    return data
 
 
 @pytest.fixture

@@ -251,21 +251,6 @@ def _client(plan: dict, start, results) -> None:
     results.put((plan["client"], answers))
 
 
-def edit_form(page) -> dict:
-    """The Wagtail edit form's fields for a wiki page (the StreamField body left empty)."""
-    return {
-        "slug": page.slug,
-        "body-count": "0",
-        "review_interval_months": "12",
-        "content_owner": "",
-        "tags": "",
-        "comments-TOTAL_FORMS": "0",
-        "comments-INITIAL_FORMS": "0",
-        "comments-MIN_NUM_FORMS": "0",
-        "comments-MAX_NUM_FORMS": "1000",
-    }
-
-
 @contextlib.contextmanager
 def shared_database():
     """The database URL the server gets; the test process uses the same database meanwhile."""
@@ -383,7 +368,7 @@ def test_several_processes_post_and_edit_pages_through_several_server_workers(se
     from posts.models import Post
     from tests.api.conftest import token_for
     from tests.conftest import activate_totp, ensure_start_page, make_user
-    from tests.home.conftest import add_page, rich
+    from tests.home.conftest import add_page, edit_data, rich
 
     index_dir, rebuilt_dir = tmp_path / "index", tmp_path / "rebuilt"
     words = iter(unique_words(CLIENTS * (POSTS_PER_CLIENT + 3 * PAGES_PER_CLIENT) + 1))
@@ -417,7 +402,7 @@ def test_several_processes_post_and_edit_pages_through_several_server_workers(se
                 plan_pages.append(
                     {
                         "id": page.pk,
-                        "form": edit_form(page),
+                        "form": edit_data(page),
                         "draft_title": f"Ablauf {draft}",
                         "final_title": f"Ablauf {final}",
                     }
