@@ -462,18 +462,35 @@ class WhooshSearchQueryCompiler(FilterTranslationMixin, BaseSearchQueryCompiler)
     def analyse(self, text: str) -> list[str]:
         return query_terms(text)
 
+    def _lexicon_fact(self, key, compute):
+        """A fact about the index's words (a document frequency, whether compounds exist),
+        remembered on the searcher: one search compiles the same words once per searched model."""
+        cache = self._searcher.__dict__.setdefault("_wn_lexicon_facts", {})
+        if key not in cache:
+            if len(cache) > 4096:
+                cache.clear()
+            cache[key] = compute()
+        return cache[key]
+
     def _has_compounds(self, term: str) -> bool:
         """Whether some indexed word ends in ``term`` without being ``term`` itself."""
-        reversed_term = term[::-1]
-        for word in self._searcher.reader().expand_prefix(COMPOUND_FIELD, reversed_term):
-            if word != reversed_term:
-                return True
-        return False
+
+        def compute():
+            reversed_term = term[::-1]
+            for word in self._searcher.reader().expand_prefix(COMPOUND_FIELD, reversed_term):
+                if word != reversed_term:
+                    return True
+            return False
+
+        return self._lexicon_fact(("compounds", term), compute)
+
+    def _doc_frequency(self, fieldname: str, term: str) -> int:
+        reader = self._searcher.reader()
+        return self._lexicon_fact(("df", fieldname, term), lambda: reader.doc_frequency(fieldname, term))
 
     def term_query(self, term: str, boost: float):
-        reader = self._searcher.reader()
         # Only fields that contain the word: every extra branch costs time for each match.
-        present = [(path, b) for path, b in self._fields if reader.doc_frequency(TEXT_PREFIX + path, term)]
+        present = [(path, b) for path, b in self._fields if self._doc_frequency(TEXT_PREFIX + path, term)]
         compounds = self.fields is None and len(term) >= COMPOUND_MIN_LENGTH and self._has_compounds(term)
         if self._fuzzy_fallback and _fuzzy_distance(term) and not present and not compounds:
             # "Persnalrat": no document has this word, so look for close ones instead.
@@ -482,13 +499,16 @@ class WhooshSearchQueryCompiler(FilterTranslationMixin, BaseSearchQueryCompiler)
         if len(term) >= COMPOUND_MIN_LENGTH:
             partial = _partial_match_paths(_concrete(self.queryset.model))
             parts += [
-                wq.Prefix(TEXT_PREFIX + path, term, boost=b * boost * PARTIAL_BOOST)
+                wq.Prefix(TEXT_PREFIX + path, term, boost=b * boost * PARTIAL_BOOST, constantscore=False)
                 for path, b in self._fields
                 if path in partial
             ]
         if compounds:
             # Compound heads: documents with a word ending in this one ("Bauantrag" for "Antrag").
-            parts.append(wq.Prefix(COMPOUND_FIELD, term[::-1], boost=COMPOUND_BOOST * boost))
+            # constantscore=False: each word scored and boosted (Whoosh's "constant" score is 1.0
+            # per match in an index under 5,000 documents and a sum of scores above - without the
+            # boost in the first case), so a compound match weighs the same at any index size.
+            parts.append(wq.Prefix(COMPOUND_FIELD, term[::-1], boost=COMPOUND_BOOST * boost, constantscore=False))
         if not parts:
             return wq.NullQuery  # a word no document has: an "and" query finds nothing
         return parts[0] if len(parts) == 1 else wq.Or(parts)
@@ -505,7 +525,7 @@ class WhooshSearchQueryCompiler(FilterTranslationMixin, BaseSearchQueryCompiler)
             wq.Term(TEXT_PREFIX + path, word, boost=b * boost * FUZZY_BOOST)
             for word in candidates[:FUZZY_MAX_CANDIDATES]
             for path, b in self._fields
-            if reader.doc_frequency(TEXT_PREFIX + path, word)
+            if self._doc_frequency(TEXT_PREFIX + path, word)
         ]
         if not parts:
             return wq.NullQuery
