@@ -13,10 +13,11 @@ over the union of those sets. The query is an ``Or`` of one branch per source - 
 compiled for that model (its fields and boosts) restricted to the model's documents - so a
 document is scored exactly as a search on its own model would score it, and BM25F scores of
 different models are comparable (one index, shared statistics). Freshness of pages is a final
-score factor for the documents of a "fresh" or "stale" set. One pass collects the top
-``offset + limit`` and every matching document number: counts per type, department and tag
-facets are computed over *all* matches in the index (per-term document sets cached per segment),
-and only the requested page of objects is loaded from the database, one query per type.
+score factor for the documents of a "fresh" or "stale" set. The matching, scoring and counting
+run on arrays (:mod:`search.dense`: the numbers Whoosh's matchers compute, for all matches at
+once); a query the arrays do not express (a phrase) goes through Whoosh's matchers. Counts per
+type, department and tag facets are computed over *all* matches in the index, and only the
+requested page of objects is loaded from the database, one query per type.
 
 If a source's filters do not translate into the index (an index built before the filter terms
 existed), the whole search falls back to the database implementation below, which is correct
@@ -36,7 +37,10 @@ import logging
 from array import array
 from dataclasses import dataclass, field
 
+import numpy as np
 from modelsearch.backends.base import BaseSearchBackend
+
+from . import dense
 
 logger = logging.getLogger(__name__)
 
@@ -283,7 +287,7 @@ def _whoosh_search(backend, q, sources, operator, sort, offset, limit, facets):
                 raise _Untranslated(name)
             docs = docs & term_docs(searcher, FILTER_PREFIX + name).get(encode(value), frozenset())
             key += ((name, value),)
-        allowed[source.type] = (source, queryset, docs)
+        allowed[source.type] = (source, queryset, docs, key)
         ranked.counts[source.type] = 0
         if text_query is wq.NullQuery or not docs:
             continue
@@ -293,7 +297,8 @@ def _whoosh_search(backend, q, sources, operator, sort, offset, limit, facets):
         branches.append((text_query, content_type))
         for kwargs, factor in source.boosts:
             boosted = backend.search(q, queryset.filter(**kwargs), operator=operator).query_compiler
-            factors.append((_allowed(searcher, boosted)[1], factor, content_type))
+            boosted_key, boosted_docs = _allowed(searcher, boosted)
+            factors.append((boosted_docs, factor, content_type, boosted_key))
     if not branches:
         if facets:
             ranked.facets = {}
@@ -305,39 +310,37 @@ def _whoosh_search(backend, q, sources, operator, sort, offset, limit, facets):
         # Each branch scored on its own model's documents only.
         restricted = [wq.Require(query, wq.Term(CONTENT_TYPE_FIELD, ct)) for query, ct in branches]
         text = restricted[0] if len(restricted) == 1 else wq.Or(restricted)
-    if sort == "date":
-        # Every match scored (for the hits' scores) and ordered by date.
-        collector = _AllMatches.make(None)
-        _collect(searcher, text, everything, collector, factors)
-        matched = collector.docset
-        items = collector.results().top_n
-        date_of = _date_keys(searcher, [allowed[t][0] for t in allowed], FILTER_PREFIX)
-        items = heapq.nlargest(offset + limit, items, key=lambda item: (date_of(item[1]), item[0]))
+    dv = dense.view(searcher)
+    if dense.supports(dv, text):
+        # Matching, scoring, counting as array operations (search/dense.py): the same numbers as
+        # Whoosh's matchers, for all matches at once.
+        matched = dv.matches(text) & dv.mask_of(("union", *keys), everything)
+        factor = _factor_array(dv, factors)
+        if sort == "date":
+            items = _by_date(searcher, dv, text, matched, factor, [allowed[t][0] for t in allowed], offset + limit)
+        else:
+            items = _top_dense(dv, text, matched, offset + limit, factor)
     else:
-        # The page by relevance (Whoosh skips what cannot reach it), and the set of all matches
-        # (not scored) for counts and facets.
-        matched = _matching_docs(searcher, text).intersection(everything)
-        factor_sets = _factor_sets(searcher, keys, everything, factors)
-        items = _top(searcher, text, everything, offset + limit, factor_sets, matched)
-    type_of = {}
-    for type_, (_, _, docs) in allowed.items():
-        ranked.counts[type_] = len(docs.intersection(matched)) if matched else 0
+        matched_docs, items = _whoosh_matches(searcher, text, everything, keys, factors, sort, offset + limit, allowed)
+        matched = np.zeros(dv.size, dtype=bool)
+        if matched_docs:
+            matched[np.fromiter(matched_docs, dtype=np.int64, count=len(matched_docs))] = True
+    masks = {type_: dv.mask_of(("allowed", key), docs) for type_, (_, _, docs, key) in allowed.items()}
+    for type_, mask in masks.items():
+        ranked.counts[type_] = int(np.count_nonzero(mask & matched))
     items = items[offset : offset + limit]
     ids = searcher.__dict__.get("_wn_ids")  # the same cache as the backend's results
     if ids is None:
         ids = searcher.__dict__["_wn_ids"] = searcher.reader().column_reader(ID_FIELD)
-    wanted: dict = {}
+    type_of, wanted = {}, {}
     for score, docnum in items:
-        for type_, (_, _, docs) in allowed.items():
-            if docnum in docs:
-                type_of[docnum] = type_
-                break
-        else:
+        type_ = next((type_ for type_, mask in masks.items() if mask[docnum]), None)
+        if type_ is None:
             continue
-        queryset = allowed[type_of[docnum]][1]
+        queryset = allowed[type_][1]
         pk = queryset.model._meta.pk.to_python(ids[docnum].split(":", 1)[1])
-        wanted.setdefault(type_of[docnum], []).append(pk)
-        type_of[docnum] = (type_of[docnum], pk, float(score or 0.0))
+        wanted.setdefault(type_, []).append(pk)
+        type_of[docnum] = (type_, pk, float(score or 0.0))
     loaded = {}
     for type_, pks in wanted.items():
         for obj in allowed[type_][1].filter(pk__in=pks):
@@ -349,17 +352,15 @@ def _whoosh_search(backend, q, sources, operator, sort, offset, limit, facets):
         obj = loaded.get((type_, pk))
         if obj is not None:  # deleted since the searcher opened
             ranked.hits.append((type_, obj, score))
-    if facets and matched:
-        for type_, (source, _, docs) in allowed.items():
-            mine = docs.intersection(matched)
-            if not mine:
+    if facets:
+        for type_, (source, _, _, _) in allowed.items():
+            mine = masks[type_] & matched
+            if not source.facet_fields or not mine.any():
                 continue
             for facet, fieldname in source.facet_fields.items():
-                counts = ranked.facets.setdefault(facet, {}).setdefault(type_, {})
-                for term, term_docs_ in term_docs(searcher, FILTER_PREFIX + fieldname).items():
-                    n = len(term_docs_.intersection(mine))  # iterates the smaller set
-                    if n:
-                        counts[term] = n
+                name = FILTER_PREFIX + fieldname
+                counts = dv.facet_counts(name, term_docs(searcher, name), mine)
+                ranked.facets.setdefault(facet, {})[type_] = counts
     return ranked
 
 
@@ -492,12 +493,12 @@ def _factor_sets(searcher, keys, everything, factors):
     if not factors:
         return []
     cache = searcher.__dict__.setdefault("_wn_factor_sets", {})
-    key = (tuple(keys), tuple((id(docs), factor) for docs, factor, _ in factors))
+    key = (tuple(keys), tuple((id(docs), factor) for docs, factor, *_ in factors))
     found = cache.get(key)
     if found is None:
         if len(cache) > 64:
             cache.clear()
-        found = cache[key] = [(set(everything.intersection(docs)), f, ct) for docs, f, ct in factors]
+        found = cache[key] = [(set(everything.intersection(docs)), f, ct) for docs, f, ct, *_ in factors]
     return found
 
 
@@ -642,6 +643,66 @@ def _union(allowed, types):
     for type_ in types:
         result.update(allowed[type_][2])
     return result
+
+
+def _whoosh_matches(searcher, text, everything, keys, factors, sort, n, allowed):
+    """``(set of matching docnums, best n items)`` through Whoosh's matchers: for the queries
+    the arrays do not express (phrases, ``Not`` ...)."""
+    from .whoosh_store import FILTER_PREFIX
+
+    if sort == "date":
+        # Every match scored (for the hits' scores) and ordered by date.
+        collector = _AllMatches.make(None)
+        _collect(searcher, text, everything, collector, factors)
+        date_of = _date_keys(searcher, [allowed[t][0] for t in allowed], FILTER_PREFIX)
+        items = heapq.nlargest(n, collector.results().top_n, key=lambda item: (date_of(item[1]), item[0]))
+        return collector.docset, items
+    # The page by relevance (Whoosh skips what cannot reach it), and the set of all matches
+    # (not scored) for counts and facets.
+    matched = _matching_docs(searcher, text).intersection(everything)
+    factor_sets = _factor_sets(searcher, keys, everything, factors)
+    return matched, _top(searcher, text, everything, n, factor_sets, matched)
+
+
+def _factor_array(dv, factors):
+    """Every document's final score factor (1.0 where none applies; the first factor that
+    applies wins, as in :func:`_weighting_with_factors`), cached on the view."""
+    key = ("factors", *((docs_key, factor) for _, factor, _, docs_key in factors))
+    found = dv._masks.get(key)
+    if found is None:
+        found = np.ones(dv.size, dtype=np.float64)
+        for docs, factor, _, docs_key in reversed(factors):
+            found[dv.mask_of(("allowed", docs_key), docs)] = factor
+        dv._masks[key] = found
+    return found
+
+
+def _top_dense(dv, query, matched, n, factor):
+    """:func:`_top` on arrays: the same two tiers (whole-word matches ranked without the
+    compound-word clauses, then compound-only matches) and the same direct scoring of few
+    matches with the full query."""
+    if n <= 0:
+        return []
+    docs = np.flatnonzero(matched)
+    rank = None if len(docs) <= DIRECT_SCORING_LIMIT else _ranking_query(query)
+    if rank is None:
+        return dense.best(docs, dv.scores(query) * factor, n)
+    whole = dv.matches(rank)
+    found = dense.best(docs[whole[docs]], dv.scores(rank) * factor, n)
+    if len(found) < n:
+        found += dense.best(docs[~whole[docs]], dv.scores(query) * factor, n - len(found))
+    return found
+
+
+def _by_date(searcher, dv, query, matched, factor, sources, n):
+    """The ``n`` newest matches as ``(score, docnum)``, ties by score."""
+    from .whoosh_store import FILTER_PREFIX
+
+    docs = np.flatnonzero(matched)
+    scores = (dv.scores(query) * factor)[docs]
+    date_of = _date_keys(searcher, sources, FILTER_PREFIX)
+    items = zip(scores.tolist(), docs.tolist(), strict=True)
+    return heapq.nlargest(n, items, key=lambda item: (date_of(item[1]), item[0]))
 
 
 def _date_keys(searcher, sources, prefix):

@@ -1,0 +1,319 @@
+"""Search arithmetic on arrays: which documents a query matches, their BM25F scores, counts and
+facets - for all matches at once, with numpy, from posting lists decoded once per index segment.
+
+Whoosh matches and scores document by document in Python: a frequent word at 100k documents
+("Antrag": ~25,000 matches in four fields) costs 50-150 ms per search in its matchers alone
+(docs/performance.md). The numbers here are the ones Whoosh's own matchers compute, as array
+operations:
+
+* a ``Term`` clause scores ``boost * BM25F(idf, tf, field length)`` with Whoosh's formula, the
+  searcher's global statistics (``searcher.idf``, ``avg_field_length``), the weighting's ``B``
+  and ``K1``, and the field lengths as Whoosh stores them (one byte per document and field);
+* ``Prefix`` and other multi-term clauses are the ``Or`` of their words' ``Term`` clauses, as
+  Whoosh's ``MultiTerm.matcher`` builds them;
+* ``Or`` and ``And`` add up the scores of the clauses a document matches (Whoosh's union and
+  intersection matchers), ``Require`` scores its first clause only.
+
+Anything else (phrases, ``Not``, a weighting other than BM25F) is not expressed here:
+:func:`supports` says so and the caller uses Whoosh's matchers. ``tests/search/test_dense.py``
+compares every number with Whoosh's.
+
+What is cached: per segment reader (segments never change, and their readers survive a new
+searcher while the segment does) the document numbers and term frequencies of the words asked
+for (at most ``POSTINGS_CACHE`` entries per segment) and the field-length bytes of the fields
+asked for; per searcher the masks of permission filters and facet fields.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.reading import TermNotFound
+from whoosh.scoring import BM25F
+from whoosh.util.numeric import byte_to_length
+
+#: Posting entries (document number + frequency, 8 bytes) cached per segment reader.
+POSTINGS_CACHE = 2_000_000
+#: Whoosh stores a field's length per document as one byte; this is the length each byte means.
+_LENGTH_OF_BYTE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
+_EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+
+
+class Unsupported(Exception):
+    """The query has a clause the arrays do not express (Whoosh's matchers must score it)."""
+
+
+# --- per segment -------------------------------------------------------------------------------
+
+
+def _codec_matcher(matcher):
+    """The codec's block matcher under Whoosh's wrappers (deleted documents are filtered by a
+    ``FilterMatcher`` around it), or None if this is not Whoosh's block codec."""
+    while not hasattr(matcher, "_read_ids") and hasattr(matcher, "child"):
+        matcher = matcher.child
+    needed = ("_read_ids", "_read_weights", "_next_block", "_atend")
+    return matcher if all(hasattr(matcher, name) for name in needed) else None
+
+
+def read_postings(reader, fieldname, text, *, blocks=True):
+    """``(local docnums, term frequencies)`` of one word in one segment, deleted documents
+    included (callers intersect with live document sets). Whole blocks at a time from Whoosh's
+    codec; ``blocks=False`` (or another codec) walks the public matcher API posting by posting."""
+    try:
+        matcher = reader.postings(fieldname, text)
+    except TermNotFound:
+        return _EMPTY
+    codec = _codec_matcher(matcher) if blocks else None
+    ids, weights = [], []
+    if codec is not None:
+        while not codec._atend and codec.is_active():
+            codec._read_ids()
+            codec._read_weights()
+            ids.append(np.asarray(codec._ids, dtype=np.int64))
+            weights.append(np.asarray(codec._weights, dtype=np.float32))
+            codec._next_block()
+        if not ids:
+            return _EMPTY
+        return np.concatenate(ids), np.concatenate(weights)
+    if reader.has_deletions():
+        matcher = reader._terms.matcher(
+            fieldname, reader._text_to_bytes(fieldname, text), reader.schema[fieldname].format
+        )
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32)
+
+
+def _segment_postings(reader, fieldname, text):
+    cache = reader.__dict__.setdefault("_wn_dense_postings", {})
+    key = (fieldname, text)
+    found = cache.get(key)
+    if found is None:
+        found = read_postings(reader, fieldname, text)
+        size = reader.__dict__.get("_wn_dense_size", 0) + len(found[0])
+        if size > POSTINGS_CACHE:
+            cache.clear()
+            size = len(found[0])
+        reader.__dict__["_wn_dense_size"] = size
+        cache[key] = found
+    return found
+
+
+def read_length_bytes(reader, fieldname, *, raw=True):
+    """The length byte of ``fieldname`` in every document of one segment (0: not in the
+    document; :data:`_LENGTH_OF_BYTE` says which length it stands for), as Whoosh's scorers read
+    it. ``raw``: the codec's byte column in one read, else document by document."""
+    count = reader.doc_count_all()
+    codes = np.zeros(count, dtype=np.uint8)
+    if raw:
+        try:
+            from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+            column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            if column is not None:
+                data = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
+                codes[: min(count, len(data))] = data[:count]
+            return codes
+        except (AttributeError, ImportError):
+            pass
+    from whoosh.util.numeric import length_to_byte
+
+    for doc in range(count):
+        codes[doc] = length_to_byte(reader.doc_field_length(doc, fieldname, 0) or 0)
+    return codes
+
+
+def _segment_length_bytes(reader, fieldname):
+    cache = reader.__dict__.setdefault("_wn_dense_lengths", {})
+    found = cache.get(fieldname)
+    if found is None:
+        found = cache[fieldname] = read_length_bytes(reader, fieldname)
+    return found
+
+
+# --- per searcher ------------------------------------------------------------------------------
+
+
+class View:
+    """A searcher's documents as arrays (global document numbers ``0 .. size - 1``)."""
+
+    def __init__(self, searcher):
+        self.searcher = searcher
+        self.size = searcher.doc_count_all()
+        self.leaves = list(searcher.reader().leaf_readers())
+        weighting = searcher.weighting
+        self.bm25f = weighting if type(weighting) is BM25F else None
+        self._masks: dict = {}
+        self._facets: dict = {}
+        self._expanded: dict = {}
+
+    # documents
+
+    def mask_of(self, key, docs):
+        """A boolean mask of a set of global document numbers, cached by ``key``."""
+        found = self._masks.get(key)
+        if found is None:
+            if len(self._masks) > 256:
+                self._masks.clear()
+            found = np.zeros(self.size, dtype=bool)
+            if docs:
+                found[np.fromiter(docs, dtype=np.int64, count=len(docs))] = True
+            self._masks[key] = found
+        return found
+
+    def term_docs(self, fieldname, text):
+        """Global document numbers of one word (deleted documents included)."""
+        ids = []
+        for reader, offset in self.leaves:
+            local = _segment_postings(reader, fieldname, text)[0]
+            if len(local):
+                ids.append(local + offset if offset else local)
+        if len(ids) == 1:
+            return ids[0]
+        return np.concatenate(ids) if ids else _EMPTY[0]
+
+    def term_postings(self, fieldname, text):
+        """``(global docnums, term frequencies, field lengths)`` of one word."""
+        ids, weights, lengths = [], [], []
+        for reader, offset in self.leaves:
+            local, tf = _segment_postings(reader, fieldname, text)
+            if len(local):
+                ids.append(local + offset if offset else local)
+                weights.append(tf)
+                lengths.append(_segment_length_bytes(reader, fieldname)[local])
+        if not ids:
+            return _EMPTY[0], _EMPTY[1], np.zeros(0, dtype=np.uint8)
+        return np.concatenate(ids), np.concatenate(weights), np.concatenate(lengths)
+
+    def words(self, query):
+        """The words a multi-term clause (``Prefix``, ``FuzzyTerm`` ...) stands for."""
+        key = query.with_boost(1.0)
+        found = self._expanded.get(key)
+        if found is None:
+            found = self._expanded[key] = [word for word in query._btexts(self.searcher.reader()) if word]
+        return found
+
+    # queries
+
+    def leaves_of(self, query, boost=1.0):
+        """``[(fieldname, word, boost)]``: the scored clauses of ``query`` (the words of a
+        multi-term clause each on its own, as Whoosh's matcher does)."""
+        boost *= query.boost
+        if isinstance(query, wq.Term):
+            return [(query.fieldname, query.text, boost)]
+        if isinstance(query, wq.MultiTerm) and not isinstance(query, wq.Term):
+            return [(query.fieldname, word, boost) for word in self.words(query)]
+        if isinstance(query, wq.Require):
+            return self.leaves_of(query.subqueries[0], boost)
+        if type(query) in (wq.And, wq.Or) and not getattr(query, "scale", None):
+            return [leaf for sub in query.subqueries for leaf in self.leaves_of(sub, boost)]
+        raise Unsupported(type(query).__name__)
+
+    def matches(self, query):
+        """A boolean mask of the documents ``query`` matches (deleted ones included)."""
+        if isinstance(query, (wq.Term, wq.MultiTerm)):
+            mask = np.zeros(self.size, dtype=bool)
+            for fieldname, word, _ in self.leaves_of(query):
+                mask[self.term_docs(fieldname, word)] = True
+            return mask
+        if type(query) is wq.Or:
+            mask = np.zeros(self.size, dtype=bool)
+            for sub in query.subqueries:
+                mask |= self.matches(sub)
+            return mask
+        if type(query) in (wq.And, wq.Require):
+            parts = [self.matches(sub) for sub in query.subqueries]
+            mask = parts[0]
+            for part in parts[1:]:
+                mask &= part
+            return mask
+        raise Unsupported(type(query).__name__)
+
+    def scores(self, query):
+        """Every document's score for ``query`` as Whoosh computes it for a matching document:
+        the sum of the scores of the clauses it matches. Only meaningful where
+        :meth:`matches` is true."""
+        if self.bm25f is None:
+            raise Unsupported("weighting")
+        total = np.zeros(self.size, dtype=np.float64)
+        weighting, searcher = self.bm25f, self.searcher
+        k1 = weighting.K1
+        for fieldname, word, boost in self.leaves_of(query):
+            ids, tf, length_bytes = self.term_postings(fieldname, word)
+            if not len(ids):
+                continue
+            fl = _LENGTH_OF_BYTE[length_bytes]
+            b = weighting._field_B.get(fieldname, weighting.B)
+            idf = searcher.idf(fieldname, word)
+            avgfl = searcher.avg_field_length(fieldname) or 1
+            tf = tf.astype(np.float64)
+            # whoosh.scoring.bm25, operation for operation (the same floating-point result)
+            score = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
+            if boost != 1.0:
+                score = score * boost
+            total[ids] += score
+        return total
+
+    # facets
+
+    def facet_counts(self, fieldname, term_docs, mask):
+        """``{term: number of documents in mask}`` for an index filter field whose per-term
+        document sets are ``term_docs`` (``{term: frozenset}``); terms with none left out."""
+        found = self._facets.get(fieldname)
+        if found is None:
+            terms = list(term_docs)
+            sizes = [len(term_docs[term]) for term in terms]
+            docs = np.fromiter((doc for term in terms for doc in term_docs[term]), dtype=np.int64, count=sum(sizes))
+            codes = np.repeat(np.arange(len(terms), dtype=np.int64), sizes)
+            found = self._facets[fieldname] = (terms, docs, codes)
+        terms, docs, codes = found
+        counts = np.bincount(codes[mask[docs]], minlength=len(terms))
+        return {terms[i]: int(counts[i]) for i in np.flatnonzero(counts)}
+
+
+def view(searcher) -> View:
+    """The searcher's :class:`View`, made once per searcher (a new searcher after a commit
+    starts afresh; its unchanged segments keep their cached postings)."""
+    found = searcher.__dict__.get("_wn_dense_view")
+    if found is None:
+        found = searcher.__dict__["_wn_dense_view"] = View(searcher)
+    return found
+
+
+def supports(dv: View, query) -> bool:
+    """Whether :meth:`View.matches` and :meth:`View.scores` express ``query`` exactly."""
+    if dv.bm25f is None:
+        return False
+    try:
+        leaves = dv.leaves_of(query)
+        _check_matchable(query)
+    except Unsupported:
+        return False
+    schema = dv.searcher.schema
+    return all(fieldname in schema and schema[fieldname].scorable for fieldname, _, _ in leaves)
+
+
+def _check_matchable(query):
+    if isinstance(query, (wq.Term, wq.MultiTerm)):
+        return
+    if type(query) in (wq.Or, wq.And, wq.Require):
+        for sub in query.subqueries:
+            _check_matchable(sub)
+        return
+    raise Unsupported(type(query).__name__)
+
+
+def best(docs, scores, n):
+    """The ``n`` best ``(score, docnum)`` of ``docs`` (an index array) by score, ties by the lower
+    document number (Whoosh's order)."""
+    if n <= 0 or not len(docs):
+        return []
+    values = scores[docs]
+    if len(docs) > 4 * n:
+        cut = np.partition(values, len(values) - n)[len(values) - n]
+        keep = values >= cut
+        docs, values = docs[keep], values[keep]
+    order = np.lexsort((docs, -values))[:n]
+    return [(float(values[i]), int(docs[i])) for i in order]
