@@ -26,6 +26,8 @@ asked for; per searcher the masks of permission filters and facet fields.
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 from whoosh import query as wq
 from whoosh.reading import TermNotFound
@@ -140,7 +142,9 @@ class View:
     """A searcher's documents as arrays (global document numbers ``0 .. size - 1``)."""
 
     def __init__(self, searcher):
-        self.searcher = searcher
+        # A weak reference: the view lives in the searcher's __dict__, and a cycle would keep an
+        # old searcher's arrays alive until Python's cycle collector happens to run.
+        self.searcher = weakref.proxy(searcher)
         self.size = searcher.doc_count_all()
         self.leaves = list(searcher.reader().leaf_readers())
         weighting = searcher.weighting
@@ -258,19 +262,49 @@ class View:
 
     # facets
 
-    def facet_counts(self, fieldname, term_docs, mask):
-        """``{term: number of documents in mask}`` for an index filter field whose per-term
-        document sets are ``term_docs`` (``{term: frozenset}``); terms with none left out."""
+    def facet_counts(self, fieldname, mask):
+        """``{term: number of documents in mask}`` over the terms of an index filter field
+        (a department, a tag ...); terms with none left out. ``mask`` must hold live documents
+        only (the per-segment lists include deleted ones)."""
         found = self._facets.get(fieldname)
         if found is None:
-            terms = list(term_docs)
-            sizes = [len(term_docs[term]) for term in terms]
-            docs = np.fromiter((doc for term in terms for doc in term_docs[term]), dtype=np.int64, count=sum(sizes))
-            codes = np.repeat(np.arange(len(terms), dtype=np.int64), sizes)
-            found = self._facets[fieldname] = (terms, docs, codes)
+            terms, docs, codes, code_of = [], [], [], {}
+            for reader, offset in self.leaves:
+                local_terms, local_docs, local_codes = _segment_facet(reader, fieldname)
+                if not local_terms:
+                    continue
+                remap = np.array([code_of.setdefault(term, len(code_of)) for term in local_terms], dtype=np.int64)
+                docs.append(local_docs + offset if offset else local_docs)
+                codes.append(remap[local_codes])
+            terms = list(code_of)
+            if docs:
+                found = (terms, np.concatenate(docs), np.concatenate(codes))
+            else:
+                found = (terms, _EMPTY[0], _EMPTY[0])
+            self._facets[fieldname] = found
         terms, docs, codes = found
         counts = np.bincount(codes[mask[docs]], minlength=len(terms))
         return {terms[i]: int(counts[i]) for i in np.flatnonzero(counts)}
+
+
+def _segment_facet(reader, fieldname):
+    """``(terms, docnums, term codes)`` of one filter field in one segment: every
+    (document, term) pair, cached on the segment's reader."""
+    cache = reader.__dict__.setdefault("_wn_dense_facets", {})
+    found = cache.get(fieldname)
+    if found is None:
+        terms, docs = [], []
+        if fieldname in reader.indexed_field_names():
+            for text in reader.lexicon(fieldname):
+                terms.append(text.decode("utf-8") if isinstance(text, bytes) else text)
+                docs.append(read_postings(reader, fieldname, text)[0])
+        sizes = [len(d) for d in docs]
+        found = cache[fieldname] = (
+            terms,
+            np.concatenate(docs) if docs else _EMPTY[0],
+            np.repeat(np.arange(len(terms), dtype=np.int64), sizes),
+        )
+    return found
 
 
 def view(searcher) -> View:

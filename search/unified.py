@@ -155,34 +155,6 @@ def _allowed(searcher, compiler):
     return key, _docs_set(searcher, ("allowed", key), lambda: docs)
 
 
-def _segment_terms(reader, fieldname: str) -> dict:
-    """``{term: [local docnums]}`` of one index field in one segment, cached on the segment's
-    reader (kept across searchers while the segment is unchanged)."""
-    cache = reader.__dict__.setdefault("_wn_terms", {})
-    terms = cache.get(fieldname)
-    if terms is None:
-        terms = {}
-        if fieldname in reader.indexed_field_names():
-            for text in reader.lexicon(fieldname):
-                text = text.decode("utf-8") if isinstance(text, bytes) else text
-                terms[text] = list(reader.postings(fieldname, text).all_ids())
-        cache[fieldname] = terms
-    return terms
-
-
-def term_docs(searcher, fieldname: str) -> dict:
-    """``{term: frozenset(global docnums)}`` of an index filter field, per searcher."""
-    cache = searcher.__dict__.setdefault("_wn_term_docs", {})
-    result = cache.get(fieldname)
-    if result is None:
-        merged: dict = {}
-        for reader, offset in searcher.reader().leaf_readers():
-            for text, docs in _segment_terms(reader, fieldname).items():
-                merged.setdefault(text, []).extend(docs if not offset else [d + offset for d in docs])
-        result = cache[fieldname] = {text: frozenset(docs) for text, docs in merged.items()}
-    return result
-
-
 def _doc_values(searcher, fieldname: str) -> dict:
     """``{global docnum: term}`` of a single-valued filter field (dates, for sorting), per
     searcher; built from per-segment maps cached on the segment readers."""
@@ -267,7 +239,7 @@ def _whoosh(backend, q, sources, *, operator=None, sort="relevance", offset=0, l
 def _whoosh_search(backend, q, sources, operator, sort, offset, limit, facets):
     from whoosh import query as wq
 
-    from .backend import _concrete
+    from .backend import _concrete, docs_matching
     from .whoosh_filters import encode
     from .whoosh_store import CONTENT_TYPE_FIELD, FILTER_PREFIX, ID_FIELD
 
@@ -285,7 +257,7 @@ def _whoosh_search(backend, q, sources, operator, sort, offset, limit, facets):
         for name, value in sorted(source.index_terms.items()):
             if FILTER_PREFIX + name not in searcher.__dict__.get("_wn_indexed_fields", ()):
                 raise _Untranslated(name)
-            docs = docs & term_docs(searcher, FILTER_PREFIX + name).get(encode(value), frozenset())
+            docs = docs & docs_matching(searcher, wq.Term(FILTER_PREFIX + name, encode(value)))
             key += ((name, value),)
         allowed[source.type] = (source, queryset, docs, key)
         ranked.counts[source.type] = 0
@@ -359,7 +331,7 @@ def _whoosh_search(backend, q, sources, operator, sort, offset, limit, facets):
                 continue
             for facet, fieldname in source.facet_fields.items():
                 name = FILTER_PREFIX + fieldname
-                counts = dv.facet_counts(name, term_docs(searcher, name), mine)
+                counts = dv.facet_counts(name, mine)
                 ranked.facets.setdefault(facet, {})[type_] = counts
     return ranked
 
