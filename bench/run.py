@@ -153,13 +153,14 @@ def worker_memory_mb(master_pid: int, field: str = "VmRSS") -> list[float]:
 
 
 def search_in_process(env) -> dict:
-    output = manage(
-        {**env, "BENCH_QUERIES": "|".join(ONE_WORD + TWO_WORDS)},
-        "shell",
-        "-c",
-        "exec(open('bench/search_timing.py').read())",
-        capture=True,
-    )
+    output = subprocess.run(
+        [PYTHON, "bench/search_timing.py", "--queries", "|".join(ONE_WORD + TWO_WORDS), "--user", "bench.messung"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        text=True,
+        capture_output=True,
+    ).stdout
     return json.loads(output.strip().splitlines()[-1])
 
 
@@ -382,16 +383,17 @@ def main():
             "",
             f"In-process search timing ({in_process.get('backend')}), warm, ms:",
             "",
-            "| query | Whoosh p50 | Whoosh p95 | Whoosh + open searcher p50 | search.query.search p50 | p95 "
-            "| ratio p50 | CPU ms: Whoosh / search() p50 | ratio CPU |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| query | matches | Whoosh p50 | Whoosh p95 | Whoosh + open searcher p50 | search.query.search p50 | p95 "
+            "| API (test client) p50 | p95 | ratio p50 | CPU ms: Whoosh / search() p50 | ratio CPU |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for q, row in in_process["queries"].items():
             whoosh, fresh = row.get("whoosh", {}), row.get("whoosh_open_and_search", {})
-            site = row["search.query.search"]
+            site, api = row["search.query.search"], row.get("api", {})
             lines.append(
-                f"| {q} | {whoosh.get('p50_ms', '–')} | {whoosh.get('p95_ms', '–')} | {fresh.get('p50_ms', '–')} "
-                f"| {site['p50_ms']} | {site['p95_ms']} | {row.get('ratio_p50', '–')} "
+                f"| {q} | {row.get('site_count', '–')} | {whoosh.get('p50_ms', '–')} | {whoosh.get('p95_ms', '–')} "
+                f"| {fresh.get('p50_ms', '–')} | {site['p50_ms']} | {site['p95_ms']} "
+                f"| {api.get('p50_ms', '–')} | {api.get('p95_ms', '–')} | {row.get('ratio_p50', '–')} "
                 f"| {whoosh.get('cpu_p50_ms', '–')} / {site['cpu_p50_ms']} | {row.get('ratio_cpu_p50', '–')} |"
             )
     table = "\n".join(lines)

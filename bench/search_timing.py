@@ -1,31 +1,33 @@
-"""Run by bench/run.py (`manage.py shell -c`) inside the scratch environment, after the index
-rebuild: for each benchmark query, how long Whoosh itself takes and how long the site's one search
-function (`search.query.search`, what the page and the API call) takes, in this process, warm.
+"""Search timing in one process, warm, for the same words: Whoosh itself, the site's search
+(``search.query.search``, what the page and the API call) and ``GET /api/v1/search`` through
+Django's test client. ``bench/run.py`` runs it in the scratch site's environment after the index
+rebuild; by hand, against any site (its environment: ``DATABASE_URL``, ``SEARCH_INDEX_DIR`` ...):
 
-"Whoosh itself": the same index opened with Whoosh's own API, the query words parsed by Whoosh's
-`MultifieldParser` over every full-text field of the index (`t__*`, with the index's German
-analysis), all words required, BM25F, the first 20 hits with their count — what any Whoosh
-application pays for that query, without permissions, facets, snippets or database ("whoosh": one
-searcher kept open; "whoosh_open_and_search": a fresh searcher per query). Issue 8 asks
-the search API to stay within 1.5x of it.
+    .venv/bin/python bench/search_timing.py [--queries "Antrag|Frist Bauantrag"] [--repeat 30]
+        [--user NAME] [--profile "Antrag"]
 
-Reads BENCH_QUERIES (queries separated by "|") and BENCH_REPEAT; prints one JSON line."""
+"Whoosh itself": the same index opened with Whoosh's own API, the words parsed by Whoosh's
+``MultifieldParser`` over every full-text field of the index (``t__*``, the index's German
+analysis), all words required, BM25F, the first 20 hits with their count - what any Whoosh
+application pays for the query, without permissions, facets, snippets or database ("whoosh": one
+searcher kept open, as the site does; "whoosh_open_and_search": a fresh searcher per query).
+Issue 8 asks the search API to stay within 1.5x of it. Wall and CPU time (``process_time``) per
+call; compare figures taken in the same run.
 
+``--profile Q``: pyinstrument over 20 calls of ``search.query.search`` for ``Q`` (the tree is
+printed, nothing is timed). Prints one JSON line (progress on stderr)."""
+
+from __future__ import annotations
+
+import argparse
 import json
 import os
 import statistics
+import sys
 import time
+from pathlib import Path
 
-from django.conf import settings
-from whoosh import index as whoosh_index
-from whoosh.qparser import AndGroup, MultifieldParser
-
-from people.models import User
-from search import query as site_search
-from search.whoosh_store import INDEX_NAME
-
-QUERIES = [q for q in os.environ.get("BENCH_QUERIES", "Antrag|Frist Bauantrag").split("|") if q]
-REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
+QUERIES = ["Antrag", "Dienstplan", "Frist", "Vergabe", "Frist Bauantrag", "Dienstplan Bürgerbüro"]
 
 
 def timed(function, repeat: int) -> dict:
@@ -37,53 +39,115 @@ def timed(function, repeat: int) -> dict:
         wall.append((time.perf_counter() - started) * 1000)
         cpu.append((time.process_time() - started_cpu) * 1000)
     wall.sort()
+    cpu.sort()
+
+    def p95(values):
+        return values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
+
     return {
         "p50_ms": round(statistics.median(wall), 2),
-        "p95_ms": round(wall[min(len(wall) - 1, round(0.95 * (len(wall) - 1)))], 2),
+        "p95_ms": round(p95(wall), 2),
         "cpu_p50_ms": round(statistics.median(cpu), 2),
+        "cpu_p95_ms": round(p95(cpu), 2),
     }
 
 
-result = {"queries": {}}
-user = User.objects.get(username="bench.messung")
-backend_name = settings.WAGTAILSEARCH_BACKENDS["default"]["BACKEND"]
-result["backend"] = backend_name
-ix = None
-if backend_name == "search.backend":  # our Whoosh backend (not wagtail.search.backends.*)
-    ix = whoosh_index.open_dir(str(settings.SEARCH_INDEX_DIR), indexname=INDEX_NAME)
-    with ix.reader() as reader:  # t__* are glob fields: the index knows which exist
-        fields = sorted(name for name in reader.indexed_field_names() if name.startswith("t__"))
-    result["whoosh_fields"] = fields
-    parser = MultifieldParser(fields, ix.schema, group=AndGroup)
-    result["whoosh_documents"] = ix.doc_count()
-for q in QUERIES:
-    row = {}
-    if ix is not None:
-        parsed = parser.parse(q)
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--queries", default=os.environ.get("BENCH_QUERIES", ""), help='separated by "|"')
+    parser.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", "30")))
+    parser.add_argument("--user", default="", help="username to search as (default: an active non-superuser)")
+    parser.add_argument("--profile", default="", help="profile search.query.search for this query instead")
+    args = parser.parse_args()
 
-        searcher = ix.searcher()
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "intranet.settings.dev")
+    import django
 
-        def whoosh_only(parsed=parsed, searcher=searcher):
-            hits = searcher.search(parsed, limit=20)
-            return len(hits), [hit["x_id"] for hit in hits]
+    django.setup()
+    from django.conf import settings
+    from django.test import Client
+    from whoosh import index as whoosh_index
+    from whoosh.qparser import AndGroup, MultifieldParser
 
-        def whoosh_with_open(parsed=parsed):
-            with ix.searcher() as fresh:
-                hits = fresh.search(parsed, limit=20)
+    from people.models import User
+    from search import query as site_search
+    from search.whoosh_store import INDEX_NAME
+
+    if "testserver" not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS:
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    queries = [q for q in args.queries.split("|") if q] or QUERIES
+    users = User.objects.filter(is_active=True, is_superuser=False)
+    user = users.get(username=args.user) if args.user else users.order_by("pk").first()
+
+    if args.profile:
+        from pyinstrument import Profiler
+
+        site_search.search(user=user, q=args.profile)
+        profiler = Profiler(interval=0.0005)
+        profiler.start()
+        for _ in range(20):
+            site_search.search(user=user, q=args.profile)
+        profiler.stop()
+        print(profiler.output_text(unicode=True, color=False))
+        return
+
+    client = Client()
+    client.force_login(user)
+    backend_name = settings.WAGTAILSEARCH_BACKENDS["default"]["BACKEND"]
+    result = {"backend": backend_name, "user": user.username, "repeat": args.repeat, "queries": {}}
+    ix = parser_ = None
+    if backend_name == "search.backend":  # our Whoosh backend (not wagtail.search.backends.*)
+        ix = whoosh_index.open_dir(str(settings.SEARCH_INDEX_DIR), indexname=INDEX_NAME)
+        with ix.reader() as reader:  # t__* are glob fields: the index knows which exist
+            fields = sorted(name for name in reader.indexed_field_names() if name.startswith("t__"))
+        result["whoosh_fields"] = fields
+        result["whoosh_documents"] = ix.doc_count()
+        parser_ = MultifieldParser(fields, ix.schema, group=AndGroup)
+    for q in queries:
+        row = {}
+        if ix is not None:
+            parsed = parser_.parse(q)
+            searcher = ix.searcher()
+
+            def whoosh_only(parsed=parsed, searcher=searcher):
+                hits = searcher.search(parsed, limit=20)
                 return len(hits), [hit["x_id"] for hit in hits]
 
-        row["whoosh_hits"] = whoosh_only()[0]
-        row["whoosh"] = timed(whoosh_only, REPEAT)
-        row["whoosh_open_and_search"] = timed(whoosh_with_open, REPEAT)
+            def whoosh_with_open(parsed=parsed):
+                with ix.searcher() as fresh:
+                    hits = fresh.search(parsed, limit=20)
+                    return len(hits), [hit["x_id"] for hit in hits]
 
-    def site(q=q):
-        return site_search.search(user=user, q=q)
+            row["whoosh_hits"] = whoosh_only()[0]
+            row["whoosh"] = timed(whoosh_only, args.repeat)
+            row["whoosh_open_and_search"] = timed(whoosh_with_open, args.repeat)
 
-    row["site_count"] = site().count
-    row["search.query.search"] = timed(site, REPEAT)
-    if "whoosh" in row:
-        site, whoosh = row["search.query.search"], row["whoosh"]
-        row["ratio_p50"] = round(site["p50_ms"] / max(whoosh["p50_ms"], 0.01), 1)
-        row["ratio_cpu_p50"] = round(site["cpu_p50_ms"] / max(whoosh["cpu_p50_ms"], 0.01), 1)
-    result["queries"][q] = row
-print(json.dumps(result, ensure_ascii=False))
+        def site(q=q):
+            return site_search.search(user=user, q=q)
+
+        def api(q=q):
+            response = client.get("/api/v1/search", {"q": q})
+            if response.status_code != 200:
+                raise SystemExit(f"GET /api/v1/search?q={q} answered {response.status_code}")
+            return response
+
+        row["site_count"] = site().count
+        row["search.query.search"] = timed(site, args.repeat)
+        row["api"] = timed(api, args.repeat)
+        if "whoosh" in row:
+            site_time, whoosh = row["search.query.search"], row["whoosh"]
+            row["ratio_p50"] = round(site_time["p50_ms"] / max(whoosh["p50_ms"], 0.01), 2)
+            row["ratio_cpu_p50"] = round(site_time["cpu_p50_ms"] / max(whoosh["cpu_p50_ms"], 0.01), 2)
+        result["queries"][q] = row
+        print(
+            f"{q:28} n={row['site_count']:6}  search p50/p95 {row['search.query.search']['p50_ms']}/"
+            f"{row['search.query.search']['p95_ms']} ms  api {row['api']['p50_ms']}/{row['api']['p95_ms']}"
+            + (f"  whoosh {row['whoosh']['p50_ms']}/{row['whoosh']['p95_ms']}" if "whoosh" in row else ""),
+            file=sys.stderr,
+        )
+    print(json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
