@@ -92,6 +92,7 @@ def search(request, params: Query[SearchParams]):
         sort=params.sort,
         offset=params.offset,
         limit=params.limit,
+        request=request,
     )
     return {
         "count": result.count,

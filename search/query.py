@@ -183,25 +183,35 @@ def _stems(q: str) -> list[str]:
     return stems
 
 
+_WORD = re.compile(r"\w+")
+
+
 def highlight(text: str, q: str, *, length: int = SNIPPET_LENGTH) -> str:
-    """Escaped ``text`` cut to ``length`` around the first match, matched words in ``<mark>``."""
+    """Escaped ``text`` cut to ``length`` around the first match, matched words in ``<mark>``.
+    Only the words up to the first match and those in the cut are looked at, so a long text
+    (a wiki page, a document) costs no more than its first match."""
     text = re.sub(r"\s+", " ", text or "").strip()
     stems = _stems(q)
-    words = list(re.finditer(r"\w+", text))
-    matched = [m for m in words if any(stem in fold(m.group(0)) for stem in stems)] if stems else []
+
+    def matches(word) -> bool:
+        folded = fold(word.group(0))
+        return any(stem in folded for stem in stems)
+
+    first = next((word for word in _WORD.finditer(text) if matches(word)), None) if stems else None
     start = 0
-    if matched and matched[0].start() > length // 3:
-        start = text.rfind(" ", 0, matched[0].start() - length // 3) + 1
+    if first is not None and first.start() > length // 3:
+        start = text.rfind(" ", 0, first.start() - length // 3) + 1
     end = min(len(text), start + length)
     if end < len(text):
         end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > start else end
     out, pos = [], start
-    for m in matched:
-        if m.start() < start or m.end() > end:
-            continue
-        out.append(html.escape(text[pos : m.start()]))
-        out.append("<mark>" + html.escape(m.group(0)) + "</mark>")
-        pos = m.end()
+    for word in _WORD.finditer(text, start) if first is not None else ():
+        if word.end() > end:
+            break
+        if matches(word):
+            out.append(html.escape(text[pos : word.start()]))
+            out.append("<mark>" + html.escape(word.group(0)) + "</mark>")
+            pos = word.end()
     out.append(html.escape(text[pos:end]))
     prefix = "… " if start > 0 else ""
     suffix = " …" if end < len(text) else ""
@@ -209,12 +219,12 @@ def highlight(text: str, q: str, *, length: int = SNIPPET_LENGTH) -> str:
 
 
 def _page_text(page) -> str:
-    from django.utils.html import strip_tags
-
+    """The page's search description and body text as the index holds it (the blocks'
+    searchable content: no block templates rendered for a snippet)."""
     parts = [page.search_description or ""]
     body = getattr(page, "body", None)
     if body is not None:
-        parts.append(strip_tags(str(body)))
+        parts.extend(str(part) for part in body.stream_block.get_searchable_content(body))
     return " ".join(part for part in parts if part)
 
 
@@ -254,7 +264,7 @@ def _tags_by_object(window: list) -> dict:
     return tags
 
 
-def _hit(type_, obj, score, q, tags) -> Hit:
+def _hit(type_, obj, score, q, tags, request=None) -> Hit:
     if type_ == "document":
         from documents.search import hit
 
@@ -262,7 +272,7 @@ def _hit(type_, obj, score, q, tags) -> Hit:
     if type_ == "page":
         department = obj.section_department.name if obj.section_department_id else ""
         return Hit(
-            "page", obj.pk, obj.title, obj.get_url() or "", highlight(_page_text(obj) or obj.title, q),
+            "page", obj.pk, obj.title, obj.get_url(request) or "", highlight(_page_text(obj) or obj.title, q),
             department, sorted(tags.get(("page", obj.pk), [])), obj.last_published_at, score,
         )  # fmt: skip
     if type_ == "post":
@@ -402,9 +412,13 @@ def normalise(q: str) -> str:
     return " ".join((q or "").split())[:MAX_QUERY_LENGTH]
 
 
-def search(*, user, q: str, filters: Filters | None = None, sort: str = "relevance", offset: int = 0, limit: int = 20):
+def search(
+    *, user, q: str, filters: Filters | None = None, sort: str = "relevance", offset: int = 0, limit: int = 20,
+    request=None,
+):  # fmt: skip
     """Everything ``user`` may see that matches ``q``: one ranked list of pages, posts and
-    people with counts, facets and, when nothing matches, a "Meinten Sie" suggestion."""
+    people with counts, facets and, when nothing matches, a "Meinten Sie" suggestion.
+    ``request`` (optional) lets Wagtail look up the site's root paths once for all page URLs."""
     filters = filters or Filters()
     q = normalise(q)
     if not q:
@@ -423,7 +437,7 @@ def search(*, user, q: str, filters: Filters | None = None, sort: str = "relevan
         window = ranked.hits[offset : offset + limit]
         facets = _facets(ranked)
     tags = _tags_by_object(window)
-    hits = [_hit(type_, obj, score, q, tags) for type_, obj, score in window]
+    hits = [_hit(type_, obj, score, q, tags, request) for type_, obj, score in window]
     count = sum(ranked.counts.values())
     suggestion = unified.suggest(backend, q, sources) if count == 0 else None
     return Result(q=q, count=count, hits=hits, facets=facets, suggestion=suggestion, offset=offset, limit=limit)

@@ -56,7 +56,13 @@ def search_page(request):
     sort = request.GET.get("sort") if request.GET.get("sort") in query.SORTS else "relevance"
     page_number = min(max(_int(request.GET.get("page"), 1), 1), MAX_PAGE)
     result = query.search(
-        user=request.user, q=q, filters=filters, sort=sort, offset=(page_number - 1) * PAGE_SIZE, limit=PAGE_SIZE
+        user=request.user,
+        q=q,
+        filters=filters,
+        sort=sort,
+        offset=(page_number - 1) * PAGE_SIZE,
+        limit=PAGE_SIZE,
+        request=request,
     )
     if q and page_number == 1:
         record_search(q=q, result_count=result.count)

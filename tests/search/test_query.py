@@ -248,6 +248,30 @@ def test_a_login_does_not_reindex_the_person(city, django_capture_on_commit_call
     assert calls == []
 
 
+def test_snippet_of_a_long_text_is_cut_around_the_first_match():
+    text = "Einleitung ohne Treffer. " * 200 + "Der Antrag auf Sondernutzung und weitere Anträge. " + "Schluss. " * 200
+    snippet = query.highlight(text, "Antrag")
+    assert snippet.startswith("… ") and snippet.endswith(" …")
+    assert "<mark>Antrag</mark>" in snippet and "<mark>Anträge</mark>" in snippet
+    assert snippet.count("<mark>") == 2 and len(snippet) < query.SNIPPET_LENGTH + 60
+    assert query.highlight(text, "Xylophon").startswith("Einleitung ohne Treffer.")  # no match: the start
+
+
+@whoosh_only
+def test_page_snippet_is_the_body_text_around_the_match_without_markup(city):
+    from home.models import WikiPage
+    from tests.home.conftest import add_page
+
+    body = [
+        ("paragraph", "<p>" + "Allgemeine Hinweise zur Verwaltung. " * 30 + "</p>"),
+        ("box", {"kind": "warning", "title": "", "text": "<p>Der <b>Sondernutzungsantrag</b> braucht eine Skizze.</p>"}),
+    ]
+    add_page(city.section, WikiPage(title="Merkblatt Straßenfeste", slug="merkblatt-feste", body=body))
+    hit = next(hit for hit in find(city.user, "Skizze").hits if hit.title == "Merkblatt Straßenfeste")
+    assert "<mark>Skizze</mark>" in hit.snippet and hit.snippet.startswith("… ")
+    assert "<b>" not in hit.snippet and "&lt;b&gt;" not in hit.snippet
+
+
 @whoosh_only
 def test_query_count_does_not_grow_with_the_number_of_matches(city):
     from django.db import connection
