@@ -308,7 +308,8 @@ elif SEARCH_BACKEND in SEARCH_ENGINES:
         }
     }
 else:
-    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+    # Wagtail's database backend (PostgreSQL full-text search / SQLite FTS5), tags loaded per chunk
+    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.database"}}
 MODELSEARCH_BACKENDS = WAGTAILSEARCH_BACKENDS
 
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}

@@ -81,3 +81,23 @@ def test_posts_saved_or_deleted_outside_the_actions_are_indexed_as_before(genera
     assert found("Streusalz") == [post.pk]
     Post.objects.filter(pk=post.pk).delete()
     assert found("Streusalz") == []
+
+
+def test_the_database_backend_loads_the_tags_of_a_chunk_in_one_query(general, user):
+    """SEARCH_BACKEND=postgres (Wagtail's database backend, here on the test database's own
+    flavour): a rebuild indexes posts in chunks with one tag query per chunk, not one per post,
+    and the tags are searchable afterwards."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from modelsearch.backends import get_search_backend as backend_from
+
+    posts = [post_in(general, user, f"Baustelle {n} an der Hauptstraße #Verkehrsplanung #Tiefbau") for n in range(6)]
+    backend = backend_from("search.database")
+    index = backend.get_index_for_model(Post)
+    chunk = list(Post.get_indexed_objects().filter(pk__in=[post.pk for post in posts]).order_by("pk"))
+    with CaptureQueriesContext(connection) as queries:
+        index.add_items(Post, chunk)
+    tag_queries = [query["sql"] for query in queries.captured_queries if "taggit_tag" in query["sql"]]
+    assert len(tag_queries) == 1, tag_queries
+    found_by_tag = {post.pk for post in backend.search("Verkehrsplanung", Post.objects.all())}
+    assert found_by_tag == {post.pk for post in posts}
