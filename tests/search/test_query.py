@@ -264,7 +264,10 @@ def test_page_snippet_is_the_body_text_around_the_match_without_markup(city):
 
     body = [
         ("paragraph", "<p>" + "Allgemeine Hinweise zur Verwaltung. " * 30 + "</p>"),
-        ("box", {"kind": "warning", "title": "", "text": "<p>Der <b>Sondernutzungsantrag</b> braucht eine Skizze.</p>"}),
+        (
+            "box",
+            {"kind": "warning", "title": "", "text": "<p>Der <b>Sondernutzungsantrag</b> braucht eine Skizze.</p>"},
+        ),
     ]
     add_page(city.section, WikiPage(title="Merkblatt Straßenfeste", slug="merkblatt-feste", body=body))
     hit = next(hit for hit in find(city.user, "Skizze").hits if hit.title == "Merkblatt Straßenfeste")
