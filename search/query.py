@@ -17,9 +17,9 @@ from __future__ import annotations
 import datetime
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count
 from django.utils import timezone
 from modelsearch.backends import get_search_backend
 
@@ -331,24 +331,30 @@ def _facets(ranked: unified.Ranked) -> dict:
             ({"id": pk, "name": names.get(pk, ""), "count": n} for pk, n in by_department.items()),
             key=lambda row: (-row["count"], row["name"]),
         )
+    # Tags of the pages and posts in the window: one small query per type, counted here. (One
+    # query joining the tags to both page and post tags multiplied each tag's page rows by its
+    # post rows before filtering: seconds per search at 100k posts on PostgreSQL.)
+    from home.models import PageTag
+    from posts.models import Post
+
     page_ids = [obj.pk for type_, obj, _ in ranked.hits if type_ == "page"]
     post_ids = [obj.pk for type_, obj, _ in ranked.hits if type_ == "post"]
-    tags = []
-    if page_ids or post_ids:
-        from django.db.models import Q
-
-        rows = (
-            Tag.objects.filter(
-                Q(home_pagetag_items__content_object_id__in=page_ids)
-                | Q(
-                    taggit_taggeditem_items__object_id__in=post_ids, taggit_taggeditem_items__content_type__model="post"
-                )
-            )
-            .annotate(count=Count("pk"))
-            .values("slug", "name", "count")
-            .order_by("-count", "name")[:TAG_FACETS]
+    by_tag: Counter = Counter()
+    if page_ids:
+        by_tag.update(PageTag.objects.filter(content_object_id__in=page_ids).values_list("tag_id", flat=True))
+    if post_ids:
+        by_tag.update(
+            Post.tags.through.objects.filter(
+                object_id__in=post_ids, content_type__app_label="posts", content_type__model="post"
+            ).values_list("tag_id", flat=True)
         )
-        tags = list(rows)
+    tags = []
+    if by_tag:
+        rows = Tag.objects.filter(pk__in=list(by_tag)).values_list("pk", "slug", "name")
+        tags = sorted(
+            ({"slug": slug, "name": name, "count": by_tag[pk]} for pk, slug, name in rows),
+            key=lambda row: (-row["count"], row["name"]),
+        )[:TAG_FACETS]
     return {
         "type": {type_: count for type_, count in ranked.counts.items()},
         "department": departments,

@@ -291,3 +291,33 @@ def test_query_count_does_not_grow_with_the_number_of_matches(city):
         result = find(city.user, "Antrag")
     assert result.count == 28 and len(result.hits) == 20
     assert len(many.captured_queries) <= len(few.captured_queries) + 2
+
+
+@pytest.fixture
+def database_search(settings):
+    """Wagtail's database backend (SQLite FTS5 / PostgreSQL), as SEARCH_BACKEND=postgres sets it."""
+    conf = {"default": {"BACKEND": "search.database"}}
+    settings.WAGTAILSEARCH_BACKENDS = conf
+    settings.MODELSEARCH_BACKENDS = conf
+
+
+def test_database_backend_tag_facet_counts_each_page_and_post_once(
+    database_search, city, django_capture_on_commit_callbacks
+):
+    from taggit.models import Tag
+
+    from home.models import PageTag
+    from tests.search.ui_fixtures import post
+
+    post(
+        city.author,
+        "Termine im Bürgeramt nur mit Anmeldung #Bürgerservice",
+        city.channel,
+        django_capture_on_commit_callbacks,
+    )
+    tag = Tag.objects.get(name="Bürgerservice")
+    PageTag.objects.create(tag=tag, content_object=city.antrag)  # matches "Bürgeramt"
+    PageTag.objects.create(tag=tag, content_object=city.urlaub)  # does not
+    result = find(city.user, "Bürgeramt")
+    assert {hit.title for hit in result.hits} >= {"Antrag auf Akteneinsicht"}
+    assert [(row["name"], row["count"]) for row in result.facets["tag"]] == [("Bürgerservice", 3)]
