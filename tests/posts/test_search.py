@@ -101,3 +101,43 @@ def test_the_database_backend_loads_the_tags_of_a_chunk_in_one_query(general, us
     assert len(tag_queries) == 1, tag_queries
     found_by_tag = {post.pk for post in backend.search("Verkehrsplanung", Post.objects.all())}
     assert found_by_tag == {post.pk for post in posts}
+
+
+def test_postgres_full_text_search_uses_the_title_body_index_and_a_rebuild_refreshes_statistics(general, user):
+    """Wagtail's PostgreSQL search matches ``(title || body) @@ query``: the migration's GIN index
+    on that expression must be the one PostgreSQL can use (checked with sequential scans off, as
+    on a large table), and a rebuild ends with fresh planner statistics."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from modelsearch.backends import get_search_backend as backend_from
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: the index serves the query of Wagtail's PostgreSQL backend")
+    post = post_in(general, user, "Sperrung der Brücke wegen Bauarbeiten")
+    backend = backend_from("search.database")
+    rebuilder = backend.rebuilder_class(backend.get_index_for_model(Post))  # as update_index does
+    index = rebuilder.start()
+    index.add_model(Post)
+    index.add_items(Post, list(Post.get_indexed_objects()))
+    rebuilder.finish()
+    with connection.cursor() as cursor:  # ANALYZE ran: the planner's row estimate is the table's size
+        cursor.execute(
+            "SELECT reltuples, (SELECT count(*) FROM wagtailsearch_indexentry) FROM pg_class"
+            " WHERE relname = 'wagtailsearch_indexentry'"
+        )
+        estimated, actual = cursor.fetchone()
+    assert actual > 0 and estimated == actual
+    with CaptureQueriesContext(connection) as queries:
+        assert backend.search("Brücke", Post.objects.all()).count() == 1
+    count_sql = next(q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"] and "@@" in q["sql"])
+    # the backend matches on exactly the expression the index holds ...
+    assert '("wagtailsearch_indexentry"."title" || "wagtailsearch_indexentry"."body") @@' in count_sql
+    # ... and PostgreSQL answers that match from the index
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            "EXPLAIN SELECT id FROM wagtailsearch_indexentry WHERE (title || body) @@ to_tsquery('simple', 'brücke')"
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "search_indexentry_title_body_gin" in plan, plan
+    assert post.pk in {found.pk for found in backend.search("Bauarbeiten", Post.objects.all())}
