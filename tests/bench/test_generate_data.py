@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from taggit.models import TaggedItem
 
 from home.models import WikiPage
@@ -59,6 +60,18 @@ def test_running_twice_adds_without_clashing(home_page):
 
     assert Post.objects.count() == 40
     assert User.objects.values("username").distinct().count() == User.objects.count()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner statistics are PostgreSQL's (pg_class)")
+def test_postgresql_planner_statistics_describe_the_generated_tables(home_page):
+    """Without ANALYZE after the bulk load the planner still counts the posts table as it was
+    before, and the feed sorts every top-level post (200 ms instead of 3 ms at 100k posts)."""
+    generate(users=10, pages=2, posts=150)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", ["posts_post"])
+        (estimated,) = cursor.fetchone()
+    assert estimated == Post.objects.count() == 150
 
 
 @pytest.mark.parametrize(
