@@ -28,11 +28,14 @@ def worker(args, headers, stop_at, warm_until, latencies, errors, statuses, lock
     paths = [url.path + (f"?{url.query}" if url.query else "") for url in urls]
     connection = http.client.HTTPConnection(urls[0].hostname, urls[0].port or 80, timeout=30)
     mine, my_errors, sent = [], 0, 0
+    # Several URLs: each connection takes them in turn, starting at its own share of the list (so
+    # that with a long list of different queries no two connections ask the same one together).
+    first = number * len(paths) // args.connections
     while True:
         started = time.perf_counter()
         if started >= stop_at:
             break
-        path = paths[(number + sent) % len(paths)]  # several URLs: each connection takes them in turn
+        path = paths[(first + sent) % len(paths)]
         try:
             sent += 1
             if args.post_form is not None:
