@@ -173,6 +173,9 @@ PAGES_PER_CLIENT = 1
 #: Every wait is bounded; these are far above what a loaded 2-core machine needs.
 SERVER_START_TIMEOUT = 60
 CLIENT_TIMEOUT = 120
+#: After the last answer, the last lock holder may still be committing what others spooled (a
+#: search meanwhile answers from the commit before): the test waits for the spool to drain.
+INDEX_CATCH_UP_TIMEOUT = 30
 REQUEST_TIMEOUT = 60
 CSRF = "Konkurrenztest0123456789abcdefgh"  # a valid unmasked CSRF secret (32 characters)
 
@@ -353,6 +356,21 @@ def search_api(base: str, token: str, word: str) -> set[tuple[str, int]]:
     return {(hit["type"], hit["id"]) for hit in json.loads(body)["results"]}
 
 
+def wait_for_spool_drained(base: str, token: str, index_dir: Path) -> float:
+    """Seconds until no write is left in the index's spool. Each round asks the server a search,
+    which applies what it finds in the spool when the lock is free (a writer that lost the race
+    for the lock leaves its batch there for the holder or the next search)."""
+    started = time.monotonic()
+    while list((index_dir / "spool").glob("*.json")):
+        waited = time.monotonic() - started
+        if waited > INDEX_CATCH_UP_TIMEOUT:
+            left = sorted(path.name for path in (index_dir / "spool").glob("*.json"))
+            pytest.fail(f"writes still unapplied after {waited:.0f} s: {left}")
+        search_api(base, token, "Spoolprobe")
+        time.sleep(0.05)
+    return time.monotonic() - started
+
+
 def index_ids(path: Path) -> set[str]:
     return ids_in(WhooshStore(path))  # a store of its own: as a freshly started process sees it
 
@@ -450,6 +468,7 @@ def test_several_processes_post_and_edit_pages_through_several_server_workers(se
             assert not failed, f"requests failed: {failed}\n{server_log()}"
             assert sum(len(a) for a in answers.values()) == CLIENTS * (POSTS_PER_CLIENT + 2 * PAGES_PER_CLIENT)
 
+            wait_for_spool_drained(base, read_token, index_dir)
             # Every post is in the database, once, and findable by its word through the server.
             for plan in plans:
                 for word in plan["post_words"]:
