@@ -148,6 +148,8 @@ class Post(index.Indexed, models.Model):
             models.Index(fields=["urgent_until"], condition=models.Q(is_urgent=True), name="post_urgent_idx"),
             # The start page's pinned announcements: top-level posts with a pin date.
             models.Index(fields=["parent", "pinned_until"], name="post_pinned_idx"),
+            # The channel overview's post counts (posts.queries.channels_with_counts), from the index alone.
+            models.Index(fields=["parent", "is_deleted", "is_hidden", "channel"], name="post_channel_count_idx"),
         ]
 
     def __str__(self):

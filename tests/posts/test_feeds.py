@@ -1,5 +1,7 @@
 """Feeds: what they show, keyset pagination, the "new posts" hint, and constant query counts."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -179,3 +181,29 @@ def test_home_sections_show_pinned_and_latest(rf, user, general, authors, centra
     request.user = user
     html = render_to_string("posts/includes/home_sections.html", {"page": None}, request=request)
     assert html.index(f"post-{pinned.pk}") < html.index('id="home-latest-heading"') < html.index(f"post-{latest.pk}")
+
+
+def channel_counts(response) -> dict[str, int]:
+    """{channel name: the number in its "Beiträge" column} of the channel overview."""
+    rows = re.findall(r'<a href="/beitraege/kanal/[^"]+/">([^<]+)</a></td>\s*<td>(\d+)</td>', response.content.decode())
+    return {name: int(count) for name, count in rows}
+
+
+def test_channel_overview_counts_visible_top_level_posts_in_constant_queries(user_client, general, channel, authors):
+    """/beitraege/kanaele/: per channel the posts a member of staff sees there - no replies, no
+    deleted or hidden posts - and the same queries for 3 posts as for 30."""
+    channel.posting_policy = "all"
+    channel.save()
+    fill(general, authors, 3)  # 3 posts, each with a reply
+    few, response = count_queries(user_client, "/beitraege/kanaele/")
+    assert channel_counts(response) == {general.name: 3, channel.name: 0}
+
+    fill(general, authors, 27)
+    posts = fill(channel, authors, 4, reply=False)
+    posts[0].is_deleted = True
+    posts[0].save(update_fields=["is_deleted"])
+    posts[1].is_hidden = True
+    posts[1].save(update_fields=["is_hidden"])
+    many, response = count_queries(user_client, "/beitraege/kanaele/")
+    assert channel_counts(response) == {general.name: 30, channel.name: 2}
+    assert few == many
