@@ -356,8 +356,8 @@ def search_api(base: str, token: str, word: str) -> set[tuple[str, int]]:
     return {(hit["type"], hit["id"]) for hit in json.loads(body)["results"]}
 
 
-def wait_for_spool_drained(base: str, token: str, index_dir: Path) -> float:
-    """Seconds until no write is left in the index's spool. Each round asks the server a search,
+def wait_for_spool_drained(base: str, token: str, index_dir: Path) -> None:
+    """Waits until no write is left in the index's spool. Each round asks the server a search,
     which applies what it finds in the spool when the lock is free (a writer that lost the race
     for the lock leaves its batch there for the holder or the next search)."""
     started = time.monotonic()
@@ -368,7 +368,6 @@ def wait_for_spool_drained(base: str, token: str, index_dir: Path) -> float:
             pytest.fail(f"writes still unapplied after {waited:.0f} s: {left}")
         search_api(base, token, "Spoolprobe")
         time.sleep(0.05)
-    return time.monotonic() - started
 
 
 def index_ids(path: Path) -> set[str]:
