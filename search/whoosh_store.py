@@ -46,6 +46,7 @@ from pathlib import Path
 
 import whoosh.util
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 from whoosh.index import LockError
 from whoosh.writing import CLEAR
@@ -236,17 +237,22 @@ class WhooshStore:
             except Exception:
                 old_readers = {}
         for attempt in range(10):
-            toc = ix._read_toc()
             readers, opened = [], []
             try:
+                # A commit removes the previous table of contents once its own is written, and a
+                # merge removes the segments it merged: either may go between listing and opening.
+                toc = ix._read_toc()
+                names = None
                 for segment in toc.segments:
                     reader = old_readers.get(segment.segment_id())
                     if reader is None or reader.segment().deleted_count() != segment.deleted_count():
                         reader = SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation)
                         opened.append(reader)
+                        if names is None:
+                            names = ix.storage.list()
+                        _pin_columns(reader, segment, names)
                     readers.append(reader)
             except OSError:
-                # A concurrent merge removed a segment file between reading the TOC and opening it.
                 for reader in opened:
                     reader.close()
                 if attempt == 9:
@@ -340,6 +346,10 @@ class WhooshStore:
         for path in files:
             try:
                 ops = json.loads(path.read_text(encoding="utf-8"))
+            except FileNotFoundError:
+                # Spool files are removed only once committed: another writer committed this one
+                # and removed it after releasing the lock, between our listing and reading it.
+                continue
             except (OSError, ValueError):
                 logger.exception("search index: unreadable spool file %s, skipped", path)
                 continue
@@ -454,6 +464,35 @@ class WhooshStore:
         if pending:
             detail += f", {pending} write batches pending"
         return True, detail
+
+
+def _pin_columns(reader, segment, names: list[str]) -> None:
+    """Opens every column file of a new segment reader at once (``names``: the index directory's
+    files), and lets the reader answer "has this column?" from what it opened.
+
+    Whoosh opens a segment's column files (stored fields, field lengths, the id column) only when
+    a query first needs them, after checking that the file exists. A writer in another thread or
+    process that merges the segment away deletes its files meanwhile: the check then says "no
+    such column" and a search fails (``stored_fields`` on ``None``) or scores with lengths of 0.
+    An open file stays readable after it is deleted, so opening them all with the reader closes
+    that gap. Raises ``OSError`` if the segment is already gone (the caller reads the new TOC)."""
+    perdoc = getattr(reader, "_perdoc", None)
+    if type(perdoc) is not W3PerDocReader or segment.is_compound():
+        return  # a compound segment is one file, opened with the reader
+    prefix, ext = segment.segment_id() + ".", W3Codec.COLUMN_EXT
+    for name in names:
+        if name.startswith(prefix) and name.endswith(ext):
+            fieldname = name[len(prefix) : -len(ext)]
+            if fieldname not in perdoc._colfiles:
+                perdoc._colfiles[fieldname] = perdoc._get_column_file(fieldname)
+    perdoc.__class__ = _PinnedPerDocReader
+
+
+class _PinnedPerDocReader(W3PerDocReader):
+    """A segment's per-document reader whose column files were all opened with it."""
+
+    def has_column(self, fieldname):
+        return fieldname in self._colfiles
 
 
 def _try_for(fn, timeout: float, delay: float = 0.05) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import multiprocessing
 import os
 import queue
@@ -87,6 +88,58 @@ def test_a_failed_commit_raises_its_own_error_and_loses_nothing(store, monkeypat
     monkeypatch.undo()
     assert store.write([("add", doc("next"))])  # the lock was released, the spool kept
     assert ids_in(store) == {"kept", "next"}
+
+
+def test_a_searcher_survives_a_merge_that_deletes_its_segments(store):
+    """A searcher opened just before another writer merges its segments away still reads them:
+    their stored fields and lengths were opened with it (Whoosh alone opens them on first use,
+    finds the files gone, and fails with ``'NoneType' object is not subscriptable``)."""
+    store.write([("add", doc("a", "Haushalt Antrag"))])
+    store.write([("add", doc("b", "Haushalt"))])
+    searcher = store.searcher()
+    old_segments = {reader.segment().segment_id() for reader, _ in searcher.reader().leaf_readers()}
+    assert len(old_segments) == 2
+
+    store.index().writer().commit(optimize=True)  # another writer merges both into one
+    assert not [name for name in os.listdir(store.path) if name.split(".")[0] in old_segments]
+
+    query = QueryParser(TEXT, searcher.schema).parse("haushalt")
+    results = searcher.search(query, limit=None)
+    assert {hit[ID_FIELD] for hit in results} == {"a", "b"}
+    assert results[0][ID_FIELD] == "b"  # the shorter document ranks first: its length was read
+    assert hits(store, "haushalt") == {"a", "b"}  # and the next search reads the merged segment
+
+
+def test_a_search_while_a_commit_replaces_the_table_of_contents(store, monkeypatch):
+    """Between listing the index's files and opening the newest table of contents, a commit may
+    write a newer one and delete it: the search reads the newer one instead of failing."""
+    store.write([("add", doc("a", "Haushalt"))])
+    ix = store.index()
+    read_toc, calls = ix._read_toc, []
+
+    def replaced_once():
+        calls.append(1)
+        if len(calls) == 1:
+            raise FileNotFoundError(2, "No such file or directory", "_wissensnetz_2.toc")
+        return read_toc()
+
+    monkeypatch.setattr(ix, "_read_toc", replaced_once)
+    assert hits(store, "haushalt") == {"a"}
+    assert len(calls) == 2
+
+
+def test_a_spool_file_applied_by_another_writer_meanwhile_is_no_error(store, monkeypatch, caplog):
+    """Writers delete their spool files after committing, which releases the lock: the next
+    writer may list a file that is gone when it reads it. It was applied; nothing is logged."""
+    listed = store._spooled_files
+
+    def with_one_already_applied():
+        return [store.spool / "00000000000000000001-1-1-1.json", *listed()]
+
+    monkeypatch.setattr(store, "_spooled_files", with_one_already_applied)
+    assert store.write([("add", doc("a"))])
+    assert ids_in(store) == {"a"}
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
 
 
 def test_threads_writing_through_one_store_while_another_searches(store):
