@@ -23,7 +23,11 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(live_server):
+    """Debian's Chromium for the whole session. It depends on the live server so that it closes
+    first: a page still open at the end (polling the feed, loading) must not send a request to a
+    server that is shutting down - with the in-memory SQLite database shared with the server's
+    threads, such a late request failed the last test's teardown."""
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         if os.environ.get("CI"):
             pytest.fail(f"Chromium is missing at {CHROMIUM}; CI must run the browser tests")

@@ -92,6 +92,7 @@ def test_editor_creates_and_submits_redaktion_publishes_and_staff_read_it(browse
     reader.goto(f"{live_server.url}/bauamt/")
     reader.get_by_role("link", name="Winterdienst auf Baustellen").click()
     assert reader.url.endswith("/bauamt/winterdienst-auf-baustellen/")
+    reader.context.close()
 
 
 @pytest.mark.django_db(transaction=True)
