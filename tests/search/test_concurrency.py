@@ -413,12 +413,12 @@ def wait_for_spool_drained(base: str, token: str, index_dir: Path) -> None:
     """Waits until no write is left in the index's spool. Each round asks the server a search,
     which applies what it finds in the spool when the lock is free (a writer that lost the race
     for the lock leaves its batch there for the holder or the next search)."""
+    spooled = WhooshStore(index_dir)._spooled_files  # lists the spool; opens nothing
     started = time.monotonic()
-    while list((index_dir / "spool").glob("*.json")):
+    while left := spooled():
         waited = time.monotonic() - started
         if waited > INDEX_CATCH_UP_TIMEOUT:
-            left = sorted(path.name for path in (index_dir / "spool").glob("*.json"))
-            pytest.fail(f"writes still unapplied after {waited:.0f} s: {left}")
+            pytest.fail(f"writes still unapplied after {waited:.0f} s: {[path.name for path in left]}")
         search_api(base, token, "Spoolprobe")
         time.sleep(0.05)
 
