@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -8,15 +8,27 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from intranet import views
 from intranet.api import api
+from people import views as people_views
 
 # One table of every URL. Apps bring their own url modules; Wagtail's page serving comes last.
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("api-zugang/", include("intranet.token_urls")),
+    path("konto/2fa/totp/activate/", people_views.activate_totp),  # allauth's, see people.views
     path("konto/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    # Wagtail's and Django's own sign-in and password-reset forms only lead to allauth's (second
+    # factor, limits on guessing): no routed URL signs anybody in with a password alone.
+    path("admin/login/", views.to_sign_in),
+    re_path(r"^admin/password_reset/", views.to_password_reset),
+    path("django-admin/login/", views.to_sign_in),
+    # Wagtail's front-end sign-in for private pages, and its page and document passwords: the
+    # intranet restricts by sign-in and by group, never by a shared password.
+    path("_util/login/", views.to_sign_in),
+    re_path(r"^_util/authenticate_with_password/", views.to_sign_in),
+    re_path(r"^dokumente/authenticate_with_password/", views.to_sign_in),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("dokumente/", include(wagtaildocs_urls)),

@@ -2,12 +2,36 @@ import logging
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 logger = logging.getLogger(__name__)
+
+
+def _to_allauth(url_name: str):
+    """A view that sends the browser to allauth's page ``url_name`` and does nothing else with
+    what it was sent: Wagtail's and Django's own password forms stay routed (their pages and
+    mails link to them) but never sign anybody in. Every sign-in goes through allauth's flow,
+    with its second factor and its limits on guessing."""
+
+    @login_not_required
+    @never_cache
+    def view(request, *args, **kwargs):
+        url = resolve_url(url_name)
+        next_url = request.GET.get("next") or request.POST.get("next")
+        if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+            url += "?" + urlencode({"next": next_url})
+        # 303: a browser follows with GET, so nothing it posted here is sent on
+        return HttpResponseRedirect(url, status=303) if request.method == "POST" else HttpResponseRedirect(url)
+
+    return view
+
+
+to_sign_in = _to_allauth("account_login")
+to_password_reset = _to_allauth("account_reset_password")
 
 
 def check_database() -> tuple[bool, str]:

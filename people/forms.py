@@ -1,3 +1,5 @@
+from allauth.account.adapter import get_adapter
+from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -134,3 +136,15 @@ class EraseUserForm(forms.Form):
         if value != self.user.username:
             raise ValidationError(_("This is not the user name of the person to be erased."))
         return value
+
+
+class ChangePasswordForm(AllauthChangePasswordForm):
+    """allauth's form, with the current password checked like a sign-in: failed tries count
+    against the account's and the address's limit (ACCOUNT_RATE_LIMITS["login_failed"]), so a
+    session cannot be used to guess the password it was not given."""
+
+    def clean_oldpassword(self) -> str:
+        password = self.cleaned_data.get("oldpassword", "")
+        if not get_adapter().reauthenticate(self.user, password):
+            raise get_adapter().validation_error("enter_current_password")
+        return password

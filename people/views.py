@@ -2,6 +2,9 @@
 
 import json
 
+from allauth.account.internal.flows.login import record_authentication
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.views import ActivateTOTPView as AllauthActivateTOTPView
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -134,3 +137,16 @@ def erase(request, username):
         "people/erase.html",
         {"person": person, "form": form, "keep_posts": privacy.keep_posts_setting()},
     )
+
+
+class ActivateTOTPView(AllauthActivateTOTPView):
+    """allauth's activation of TOTP. The code typed to activate it shows the new second factor, so
+    it counts as this session's: people.middleware need not ask for it again at once."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        record_authentication(self.request, self.request.user, "mfa", type=Authenticator.Type.TOTP, activated=True)
+        return response
+
+
+activate_totp = ActivateTOTPView.as_view()

@@ -86,7 +86,8 @@ MIDDLEWARE = [
     "people.middleware.RequireMFAMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "intranet.middleware.SitePolicyCSPMiddleware",
+    "intranet.middleware.PermissionsPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -190,7 +191,14 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }
+ACCOUNT_FORMS = {"change_password": "people.forms.ChangePasswordForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Wissensnetz] "
+# Behind a reverse proxy every request comes from the proxy's address: allauth's limits on failed
+# sign-ins then take the client's address from X-Forwarded-For, trusting as many proxies as set here
+# (1 behind one nginx; 0 when the site is reached directly), or from one header the proxy sets
+# (e.g. X-Real-IP). Failed sign-ins also count per account ("key" above), whatever the address.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Wissensnetz")
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
@@ -275,6 +283,15 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "Wissensnetz")
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "account_login"
+# Passwords are set, changed and reset in allauth's pages only (/konto/), which limit guessing;
+# Wagtail's own password forms are switched off and their URLs lead there (intranet/urls.py).
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+# Pages and documents are restricted to signed-in staff or to groups, never by a shared password.
+WAGTAIL_PRIVATE_PAGE_OPTIONS = {"password": False}
+WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS = {"password": False}
+# No avatar images from an outside service (the intranet loads nothing from outside).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 WAGTAIL_I18N_ENABLED = False
 # Wagtail's document with the text of its file, for search (documents/models.py).
@@ -344,8 +361,32 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [SELF],
         "object-src": [NONE],
     },
-    "EXCLUDE_URL_PREFIXES": ["/admin/"],
 }
+# Wagtail's admin (intranet.middleware.SitePolicyCSPMiddleware): Wagtail still needs inline scripts
+# and styles there; everything else stays as strict as on the site.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "frame-src": [SELF],  # the page preview
+        "frame-ancestors": [SELF],
+    },
+}
+# Browser features no page of the intranet uses (intranet.middleware.PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY_DENIED_FEATURES = [
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "usb",
+    "browsing-topics",
+]
 
 LOGGING = {
     "version": 1,

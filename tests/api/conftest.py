@@ -2,6 +2,7 @@ import pytest
 from django.test import Client
 
 from intranet import tokens
+from tests.conftest import sign_in
 
 
 @pytest.fixture(autouse=True)
@@ -41,7 +42,7 @@ def write_client(write_token) -> Client:
 def csrf_client(user) -> Client:
     """A browser session that enforces CSRF like a real browser."""
     client = Client(enforce_csrf_checks=True)
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

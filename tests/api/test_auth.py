@@ -10,7 +10,7 @@ from django.utils import timezone
 from intranet import tokens
 from intranet.models import ApiToken
 from tests.api.conftest import token_for
-from tests.conftest import make_user
+from tests.conftest import make_user, sign_in
 
 POST = {"text": "Neue Öffnungszeiten ab Montag"}
 
@@ -66,7 +66,7 @@ def test_a_write_token_writes_without_csrf(write_client, general, user):
 
 def test_a_token_acts_as_its_user_not_as_the_session(client, user, other_user, general):
     """A token in the header wins over a browser session of someone else."""
-    client.force_login(other_user)
+    sign_in(client, other_user)
     token = token_for(user, "write")
     response = client.post(
         "/api/v1/posts", POST, content_type="application/json", headers={"Authorization": f"Bearer {token}"}

@@ -7,6 +7,7 @@ from wagtail.models import PageViewRestriction
 
 from home.models import ContentPage, DepartmentPage, ProcessPage, WikiPage
 from people.models import Department, User
+from tests.conftest import sign_in
 
 
 def load():
@@ -45,7 +46,7 @@ def test_demo_editors_are_in_their_groups_and_a_reader_sees_the_start_page():
     assert not buergeramt.permissions_for_user(User.objects.get(pk=klaus.pk)).can_edit()
 
     client = Client()
-    client.force_login(User.objects.get(username="anna.schmidt"))
+    sign_in(client, User.objects.get(username="anna.schmidt"))
     html = client.get("/").content.decode()
     assert "Bauamt" in html
     assert client.get(bauamt.url).status_code == 200

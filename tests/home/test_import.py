@@ -8,7 +8,7 @@ from django.test import Client
 
 from home.models import DepartmentPage, WikiPage
 from people.models import Department
-from tests.conftest import make_user
+from tests.conftest import make_user, sign_in
 
 GOOD = """---
 title: Urlaubsantrag stellen
@@ -86,7 +86,7 @@ def test_import_creates_department_section_and_pages_with_rich_content(tmp_path,
     assert "<script>" not in str(page.body.raw_data)
 
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     html = client.get(page.url).content.decode()
     assert "Erholungsurlaub" in html and "Resturlaub" in html
 

@@ -5,7 +5,7 @@ from django.test import Client
 
 from home.models import PageLink, PageWatch, WikiPage
 from people.models import Notification
-from tests.conftest import make_user
+from tests.conftest import make_user, sign_in
 from tests.home.conftest import add_page, publish, rich
 
 
@@ -121,7 +121,7 @@ def test_watcher_of_a_page_is_notified_once_per_page_while_unread(user_client, u
 
 @pytest.mark.django_db
 def test_watching_a_section_covers_the_pages_below_it(user, buergeramt_page, wiki_page, central_editor):
-    Client().force_login(user)
+    sign_in(Client(), user)
     from home import actions
 
     actions.watch_page(user=user, page=buergeramt_page)
@@ -175,7 +175,7 @@ def test_readers_see_last_change_and_a_diff_between_published_versions(user_clie
 @pytest.mark.django_db
 def test_editors_reach_wagtail_history_to_revert(wiki_page, central_editor):
     client = Client()
-    client.force_login(central_editor)
+    sign_in(client, central_editor)
     html = client.get(f"/wiki/seite/{wiki_page.pk}/versionen/").content.decode()
     assert f"/admin/pages/{wiki_page.pk}/history/" in html
     assert client.get(f"/admin/pages/{wiki_page.pk}/history/").status_code == 200

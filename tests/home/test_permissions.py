@@ -8,13 +8,13 @@ from wagtail.models import Page, PageViewRestriction, WorkflowState
 from home import actions
 from home.models import WikiPage
 from home.permissions import can_view_page, visible_pages
-from tests.conftest import make_user
+from tests.conftest import make_user, sign_in
 from tests.home.conftest import add_page, edit_data, rich
 
 
 def client_for(user) -> Client:
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

@@ -11,7 +11,7 @@ from wagtail.models import PageLogEntry
 
 from home.models import ContentPage, WikiPage, add_months
 from people.models import Notification
-from tests.conftest import make_user
+from tests.conftest import make_user, sign_in
 from tests.home.conftest import add_page, publish, rich
 
 
@@ -81,7 +81,7 @@ def test_review_survives_the_next_publication_of_an_older_draft(user_client, wik
 def test_only_owner_and_editors_may_mark_reviewed(wiki_page, other_user):
     make_due(wiki_page)
     client = Client()
-    client.force_login(other_user)
+    sign_in(client, other_user)
     html = client.get(wiki_page.url).content.decode()
     assert "Als geprüft markieren" not in html
     assert client.post(f"/wiki/seite/{wiki_page.pk}/geprueft/").status_code == 403
@@ -102,7 +102,7 @@ def test_start_page_lists_the_owners_due_pages(user_client, wiki_page, process_p
     assert "Wohnsitz anmelden" not in html  # not due yet
 
     client = Client()
-    client.force_login(other_user)
+    sign_in(client, other_user)
     assert "Ihre fälligen Überprüfungen" not in client.get("/").content.decode()
 
 
@@ -110,7 +110,7 @@ def test_start_page_lists_the_owners_due_pages(user_client, wiki_page, process_p
 def test_start_page_lists_due_pages_of_the_editors_section(central_editor, wiki_page):
     make_due(wiki_page)
     client = Client()
-    client.force_login(central_editor)
+    sign_in(client, central_editor)
     assert "Meldebescheinigung ausstellen" in client.get("/").content.decode()
 
 

@@ -4,6 +4,7 @@ import pytest
 
 from people import demo
 from people.models import Profile, TaggedExpertise, User
+from tests.conftest import sign_in
 
 
 @pytest.mark.django_db
@@ -22,7 +23,7 @@ def test_demo_staff_are_complete_and_loading_twice_changes_nothing(client):
     assert (User.objects.count(), Profile.objects.count(), TaggedExpertise.objects.count()) == counts
 
     # "Wer kennt sich mit Vergaberecht aus?" finds the Vergabestelle and others in the demo data.
-    client.force_login(models_user("anna.schmidt"))
+    sign_in(client, models_user("anna.schmidt"))
     response = client.get("/personen/", {"q": "Wer kennt sich mit Vergaberecht aus?"})
     found = {p.user.username for p in response.context["page"].object_list}
     assert {"birgit.lehmann", "stefan.koch", "christian.scholz"} <= found

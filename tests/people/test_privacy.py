@@ -6,6 +6,7 @@ import json
 import pytest
 
 from people.models import Notification, Profile, User
+from tests.conftest import sign_in
 
 EXPORT = "/personen/datenschutz/export/"
 PRIVACY = "/personen/datenschutz/"
@@ -166,7 +167,7 @@ def test_an_erased_person_cannot_sign_in_any_more(client, admin_client, rich_use
 
 @pytest.mark.django_db
 def test_erasing_ends_the_persons_sessions(client, admin_client, rich_user):
-    client.force_login(rich_user)
+    sign_in(client, rich_user)
     assert client.get("/personen/").status_code == 200
     admin_client.post(erase_url(rich_user), {"confirm_username": rich_user.username})
     assert client.get("/personen/").status_code == 302

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from people.models import Department, Profile
-from tests.conftest import make_user
+from tests.conftest import make_user, sign_in
 
 EDIT = "/personen/profil/bearbeiten/"
 
@@ -204,7 +204,7 @@ def test_a_user_without_profile_gets_one_when_editing(client, db):
     from people.models import User
 
     user = User.objects.create_user(username="neu.ling", email="neu@stadt.test", password="x" * 12)
-    client.force_login(user)
+    sign_in(client, user)
     assert client.get(EDIT).status_code == 200
     assert Profile.objects.filter(user=user).exists()
 

@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group, Permission
 from people.permissions import CENTRAL_EDITORS_GROUP, CRISIS_TEAM_GROUP, department_editors_group_name
 from posts import actions
 from posts.models import Channel
-from tests.conftest import make_group_member, make_user
+from tests.conftest import make_group_member, make_user, sign_in
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def client_for():
 
     def _client(user):
         client = Client()
-        client.force_login(user)
+        sign_in(client, user)
         return client
 
     return _client

@@ -5,6 +5,7 @@ import pytest
 from people import demo as people_demo
 from posts import demo
 from posts.models import Channel, Post, Reaction
+from tests.conftest import sign_in
 
 
 @pytest.mark.django_db
@@ -32,7 +33,7 @@ def test_demo_feed_renders(client):
     demo.load()
     from people.models import User
 
-    client.force_login(User.objects.get(username="anna.schmidt"))
+    sign_in(client, User.objects.get(username="anna.schmidt"))
     response = client.get("/beitraege/")
     assert response.status_code == 200
     assert response.content.decode().count('class="card post') == 20

@@ -33,6 +33,7 @@ from django.conf import settings
 from whoosh.qparser import QueryParser
 
 from search.whoosh_store import ID_FIELD, WhooshStore
+from tests.conftest import sign_in
 
 TEXT = "t__text"
 
@@ -480,7 +481,7 @@ def test_several_processes_post_and_edit_pages_through_several_server_workers(se
             sessions = []
             for user in (poster, editor):
                 client = Client()
-                client.force_login(user)  # a session of its own per process, in the shared database
+                sign_in(client, user)  # a session of its own per process, in the shared database
                 sessions.append(client.cookies["sessionid"].value)
             plans.append(
                 {
