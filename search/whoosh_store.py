@@ -147,6 +147,8 @@ class WhooshStore:
         self._local = threading.local()
         self._seq = 0
         self._pid = os.getpid()
+        #: The index files as :meth:`verify` last read them without error.
+        self._verified: frozenset | None = None
 
     # --- opening ---------------------------------------------------------------------------
 
@@ -551,7 +553,9 @@ class WhooshStore:
         """Reads the index afresh (not this process's open searcher, which may hold files that
         are gone or changed on disk): the table of contents, every segment, one stored document
         and the first posting of every field in each. Returns what is wrong, or ``None``.
-        Files a concurrent commit or merge removes between listing and reading are retried."""
+        Files a concurrent commit or merge removes between listing and reading are retried.
+        Unchanged files (same names, sizes, times, inodes as at the last good read) are not
+        read again."""
         if not self.path.is_dir():
             return "the index folder is missing"
         if not self.exists():
@@ -560,10 +564,14 @@ class WhooshStore:
             return "the index folder holds no index"
         for attempt in range(10):
             try:
+                files = self._file_stamps()
+                if files == self._verified:
+                    return None  # read fine before, and no file changed since: /healthz stays cheap
                 ix = whoosh_index.open_dir(str(self.path), indexname=INDEX_NAME)
                 with ix.reader() as reader:
                     for leaf, _offset in reader.leaf_readers():
                         _read_a_little(leaf)
+                self._verified = files
                 return None
             except FileNotFoundError as exc:
                 if attempt == 9:
@@ -572,6 +580,16 @@ class WhooshStore:
             except Exception as exc:
                 return _describe(exc)
         return None  # pragma: no cover
+
+    def _file_stamps(self) -> frozenset:
+        """Name, size, modification time and inode of the index's own files."""
+        stamps = []
+        with os.scandir(self.path) as entries:
+            for entry in entries:
+                if entry.name.endswith(_SEGMENT_EXTS) or entry.name.endswith(".toc"):
+                    st = entry.stat()
+                    stamps.append((entry.name, st.st_size, st.st_mtime_ns, st.st_ino))
+        return frozenset(stamps)
 
     # --- health ------------------------------------------------------------------------------
 
@@ -610,13 +628,10 @@ def _describe(exc: BaseException) -> str:
 
 
 def _read_a_little(reader) -> None:
-    """Reads a little of every part of a segment: the stored fields, the id column, and the
-    first term of every field with its first posting (a damaged terms or postings file fails)."""
+    """Reads a little of every part of a segment: the first stored document, and the first term
+    of every field with its first posting (a damaged terms or postings file fails)."""
     if reader.doc_count_all():
         next(iter(reader.all_stored_fields()), None)
-        if reader.has_column(ID_FIELD):
-            column = reader.column_reader(ID_FIELD)
-            column[0]
     for fieldname in reader.indexed_field_names():
         for text in reader.lexicon(fieldname):
             matcher = reader.postings(fieldname, text)

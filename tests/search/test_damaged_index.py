@@ -184,7 +184,7 @@ def test_a_failing_search_table_answers_unavailable_and_healthz_says_so(city, us
     """SEARCH_BACKEND=postgres: the index is a table in the database. If searching it fails,
     search answers 503 too (not 500), and /healthz's search check fails."""
     from django.db import connection
-    from modelsearch.models import IndexEntry
+    from wagtail.search.models import IndexEntry
 
     assert healthz(client)[0] == 200
     table = IndexEntry._meta.db_table
