@@ -55,9 +55,11 @@ def check_search_index() -> tuple[bool, str]:
         backend = get_search_backend()
         if hasattr(backend, "healthcheck"):
             return backend.healthcheck()
+        from django.db import transaction
         from wagtail.models import Page
 
-        list(backend.search("healthcheck", Page)[:1])
+        with transaction.atomic():  # a failing search must not break the request's transaction
+            list(backend.search("healthcheck", Page)[:1])
     except Exception as exc:
         logger.exception("health check: search index not reachable")
         return False, exc.__class__.__name__

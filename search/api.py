@@ -6,10 +6,11 @@ from typing import Literal
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from intranet.api import ApiError, with_errors
+from intranet.api import ApiError, ErrorOut, with_errors
 from people.models import Department
 
 from . import query
+from .views import RETRY_AFTER
 
 TAG = "search"
 router = Router()
@@ -67,10 +68,13 @@ class SearchParams(Schema):
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
-@router.get("", response=with_errors({200: SearchOut}), summary="Search pages, posts, people and documents")
+@router.get(
+    "", response=with_errors({200: SearchOut, 503: ErrorOut}), summary="Search pages, posts, people and documents"
+)
 def search(request, params: Query[SearchParams]):
     """One ranked list over everything the caller may see. `type` may repeat; `department` is a
-    department slug; `tag` a tag slug. Facets count only what the caller may see."""
+    department slug; `tag` a tag slug. Facets count only what the caller may see. While the
+    search index is being repaired: 503 `search_unavailable` with `Retry-After`."""
     department_id = None
     if params.department:
         department_id = Department.objects.filter(slug=params.department).values_list("pk", flat=True).first()
@@ -85,15 +89,21 @@ def search(request, params: Query[SearchParams]):
         raise ApiError(
             422, "invalid_input", _("Some input is not valid."), [{"field": "q", "reason": _("Enter a search term.")}]
         )
-    result = query.search(
-        user=request.user,
-        q=params.q,
-        filters=query.Filters(types=list(params.type), department=department_id, tag=params.tag),
-        sort=params.sort,
-        offset=params.offset,
-        limit=params.limit,
-        request=request,
-    )
+    try:
+        result = query.search(
+            user=request.user,
+            q=params.q,
+            filters=query.Filters(types=list(params.type), department=department_id, tag=params.tag),
+            sort=params.sort,
+            offset=params.offset,
+            limit=params.limit,
+            request=request,
+        )
+    except query.SearchUnavailable:
+        raise ApiError(
+            503, "search_unavailable", _("Search is unavailable at the moment. Please try again later."),
+            retry_after=RETRY_AFTER,
+        ) from None  # fmt: skip
     return {
         "count": result.count,
         "limit": params.limit,

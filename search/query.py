@@ -25,6 +25,7 @@ from modelsearch.backends import get_search_backend
 
 from . import unified
 from .analysis import fold
+from .unified import SearchUnavailable  # noqa: F401 - raised by search() and suggestions()
 
 TYPES = ("page", "post", "person", "document")
 SORTS = ("relevance", "date")
@@ -424,6 +425,7 @@ def search(
 ):  # fmt: skip
     """Everything ``user`` may see that matches ``q``: one ranked list of pages, posts and
     people with counts, facets and, when nothing matches, a "Meinten Sie" suggestion.
+    Raises :class:`SearchUnavailable` if the search engine cannot answer (a damaged index).
     ``request`` (optional) lets Wagtail look up the site's root paths once for all page URLs."""
     filters = filters or Filters()
     q = normalise(q)
@@ -433,7 +435,8 @@ def search(
         )
     backend = get_search_backend()
     sources = _sources(user, filters)
-    ranked = unified.ranked(backend, q, sources, sort=sort, offset=offset, limit=limit)
+    with unified.engine_guard(backend):
+        ranked = unified.ranked(backend, q, sources, sort=sort, offset=offset, limit=limit)
     if ranked.paged:
         window = ranked.hits
         facets = _index_facets(ranked)
@@ -445,7 +448,10 @@ def search(
     tags = _tags_by_object(window)
     hits = [_hit(type_, obj, score, q, tags, request) for type_, obj, score in window]
     count = sum(ranked.counts.values())
-    suggestion = unified.suggest(backend, q, sources) if count == 0 else None
+    suggestion = None
+    if count == 0:
+        with unified.engine_guard(backend):
+            suggestion = unified.suggest(backend, q, sources)
     return Result(q=q, count=count, hits=hits, facets=facets, suggestion=suggestion, offset=offset, limit=limit)
 
 
@@ -459,7 +465,9 @@ def suggestions(*, user, q: str, limit: int = 8) -> list[dict]:
     backend = get_search_backend()
     out = []
     for source in _sources(user, Filters(types=["page", "person"])):
-        for obj in backend.autocomplete(q, source.queryset)[:4]:
+        with unified.engine_guard(backend):
+            found = list(backend.autocomplete(q, source.queryset)[:4])
+        for obj in found:
             if source.type == "page":
                 out.append({"type": "page", "label": obj.title, "url": obj.get_url() or ""})
             else:

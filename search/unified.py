@@ -35,6 +35,7 @@ from __future__ import annotations
 import heapq
 import logging
 from array import array
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -79,6 +80,51 @@ class Ranked:
     facets: dict | None = None
     #: True: ``hits`` is already the requested page (sorted and sliced)
     paged: bool = False
+
+
+# --- an engine that cannot answer ---------------------------------------------------------------
+
+
+class SearchUnavailable(Exception):
+    """The search engine cannot answer: a damaged Whoosh index, or a failing search query in the
+    database. The search page, suggestions and API answer 503 "search unavailable" instead of
+    crashing (500) or finding nothing; ``reason`` is for the log, not for users."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@contextmanager
+def engine_guard(backend):
+    """Runs the engine calls of one search. A Whoosh index already known to be damaged answers
+    at once; an error while searching is handed to the index, which decides (by reading itself
+    afresh) whether it is damaged and records it for every process; then SearchUnavailable.
+    Other errors are bugs and propagate. Database backends: a database error in the search
+    query becomes SearchUnavailable, rolled back to a savepoint so the page around it renders."""
+    store = getattr(backend, "store", None)
+    if store is not None and hasattr(store, "record_failure"):
+        damage = store.damage()
+        if damage is not None:
+            raise SearchUnavailable(damage)
+        try:
+            yield
+        except SearchUnavailable:
+            raise
+        except Exception as exc:
+            cause = store.record_failure(exc)
+            if cause is None:
+                raise
+            raise SearchUnavailable(cause) from exc
+        return
+    from django.db import DatabaseError, transaction
+
+    try:
+        with transaction.atomic():
+            yield
+    except DatabaseError as exc:
+        logger.error("search: the search query failed in the database (%s); search answers 'unavailable'", exc)
+        raise SearchUnavailable(f"{exc.__class__.__name__}: {exc}") from exc
 
 
 # --- database backends -------------------------------------------------------------------------

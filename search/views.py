@@ -16,6 +16,9 @@ from .models import record_search
 
 PAGE_SIZE = 20
 MAX_PAGE = 50
+#: Seconds a client is asked to wait (Retry-After) while the search is unavailable: about the
+#: time a repair of the index takes on a mid-sized intranet.
+RETRY_AFTER = 120
 
 
 def _date(value: str):
@@ -55,15 +58,18 @@ def search_page(request):
     filters = filters_from(request.GET)
     sort = request.GET.get("sort") if request.GET.get("sort") in query.SORTS else "relevance"
     page_number = min(max(_int(request.GET.get("page"), 1), 1), MAX_PAGE)
-    result = query.search(
-        user=request.user,
-        q=q,
-        filters=filters,
-        sort=sort,
-        offset=(page_number - 1) * PAGE_SIZE,
-        limit=PAGE_SIZE,
-        request=request,
-    )
+    try:
+        result = query.search(
+            user=request.user,
+            q=q,
+            filters=filters,
+            sort=sort,
+            offset=(page_number - 1) * PAGE_SIZE,
+            limit=PAGE_SIZE,
+            request=request,
+        )
+    except query.SearchUnavailable:
+        return unavailable(request, q)
     if q and page_number == 1:
         record_search(q=q, result_count=result.count)
     paginator = Paginator(range(result.count), PAGE_SIZE) if result.count else None
@@ -110,9 +116,22 @@ def search_page(request):
     return render(request, "search/search.html", context)
 
 
+def unavailable(request, q: str = ""):
+    """The search page while the search engine cannot answer: 503, in the site's layout."""
+    response = render(request, "search/unavailable.html", {"q": q}, status=503)
+    response["Retry-After"] = str(RETRY_AFTER)
+    return response
+
+
 def suggestions(request):
-    """JSON for the header box: `{"results": [{"type", "label", "url"}]}` (pages, people, tags)."""
-    results = query.suggestions(user=request.user, q=request.GET.get("q", ""))
+    """JSON for the header box: `{"results": [{"type", "label", "url"}]}` (pages, people, tags).
+    While the search is unavailable: 503 with no results (the box then shows nothing)."""
+    try:
+        results = query.suggestions(user=request.user, q=request.GET.get("q", ""))
+    except query.SearchUnavailable:
+        response = JsonResponse({"results": []}, status=503)
+        response["Retry-After"] = str(RETRY_AFTER)
+        return response
     labels = {"page": _("Page"), "person": _("Person"), "tag": _("Tag")}
     for row in results:
         row["type_label"] = str(labels[row["type"]])

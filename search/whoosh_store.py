@@ -21,6 +21,20 @@ timestamp), the last one wins. If a process dies holding the lock (SIGKILL), the
 check applies them. A crash between commit and deleting the files only applies them twice, which
 is harmless (updates replace whole documents).
 
+A damaged index
+---------------
+The database is the record; the index can always be rebuilt from it. What damages an index
+(a deleted folder, a lost or truncated table of contents, a segment file overwritten or cut
+short) is recognised where it shows: by :meth:`WhooshStore.verify` (``/healthz``), by a search
+that fails inside Whoosh (:meth:`WhooshStore.record_failure`), and by a process that sees the
+folder or table of contents vanish under its open index. Each writes the cause into
+``<index>/DAMAGED`` and logs an ERROR naming the folder and the cause; from then on every process
+answers searches with "search unavailable" (:meth:`WhooshStore.damage`, one ``stat`` per search)
+instead of failing or silently finding nothing, until ``manage.py repair_search_index`` (or
+``update_index``) moves the damaged index aside and rebuilds it from the database. Writes made
+meanwhile are in the database (the rebuild reads them) or in the spool (kept through the move and
+applied after the rebuild), so nothing written while the index was broken is lost.
+
 Segment names from the operating system's randomness
 ----------------------------------------------------
 Whoosh names each new segment (and its temporary files) with ``whoosh.util.random_name``, drawn
@@ -49,6 +63,7 @@ from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 from whoosh.index import LockError
+from whoosh.reading import CorruptIndexError
 from whoosh.writing import CLEAR
 
 from .analysis import autocomplete_analyzer, german_analyzer, reversed_analyzer, spelling_analyzer
@@ -62,6 +77,10 @@ whoosh.util.random = random.SystemRandom()
 INDEX_NAME = "wissensnetz"
 SPOOL_DIR = "spool"
 NEEDS_REBUILD_MARKER = "NEEDS_REBUILD"
+#: Written when the index is found damaged; holds the cause. Searches answer "unavailable" while
+#: it exists; a rebuild (``repair_search_index``, ``update_index``) removes it.
+DAMAGED_MARKER = "DAMAGED"
+REPAIR_COMMAND = "manage.py repair_search_index"
 
 #: Field name prefixes: ``t__<path>`` full text (German), ``a__<path>`` autocomplete n-grams.
 TEXT_PREFIX = "t__"
@@ -102,6 +121,11 @@ class IndexUnavailable(Exception):
     """The index exists but cannot be read (corrupt or unreadable)."""
 
 
+_SEGMENT_EXTS = (".trm", ".pst", ".col", ".seg")
+#: Errors Whoosh raises on its own when its files are damaged, wherever they are read.
+_DAMAGE_ERRORS = (IndexUnavailable, whoosh_index.EmptyIndexError, CorruptIndexError)
+
+
 class RebuildIncomplete(Exception):
     """A rebuild committed fewer documents than were added to it."""
 
@@ -123,6 +147,8 @@ class WhooshStore:
         self._local = threading.local()
         self._seq = 0
         self._pid = os.getpid()
+        #: The index files as :meth:`verify` last read them without error.
+        self._verified: frozenset | None = None
 
     # --- opening ---------------------------------------------------------------------------
 
@@ -152,8 +178,23 @@ class WhooshStore:
                 return whoosh_index.open_dir(str(self.path), indexname=INDEX_NAME)
             except Exception as exc:
                 raise IndexUnavailable(f"cannot open search index at {self.path}: {exc!r}") from exc
+        if self._segment_files():
+            # Segments without a table of contents: the index lost its TOC. Creating a new one
+            # here would hide that (an empty index over the old files); report it instead.
+            cause = "the table of contents is missing (segment files without one)"
+            self.mark_damaged(cause)
+            raise IndexUnavailable(f"cannot open search index at {self.path}: {cause}")
         # Two processes may get here together: create under the write lock, then re-check.
         return self._create(marker=True)
+
+    def _segment_files(self) -> list[str]:
+        try:
+            with os.scandir(self.path) as entries:
+                return [
+                    e.name for e in entries if e.name.startswith(INDEX_NAME + "_") and e.name.endswith(_SEGMENT_EXTS)
+                ]
+        except FileNotFoundError:
+            return []
 
     def exists(self) -> bool:
         """Whether an index (readable or not) is in the directory: a table of contents is there."""
@@ -197,7 +238,7 @@ class WhooshStore:
         :meth:`_fresh_searcher`), so a query after a write stays cheap."""
         self._check_fork()
         if not self.path.is_dir():
-            self.forget()
+            self._lost("the index folder was deleted")
         ix = self.index()
         if self._spool_waiting():
             # Left behind by a writer that died holding the lock; apply before reading. A read
@@ -212,7 +253,11 @@ class WhooshStore:
         try:
             generation = ix.latest_generation()
         except FileNotFoundError:
-            self.forget()
+            self._lost("the index folder was deleted")
+            return self.searcher()
+        if generation < 0:
+            # The folder is there, its table of contents is not (removed under the open index).
+            self._lost("the table of contents was removed")
             return self.searcher()
         if searcher is None or local.generation != generation:
             searcher, generation = self._fresh_searcher(ix, searcher)
@@ -270,6 +315,16 @@ class WhooshStore:
             reader = MultiReader(readers, generation=toc.generation)
         return Searcher(reader, fromindex=ix), toc.generation
 
+    def _lost(self, cause: str) -> None:
+        """The index this process had open is gone from under it: forget it and, if it was open
+        (so it existed, and the database has content it lacked), record the damage. The next
+        :meth:`index` opens what is there or creates an empty index, which takes writes until a
+        rebuild; searches answer "unavailable" meanwhile."""
+        was_open = self._ix is not None
+        self.forget()
+        if was_open:
+            self.mark_damaged(cause)
+
     def _spool_waiting(self) -> bool:
         try:
             with os.scandir(self.spool) as entries:
@@ -293,7 +348,10 @@ class WhooshStore:
         return self.flush()
 
     def _spool_ops(self, ops: list) -> Path:
-        self.index()  # make sure the directory exists
+        try:
+            self.index()  # make sure the directory exists
+        except IndexUnavailable:
+            pass  # damaged: keep the write in the spool; a rebuild applies it after its own commit
         self.spool.mkdir(parents=True, exist_ok=True)
         self._seq += 1
         name = f"{time.time_ns():020d}-{os.getpid()}-{threading.get_ident()}-{self._seq}"
@@ -375,14 +433,17 @@ class WhooshStore:
     def rebuild_writer(self, procs: int = 1, limitmb: int = 128):
         """A writer holding the lock for a whole rebuild. Documents added to it replace the
         whole index when it is committed with :meth:`finish_rebuild`; searches see the old
-        index until then. A corrupt index is moved aside first."""
+        index until then. A damaged or unreadable index is moved aside first."""
+        damage = self.damage()
         try:
+            if damage:
+                raise IndexUnavailable(damage)
             ix = self.index()
             ix._read_toc()
-        except Exception:
+        except Exception as exc:
             if not self.path.exists():
                 raise
-            logger.exception("search index at %s unreadable; rebuilding into a fresh one", self.path)
+            logger.error("search index at %s damaged (%s); rebuilding into a fresh one", self.path, _describe(exc))
             self.move_aside()
             ix = self.index()
         # Segments stay separate files (compound=False): Whoosh copies every part of a compound
@@ -405,6 +466,8 @@ class WhooshStore:
         its documents), the index is marked as needing a rebuild, so ``/healthz`` says so, and
         :class:`RebuildIncomplete` is raised: a rebuild never loses documents silently."""
         writer.commit(mergetype=CLEAR)
+        # A complete new index: whatever damage was recorded was in the one it replaced.
+        (self.path / DAMAGED_MARKER).unlink(missing_ok=True)
         marker = self.path / NEEDS_REBUILD_MARKER
         indexed = self.index().doc_count() if expected is not None else None
         if indexed is not None and indexed < expected:
@@ -417,18 +480,27 @@ class WhooshStore:
             raise RebuildIncomplete(f"the rebuilt search index holds {indexed} of {expected} documents")
 
     def move_aside(self) -> Path | None:
-        """Renames an unreadable index directory out of the way; a fresh one is created next."""
+        """Renames a damaged index directory out of the way and creates a fresh, empty index in
+        its place (the rebuild that follows fills it). Spooled writes stay: they are newer than
+        anything a rebuild reads later."""
         self.forget()
         if not self.path.exists():
             return None
         target = self.path.with_name(f"{self.path.name}.broken-{time.strftime('%Y%m%d-%H%M%S')}")
+        n = 1
+        while target.exists():
+            n += 1
+            target = target.with_name(f"{self.path.name}.broken-{time.strftime('%Y%m%d-%H%M%S')}-{n}")
         os.replace(self.path, target)
-        spool = target / SPOOL_DIR
-        if spool.is_dir():
-            # Keep the pending writes: they are newer than anything a rebuild reads later.
-            self.path.mkdir(parents=True, exist_ok=True)
-            shutil.move(str(spool), str(self.spool))
-        logger.warning("search index at %s could not be read; moved to %s", self.path, target)
+        self.path.mkdir(parents=True, exist_ok=True)
+        self.spool.mkdir(exist_ok=True)
+        # File by file: another process may already have spooled a write into the new folder.
+        for path in sorted((target / SPOOL_DIR).glob("*.json")):
+            shutil.move(str(path), str(self.spool / path.name))
+        self._create(marker=False)
+        logger.warning(
+            "search index at %s moved aside to %s; a fresh index was created in its place", self.path, target
+        )
         return target
 
     def reset(self) -> None:
@@ -437,23 +509,107 @@ class WhooshStore:
         for path in self._spooled_files():
             path.unlink(missing_ok=True)
         writer.commit(mergetype=CLEAR)
+        (self.path / DAMAGED_MARKER).unlink(missing_ok=True)
+
+    # --- damage ------------------------------------------------------------------------------
+
+    def damage(self) -> str | None:
+        """The recorded cause if the index was found damaged (one ``stat``, cheap enough for
+        every search), else ``None``."""
+        try:
+            return (self.path / DAMAGED_MARKER).read_text(encoding="utf-8").strip() or "damaged"
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            return f"the index folder cannot be read ({exc.__class__.__name__})"
+
+    def mark_damaged(self, cause: str) -> None:
+        """Records ``cause`` for every process (``<index>/DAMAGED``) and logs it as an ERROR."""
+        if self.damage() is None:
+            logger.error(
+                "search index at %s is damaged: %s. Search answers 'unavailable' until %s rebuilds it.",
+                self.path, cause, REPAIR_COMMAND,
+            )  # fmt: skip
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            tmp = self.path / f"{DAMAGED_MARKER}.{os.getpid()}.{threading.get_ident()}.tmp"
+            tmp.write_text(cause + "\n", encoding="utf-8")
+            os.replace(tmp, self.path / DAMAGED_MARKER)
+        except OSError:
+            logger.exception("search index at %s: could not record the damage", self.path)
+
+    def record_failure(self, exc: BaseException) -> str | None:
+        """Called when a search failed with ``exc``: if the index is damaged (the error is one
+        Whoosh raises for damaged files, or a fresh read of the index fails too), records and
+        returns the cause; ``None`` if the index reads fine (the error is not the index's)."""
+        cause = self.damage() or self.verify()
+        if cause is None and isinstance(exc, _DAMAGE_ERRORS):
+            cause = _describe(exc)
+        if cause is not None:
+            self.mark_damaged(cause)
+        return cause
+
+    def verify(self) -> str | None:
+        """Reads the index afresh (not this process's open searcher, which may hold files that
+        are gone or changed on disk): the table of contents, every segment, one stored document
+        and the first posting of every field in each. Returns what is wrong, or ``None``.
+        Files a concurrent commit or merge removes between listing and reading are retried.
+        Unchanged files (same names, sizes, times, inodes as at the last good read) are not
+        read again."""
+        if not self.path.is_dir():
+            return "the index folder is missing"
+        if not self.exists():
+            if self._segment_files():
+                return "the table of contents is missing (segment files without one)"
+            return "the index folder holds no index"
+        for attempt in range(10):
+            try:
+                files = self._file_stamps()
+                if files == self._verified:
+                    return None  # read fine before, and no file changed since: /healthz stays cheap
+                ix = whoosh_index.open_dir(str(self.path), indexname=INDEX_NAME)
+                with ix.reader() as reader:
+                    for leaf, _offset in reader.leaf_readers():
+                        _read_a_little(leaf)
+                self._verified = files
+                return None
+            except FileNotFoundError as exc:
+                if attempt == 9:
+                    return _describe(exc)
+                time.sleep(0.05)
+            except Exception as exc:
+                return _describe(exc)
+        return None  # pragma: no cover
+
+    def _file_stamps(self) -> frozenset:
+        """Name, size, modification time and inode of the index's own files."""
+        stamps = []
+        with os.scandir(self.path) as entries:
+            for entry in entries:
+                if entry.name.endswith(_SEGMENT_EXTS) or entry.name.endswith(".toc"):
+                    st = entry.stat()
+                    stamps.append((entry.name, st.st_size, st.st_mtime_ns, st.st_ino))
+        return frozenset(stamps)
 
     # --- health ------------------------------------------------------------------------------
 
     def healthcheck(self) -> tuple[bool, str]:
-        if not self.exists():
+        if not self.exists() and not self._segment_files():
+            if self.damage():
+                return False, f"search index unreadable: {self.damage()}; run {REPAIR_COMMAND}"
             return False, f"search index missing at {self.path}; run manage.py update_index"
+        damage = self.damage()
+        if damage is None:
+            damage = self.verify()
+            if damage is not None:
+                self.mark_damaged(damage)
+        if damage is not None:
+            return False, f"search index unreadable: {damage}; run {REPAIR_COMMAND}"
         try:
-            self.index()._read_toc()  # the table of contents is read fresh: a damaged one shows here
-            searcher = self.searcher()
-            docs = searcher.doc_count()
-            # Read one stored field and one posting list, so a damaged segment shows here.
-            if docs:
-                next(iter(searcher.reader().all_stored_fields()), None)
-                next(iter(searcher.reader().field_terms(ID_FIELD)), None)
+            docs = self.searcher().doc_count()
         except Exception as exc:
             logger.exception("search index health check failed")
-            return False, f"search index unreadable ({exc.__class__.__name__}); run manage.py update_index"
+            return False, f"search index unreadable ({exc.__class__.__name__}); run {REPAIR_COMMAND}"
         if (self.path / NEEDS_REBUILD_MARKER).exists():
             return False, "search index was recreated empty; run manage.py update_index"
         pending = len(self._spooled_files())
@@ -464,6 +620,25 @@ class WhooshStore:
         if pending:
             detail += f", {pending} write batches pending"
         return True, detail
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0][:300] if str(exc) else ""
+    return f"{exc.__class__.__name__}: {text}" if text else exc.__class__.__name__
+
+
+def _read_a_little(reader) -> None:
+    """Reads a little of every part of a segment: the first stored document, and the first term
+    of every field with its first posting (a damaged terms or postings file fails)."""
+    if reader.doc_count_all():
+        next(iter(reader.all_stored_fields()), None)
+    for fieldname in reader.indexed_field_names():
+        for text in reader.lexicon(fieldname):
+            matcher = reader.postings(fieldname, text)
+            if matcher.is_active():
+                matcher.id()
+                matcher.weight()
+            break
 
 
 def _pin_columns(reader, segment, names: list[str]) -> None:
