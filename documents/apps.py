@@ -9,6 +9,8 @@ class DocumentsConfig(AppConfig):
     default_auto_field = "django.db.models.AutoField"
 
     def ready(self):
+        from . import checks  # noqa: F401 - registers the DOCUMENTS_ROOT check
+
         register_collection_member_policies()
 
 
