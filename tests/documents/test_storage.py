@@ -154,3 +154,19 @@ def test_check_refuses_documents_root_inside_media_root(settings):
 
 def test_check_accepts_separate_folders():
     assert "documents.E001" not in [message.id for message in run_checks()]
+
+
+def test_migration_moves_the_old_files_on_migrate(council):
+    """Migration documents 0003 (run by ``manage.py migrate`` on upgrade) does the same."""
+    import importlib
+
+    from django.apps import apps
+
+    collection, _member = council
+    document = old_layout_document("Protokoll", MINUTES, "protokoll.txt", collection)
+
+    importlib.import_module("documents.migrations.0003_move_document_files").move_files(apps, None)
+
+    document.refresh_from_db()
+    assert is_below(document.file.path, settings.DOCUMENTS_ROOT)
+    assert not [path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()]
