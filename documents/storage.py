@@ -11,6 +11,8 @@ and ``manage.py move_document_files`` at any time after, e.g. after restoring an
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
 from django.utils.deconstruct import deconstructible
@@ -37,8 +39,17 @@ class PrivateDocumentStorage(FileSystemStorage):
 
 
 def document_storage():
-    """The storage of document files (``FileField(storage=document_storage)``)."""
-    return storages["documents"]
+    """The storage of document files (``FileField(storage=document_storage)``):
+    ``STORAGES["documents"]``, or the private storage under ``DOCUMENTS_ROOT`` when a settings
+    module lists no such entry (never the default storage, which is MEDIA_ROOT)."""
+    if "documents" in storages.backends:
+        return storages["documents"]
+    return _fallback_storage()
+
+
+@functools.cache
+def _fallback_storage():
+    return PrivateDocumentStorage()
 
 
 def move_to_document_storage(documents, *, source=None, target=None) -> dict:

@@ -170,3 +170,13 @@ def test_migration_moves_the_old_files_on_migrate(council):
     document.refresh_from_db()
     assert is_below(document.file.path, settings.DOCUMENTS_ROOT)
     assert not [path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()]
+
+
+def test_without_a_documents_entry_in_storages_files_still_stay_out_of_media_root(settings):
+    from documents.storage import PrivateDocumentStorage, document_storage
+
+    settings.STORAGES = {name: conf for name, conf in settings.STORAGES.items() if name != "documents"}
+
+    storage = document_storage()
+    assert isinstance(storage, PrivateDocumentStorage)
+    assert storage.path("documents/x.pdf").startswith(str(Path(settings.DOCUMENTS_ROOT).resolve()))
