@@ -20,11 +20,15 @@ from wagtail.documents.models import Document as WagtailDocument
 from wagtail.search import index
 
 from . import extraction
+from .storage import document_storage
 
 logger = logging.getLogger(__name__)
 
 
 class IntranetDocument(AbstractDocument):
+    # Wagtail's field, with the files in a storage of their own, outside MEDIA_ROOT
+    # (documents/storage.py): only the permission-checked view at /dokumente/ sends them.
+    file = models.FileField(upload_to="documents", verbose_name=_("file"), storage=document_storage)
     text = models.TextField(_("extracted text"), blank=True, editable=False)
     text_status = models.CharField(
         _("text extraction"),

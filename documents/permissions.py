@@ -6,10 +6,14 @@ an ancestor collection excludes the user. As for pages (``home.permissions``):
 - "login" restrictions: every signed-in member of staff passes;
 - "groups" restrictions: members of one of the groups and superusers pass;
 - "password" restrictions: never listed (the password is entered per browser session).
+
+The same rule bounds what editors may do in Wagtail's admin (``CollectionMemberPermissionPolicy``,
+registered for documents and images in ``documents/wagtail_hooks.py``).
 """
 
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, CollectionViewRestriction
+from wagtail.permission_policies.collections import CollectionOwnershipPermissionPolicy
 
 from home.permissions import exclude_paths, failed_view_restriction_paths
 
@@ -31,7 +35,31 @@ def visible_documents(user):
     return get_document_model().objects.filter(collection_id__in=visible_collection_ids(user))
 
 
-def can_view_document(user, document) -> bool:
+def can_view_collection(user, collection) -> bool:
     failed = _failed_restriction_paths(user)
-    path = document.collection.path
-    return not any(path.startswith(prefix) for prefix in failed)
+    return not any(collection.path.startswith(prefix) for prefix in failed)
+
+
+def can_view_document(user, document) -> bool:
+    return can_view_collection(user, document.collection)
+
+
+class CollectionMemberPermissionPolicy(CollectionOwnershipPermissionPolicy):
+    """Wagtail's permission policy for documents and images (rights granted per collection with
+    ``GroupCollectionPermission``, reaching the collections below), with one rule more: nobody but
+    a superuser has any right in a collection they may not see (``can_view_collection``), however
+    it was granted. So a right on the root collection does not reach into the Personalrat's
+    collection: its documents cannot be listed, chosen, edited or moved out, and nothing can be
+    moved into it, by anyone outside the Personalrat. A password-restricted collection is open to
+    superusers only."""
+
+    def _collections_with_perm(self, user, actions):
+        # Every list of collections (upload and edit forms, "add to collection", the listing's
+        # filter) and of instances (listing, chooser, bulk actions) comes from here.
+        return exclude_paths(super()._collections_with_perm(user, actions), _failed_restriction_paths(user))
+
+    def _check_perm(self, user, actions, collection=None):
+        # Every decision on one instance or collection (edit, delete, move, choose) comes here.
+        if collection is not None and not can_view_collection(user, collection):
+            return False
+        return super()._check_perm(user, actions, collection=collection)

@@ -233,23 +233,36 @@ def _page_permission(codename: str) -> Permission:
     return Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
 
 
-def _give_editor_basics(group: Group) -> None:
+def _give_editor_basics(group: Group, *, collection: Collection | None) -> None:
+    """Access to the admin, and the document and image rights on ``collection`` (and the
+    collections below it). View restrictions still hold inside: ``documents.permissions
+    .CollectionMemberPermissionPolicy`` keeps everyone but superusers out of collections they may
+    not see, whatever they were granted."""
     group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
-    root_collection = Collection.get_first_root_node()
-    if root_collection is None:
+    if collection is None:
         return
     for app_label, codename in EDITOR_COLLECTION_PERMISSIONS:
         GroupCollectionPermission.objects.get_or_create(
             group=group,
-            collection=root_collection,
+            collection=collection,
             permission=Permission.objects.get(content_type__app_label=app_label, codename=codename),
         )
+
+
+def department_collection(department) -> Collection | None:
+    """The department's own collection for documents and images: a collection named like the
+    department directly below the root, created when missing (None before the root exists)."""
+    root = Collection.get_first_root_node()
+    if root is None:
+        return None
+    existing = root.get_children().filter(name=department.name).first()
+    return existing or root.add_child(name=department.name)
 
 
 def ensure_central_editors_group() -> Group:
     """The Redaktion: edits and publishes every page below the start page, approves submissions."""
     group, _created = Group.objects.get_or_create(name=CENTRAL_EDITORS_GROUP)
-    _give_editor_basics(group)
+    _give_editor_basics(group, collection=Collection.get_first_root_node())
     home = HomePage.objects.first()
     if home is not None:
         for codename in EDITOR_PAGE_PERMISSIONS:
@@ -271,9 +284,14 @@ def moderation_workflow() -> Workflow:
 @transaction.atomic
 def sync_department_permissions(*, department_page: DepartmentPage) -> Group:
     """The department's editor group may edit its section only; it may publish there unless the
-    department switched on editorial approval, in which case pages go through the Redaktion."""
+    department switched on editorial approval, in which case pages go through the Redaktion.
+    Documents and images: only in the department's collection (``department_collection``)."""
     group, _created = Group.objects.get_or_create(name=department_editors_group_name(department_page.department))
-    _give_editor_basics(group)
+    collection = department_collection(department_page.department)
+    _give_editor_basics(group, collection=collection)
+    if collection is not None:
+        # Rights on the root collection (as groups were set up before) reach every collection.
+        GroupCollectionPermission.objects.filter(group=group, collection__depth=1).delete()
     page = Page.objects.get(pk=department_page.pk)
     for codename in EDITOR_PAGE_PERMISSIONS:
         if codename == "publish_page" and department_page.moderation_enabled:

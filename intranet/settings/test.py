@@ -5,7 +5,7 @@ import os
 import tempfile
 
 from .base import *
-from .base import WAGTAILSEARCH_BACKENDS
+from .base import DOCUMENTS_STORAGE, WAGTAILSEARCH_BACKENDS
 
 DEBUG = False
 SECRET_KEY = "test-only-insecure-key"
@@ -17,8 +17,10 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "documents": DOCUMENTS_STORAGE,
 }
 MEDIA_ROOT = tempfile.mkdtemp(prefix="wn-test-media-")
+DOCUMENTS_ROOT = tempfile.mkdtemp(prefix="wn-test-documents-")
 SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR") or tempfile.mkdtemp(prefix="wn-test-index-")
 if "PATH" in WAGTAILSEARCH_BACKENDS["default"]:
     WAGTAILSEARCH_BACKENDS["default"]["PATH"] = str(SEARCH_INDEX_DIR)
