@@ -246,3 +246,43 @@ def test_topic_page_of_a_visible_tag_is_shown(secrets, user_client):
 
     assert user_client.get(f"/themen/{Tag.objects.get(name='Bürgerservice').slug}/").status_code == 200
     assert user_client.get("/beitraege/thema/Bürgerservice/").status_code == 200
+
+
+# --- an erased person (GDPR) is not found by their name -----------------------------------------
+
+
+@pytest.mark.parametrize("posts_setting", ["keep", "delete"])
+def test_an_erased_person_is_not_found_by_name(
+    city, admin_client, settings, posts_setting, django_capture_on_commit_callbacks
+):
+    """Their posts and replies (kept under "ehemalige/r Mitarbeiter/in", or deleted), the pages
+    they owned and their profile no longer carry the name in the index; kept posts and the pages
+    are still found by their text."""
+    from tests.home.conftest import publish
+
+    settings.ERASED_USER_POSTS = posts_setting
+    capture = django_capture_on_commit_callbacks
+    author = city.author  # Petra Schreiber, who wrote the visible post about the opening hours
+    city.antrag.content_owner = author
+    publish(city.antrag)
+    with capture(execute=True):
+        post_actions.create_post(
+            author=author, channel=city.channel, text="Gilt auch im Standesamt", parent=city.post, check_limits=False
+        )
+    author.profile.job_title = "Sachbearbeiterin Personenstand"
+    author.profile.save()
+    before = query.search(user=city.user, q="Schreiber")
+    assert {hit.type for hit in before.hits} == {"page", "post", "person"}  # all carry the name
+
+    with capture(execute=True):
+        response = admin_client.post(f"/personen/{author.username}/loeschen/", {"confirm_username": author.username})
+    assert response.status_code == 302
+
+    for q in ("Schreiber", "Petra", "Petra Schreiber", "Personenstand"):
+        result = query.search(user=city.user, q=q)
+        assert result.count == 0, (q, [hit.title for hit in result.hits])
+        assert query.suggestions(user=city.user, q=q) == []
+    kept = 1 if posts_setting == "keep" else 0
+    assert query.search(user=city.user, q="Öffnungszeiten").count == kept
+    assert query.search(user=city.user, q="Standesamt").count == kept
+    assert [hit.title for hit in query.search(user=city.user, q="Akteneinsicht").hits] == ["Antrag auf Akteneinsicht"]
