@@ -39,9 +39,10 @@ def tag_index(request):
 
 
 def tag_page(request, slug):
-    """Pages (and, from the microblog, posts) with one tag."""
+    """Pages (and, from the microblog, posts) with one tag; not found for a tag used only on
+    content the reader may not see."""
     remember_for_request(request.user)
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = get_object_or_404(selectors.visible_tags(user=request.user), slug=slug)
     pages = selectors.pages_with_tag(tag=tag, user=request.user)
     return render(request, "home/tag_page.html", {"tag": tag, "pages": pages})
 

@@ -64,8 +64,10 @@ def export_user_data(user) -> dict:
 @transaction.atomic
 def erase_user(user, *, keep_posts: bool) -> None:
     """Reactions, acknowledgements, follows and reports go in any case. With `keep_posts` the
-    posts stay (the anonymised account shows as former member of staff); otherwise they are
-    deleted with their attachments and edit history (replies by others under them go too)."""
+    posts stay (the anonymised account shows as former member of staff) and are indexed again
+    after the commit, without the name; otherwise they are deleted with their attachments and
+    edit history (replies by others under them go too), and so leave the index. Call it inside
+    ``people.privacy.erase_person``'s transaction, which anonymises the account before the commit."""
     Reaction.objects.filter(user=user).delete()
     Acknowledgement.objects.filter(user=user).delete()
     Follow.objects.filter(follower=user).delete()
@@ -74,7 +76,28 @@ def erase_user(user, *, keep_posts: bool) -> None:
     for post in Post.objects.filter(mentions=user):
         post.mentions.remove(user)
     if keep_posts:
+        # A kept post's search document holds its author's name (``Post.author_name``): indexed
+        # again once the erasure is committed, under "ehemalige/r Mitarbeiter/in".
+        post_ids = list(Post.objects.filter(author=user).values_list("pk", flat=True))
+        if post_ids:
+            transaction.on_commit(lambda: reindex_posts(post_ids))
         return
     for post in Post.objects.filter(author=user).exclude(attachment=""):
         post.attachment.delete(save=False)
     Post.objects.filter(author=user).delete()
+
+
+#: Posts indexed per batch when an erasure re-indexes a person's kept posts.
+REINDEX_CHUNK = 500
+
+
+def reindex_posts(post_ids) -> None:
+    """Indexes the given posts again (those still visible: hidden and deleted ones are not in
+    the index), in batches: one index write per batch, not one per post."""
+    from modelsearch.backends import get_search_backends
+
+    backends = list(get_search_backends(with_auto_update=True))
+    for start in range(0, len(post_ids), REINDEX_CHUNK):
+        batch = list(Post.get_indexed_objects().filter(pk__in=post_ids[start : start + REINDEX_CHUNK]))
+        for backend in backends if batch else ():
+            backend.add_bulk(Post, batch)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from home.page_selectors import visible_tags
 from people.models import User
 
 from . import actions, permissions, queries
@@ -92,8 +93,8 @@ def channel(request, slug):
 
 def tag(request, name):
     tag = queries.tag_by_name(name)
-    if tag is None:
-        raise Http404
+    if tag is None or not visible_tags(user=request.user).filter(pk=tag.pk).exists():
+        raise Http404  # unknown, or used only on content the reader may not see
     extra = {"is_following": tag.pk in queries.follows_of(user=request.user)["tag"]}
     return _feed(request, scope="tag", title=f"#{tag.name}", tag=tag, extra=extra)
 

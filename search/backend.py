@@ -791,14 +791,20 @@ class WhooshSearchBackend(BaseSearchBackend):
         recreated empty and needs ``manage.py update_index``."""
         return self.store.healthcheck()
 
-    def suggest(self, query: str, model_or_queryset=None) -> str | None:
+    def suggest(self, query: str, model_or_queryset=None, *, finds=None) -> str | None:
         """A corrected query for "Meinten Sie: …", or ``None``. Words the index knows stay as
-        typed; others are replaced by the closest known word. With ``model_or_queryset``, a
-        suggestion is only made if it finds something there, so it never reveals words from
-        documents the caller could not see."""
+        typed; others are replaced by the closest known word. With ``model_or_queryset`` (or
+        ``finds``, ``text -> bool``, see :func:`search.whoosh_suggest.suggest`), each corrected
+        word and the whole corrected query must find something there (all words in one hit), so
+        it never reveals words from documents the caller could not see."""
         from .whoosh_suggest import suggest
 
-        return suggest(self, query, model_or_queryset)
+        if finds is None and model_or_queryset is not None:
+
+            def finds(text):
+                return self.search(text, model_or_queryset, operator="and").count() > 0
+
+        return suggest(self, query, finds)
 
 
 SearchBackend = WhooshSearchBackend

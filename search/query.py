@@ -486,17 +486,7 @@ def suggestions(*, user, q: str, limit: int = 8) -> list[dict]:
 
 
 def _visible_tag_ids(user):
-    """Tags used on a page or post the user may see (a subquery)."""
-    from django.db.models import Q
-    from taggit.models import Tag
+    """Tags used on a page, post or document the user may see (a subquery)."""
+    from home.page_selectors import visible_tags
 
-    from home.permissions import visible_pages
-    from posts.models import Post
-
-    return Tag.objects.filter(
-        Q(home_pagetag_items__content_object_id__in=visible_pages(user).values("pk"))
-        | Q(
-            taggit_taggeditem_items__object_id__in=Post.objects.visible().values("pk"),
-            taggit_taggeditem_items__content_type__model="post",
-        )
-    ).values("pk")
+    return visible_tags(user=user).values("pk")

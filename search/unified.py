@@ -769,16 +769,20 @@ def ranked(
 
 def suggest(backend, q: str, sources: list[Source]) -> str | None:
     """A corrected query that finds something the user may see, or None. Only backends with a
-    spelling dictionary (Whoosh) suggest; the database backends have none."""
+    spelling dictionary (Whoosh) suggest; the database backends have none.
+
+    The dictionary holds the words of everything indexed, so each candidate word, and then the
+    corrected query with every word required (``operator="and"``), is checked through the same
+    permission-filtered search as the results: a word is only offered if the user could find it.
+    (With ``operator="or"`` one visible word approved a query that carried a restricted one.)"""
     if not hasattr(backend, "suggest"):
         return None
-    suggestion = backend.suggest(q)
+
+    def finds(text: str) -> bool:
+        found = ranked(backend, text, sources, operator="and", limit=0, facets=False)
+        return sum(found.counts.values()) > 0
+
+    suggestion = backend.suggest(q, finds=finds)
     if not suggestion or suggestion.strip().lower() == q.strip().lower():
         return None
-    # Checked through the same permission-filtered search, not the backend's bare count: only a
-    # suggestion that finds something this user may see is offered (words from restricted pages
-    # stay secret).
-    found = ranked(backend, suggestion, sources, operator="or", limit=1, facets=False)
-    if sum(found.counts.values()):
-        return suggestion
-    return None
+    return suggestion

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from .analysis import fold
 from .whoosh_store import SPELLING_FIELD
@@ -16,10 +17,15 @@ def _match_case(suggestion: str, original: str) -> str:
     return suggestion
 
 
-def suggest(backend, query: str, model_or_queryset=None) -> str | None:
+def suggest(backend, query: str, finds: Callable[[str], bool] | None = None) -> str | None:
     """Replaces each word of ``query`` the index does not know by the closest word it does
-    (edit distance up to 2, most frequent first). Returns ``None`` if nothing changes, or if
-    ``model_or_queryset`` is given and the corrected query finds nothing there."""
+    (edit distance up to 2, most frequent first). Returns ``None`` if nothing changes.
+
+    The spelling dictionary holds every indexed word, including those of content the caller may
+    not see (and, until segments merge, of deleted documents). With ``finds`` (``text -> bool``:
+    does a search for ``text`` find something the caller may see?) a word is only offered if
+    ``finds(word)`` - the next candidate is tried otherwise - and the corrected query only if it
+    finds something as a whole (every word in one hit)."""
     searcher = backend.store.searcher()
     reader = searcher.reader()
     corrector = searcher.corrector(SPELLING_FIELD)
@@ -33,18 +39,17 @@ def suggest(backend, query: str, model_or_queryset=None) -> str | None:
             return word
         candidates = corrector.suggest(lower, limit=5, maxdist=2 if len(lower) > 5 else 1)
         # Prefer a candidate that differs only by umlauts/case ("buerger" -> "bürger").
+        typed = fold(lower.replace("ae", "a").replace("oe", "o").replace("ue", "u"))
+        candidates.sort(key=lambda candidate: fold(candidate) != typed)  # stable: frequency order kept
         for candidate in candidates:
-            if fold(candidate) == fold(lower.replace("ae", "a").replace("oe", "o").replace("ue", "u")):
+            if finds is None or finds(candidate):
                 changed = True
                 return _match_case(candidate, word)
-        if candidates:
-            changed = True
-            return _match_case(candidates[0], word)
         return word
 
     corrected = _WORD.sub(replace, query)
     if not changed:
         return None
-    if model_or_queryset is not None and not backend.search(corrected, model_or_queryset, operator="or").count():
+    if finds is not None and not finds(corrected):
         return None
     return corrected
