@@ -19,7 +19,7 @@ from documents import samples
 from home import actions
 from home.models import DepartmentPage
 from people.models import Department
-from tests.conftest import make_group_member, make_user
+from tests.conftest import make_group_member, make_user, sign_in
 from tests.home.conftest import add_page
 
 from .conftest import add_document
@@ -32,9 +32,7 @@ Image = get_image_model()
 def signed_in(user) -> Client:
     """A client signed in as ``user``, past the second factor where the site asks for one.
     (The one place that signs in; adapt it when signing in changes.)"""
-    client = Client()
-    client.force_login(user)
-    return client
+    return sign_in(Client(), user)
 
 
 class City:

@@ -18,7 +18,7 @@ from django.urls import reverse
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, CollectionViewRestriction
 
-from tests.conftest import make_user
+from tests.conftest import make_user, sign_in
 
 from .conftest import add_document
 
@@ -96,7 +96,7 @@ def test_download_works_for_who_may_see_the_collection_only(
     document = add_document(
         django_capture_on_commit_callbacks, "Protokoll", MINUTES, "protokoll.txt", collection=collection
     )
-    client.force_login(member)
+    sign_in(client, member)
 
     allowed, body = download(client, document)
     refused, refused_body = download(user_client, document)
@@ -138,7 +138,7 @@ def test_move_document_files_moves_the_old_files_out_of_media_root(council, clie
         with moved.file.open("rb") as f:
             assert f.read() == data
     assert document.file.name != taken  # kept under a free name; the row follows
-    client.force_login(member)
+    sign_in(client, member)
     assert download(client, document)[1] == MINUTES
 
     again = StringIO()
