@@ -8,7 +8,7 @@ an ancestor collection excludes the user. As for pages (``home.permissions``):
 - "password" restrictions: never listed (the password is entered per browser session).
 
 The same rule bounds what editors may do in Wagtail's admin (``CollectionMemberPermissionPolicy``,
-registered for documents and images in ``documents/wagtail_hooks.py``).
+registered for documents and images in ``DocumentsConfig.ready``).
 """
 
 from wagtail.documents import get_document_model
