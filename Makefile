@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= 2
 XDIST := $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist worksteal)
 
-.PHONY: run test test-stages venv lint format check test-sqlite test-postgres test-conformance browser-deps messages messages-de bench clean
+.PHONY: run test test-stages venv lint format check test-sqlite test-postgres test-conformance browser-deps messages messages-de bench search-quality clean
 
 venv: $(STAMP)
 
@@ -83,6 +83,17 @@ test-postgres: venv
 # backend as the peer (its fixture lives in ../shared/conformance; without it the suite skips).
 test-conformance: venv
 	$(BIN)/pytest -c tests/conformance/pytest.ini tests/conformance $(PYTEST_ARGS)
+
+# The judged German query set (tests/search/eval, docs/search-quality.md): recall@10 and MRR per
+# kind. On SQLite (default) the Whoosh shape and plain Whoosh; with DB=postgres (at PG_URL) also
+# the PostgreSQL shape and PostgreSQL's raw 'german' full text. The table and each query's rank
+# are written to var/search-quality-<DB>.txt(.tsv).
+DB ?= sqlite
+search-quality: venv
+	mkdir -p var
+	$(if $(filter postgres,$(DB)),DATABASE_URL=$(PG_URL)) SEARCH_QUALITY_OUT=var/search-quality-$(DB).txt \
+	  $(BIN)/pytest tests/search/test_quality.py -q -p no:cacheprovider $(PYTEST_ARGS); status=$$?; \
+	  cat var/search-quality-$(DB).txt; exit $$status
 
 # Browser tests drive Debian's Chromium (Playwright's own browser download does not work offline).
 browser-deps:
