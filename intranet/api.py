@@ -9,12 +9,13 @@ Every error, whatever raised it, is JSON of this shape (docs/api.md):
 reaches an API client: unknown URLs below /api/v1/ answer 404 JSON, wrong methods 405 JSON,
 crashes 500 JSON (the traceback goes to the log)."""
 
+import json
 import logging
 import math
 from functools import update_wrapper
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.urls import URLPattern, re_path
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.throttling import SimpleRateThrottle
 from ninja.utils import check_csrf
@@ -73,6 +75,7 @@ _DEFAULT_CODES = {
     404: "not_found",
     405: "method_not_allowed",
     422: "invalid_input",
+    413: "payload_too_large",
     429: "rate_limited",
     500: "server_error",
 }
@@ -175,6 +178,43 @@ class UserRateThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
+# --- Request bodies ----------------------------------------------------------------------------
+class StorableJSONParser(Parser):
+    """JSON bodies whose every string (keys too) can be stored: a NUL or a lone surrogate
+    (``"\\ud800"``) anywhere answers 400 naming the field, before any endpoint sees it (they
+    crashed the database driver: 500). A body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` answers 413."""
+
+    def parse_body(self, request):
+        data = json.loads(request.body)
+        bad = sorted(set(_unstorable_paths(data)))
+        if bad:
+            from .validators import unstorable_message
+
+            reason = unstorable_message()
+            raise ApiError(
+                400, "bad_request", _("Some input is not valid."), [{"field": f, "reason": reason} for f in bad]
+            )
+        return data
+
+
+def _unstorable_paths(value, path: str = ""):
+    from .validators import is_storable
+
+    if isinstance(value, str):
+        if not is_storable(value):
+            yield path or "body"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            name = f"{path}.{key}" if path else str(key)
+            if not is_storable(str(key)):
+                yield path or "body"
+            else:
+                yield from _unstorable_paths(item, name)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _unstorable_paths(item, f"{path}.{index}" if path else str(index))
+
+
 # --- The API -----------------------------------------------------------------------------------
 class IntranetAPI(NinjaAPI):
     def _get_urls(self):
@@ -244,6 +284,7 @@ api = IntranetAPI(
     urls_namespace="api",
     auth=[TokenAuth(), SessionAuth()],
     throttle=[UserRateThrottle()],
+    parser=StorableJSONParser(),
 )
 
 
@@ -270,6 +311,8 @@ def _unauthenticated(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, ApiError):  # ninja wraps what the body parser raises
+        return _api_error(request, exc.__cause__)
     return error_response(exc.status_code, exc.message)
 
 
@@ -286,6 +329,20 @@ def _rejected(request, exc: DjangoValidationError):
 
         return error_response(429, " ".join(exc.messages), headers={"Retry-After": str(RATE_LIMIT[1])})
     return error_response(400, _("The request was not accepted."), fields=_django_validation_fields(exc))
+
+
+@api.exception_handler(SuspiciousOperation)
+def _suspicious(request, exc: SuspiciousOperation):
+    if isinstance(exc, RequestDataTooBig):
+        from django.template.defaultfilters import filesizeformat
+
+        return error_response(
+            413,
+            _("The request body is too large: at most %(max)s are accepted.")
+            % {"max": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)},
+            code="payload_too_large",
+        )
+    return error_response(400, _("The request was not accepted."))
 
 
 @api.exception_handler(PermissionDenied)

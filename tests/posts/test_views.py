@@ -47,6 +47,32 @@ def test_compose_errors_keep_what_was_typed(user_client, general, text, message)
     assert not Post.objects.exists()
 
 
+INVISIBLE = "\u200b \u200c\u200d\ufeff\u2060\u00a0\u3164\u2800\n\t"  # zero-width, fillers, blank Braille
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (INVISIBLE, "Ein leerer Beitrag kann nicht veröffentlicht werden"),
+        ("Hallo\x00Welt", "Null"),  # PostgreSQL cannot store NUL: Django's form refuses it
+    ],
+)
+def test_compose_refuses_invisible_or_unstorable_text_on_every_database(user_client, general, text, message):
+    response = user_client.post("/beitraege/schreiben/", {"channel": general.pk, "text": text})
+    assert response.status_code == 400
+    assert message in page(response)
+    assert not Post.objects.exists()
+
+
+def test_an_invisible_reply_and_edit_are_refused_and_the_post_kept(user_client, general, user, other_user):
+    post = post_in(general, other_user, "Frage")
+    mine = post_in(general, user, "Mein Text")
+    assert user_client.post(f"/beitraege/{post.pk}/antworten/", {"text": INVISIBLE}).status_code == 400
+    assert user_client.post(f"/beitraege/{mine.pk}/bearbeiten/", {"text": "\u200b\u200b"}).status_code == 400
+    mine.refresh_from_db()
+    assert mine.text == "Mein Text" and not post.replies.exists()
+
+
 def test_rate_limit_message_keeps_the_text(user_client, user, general):
     for i in range(actions.RATE_LIMIT[0]):
         actions.create_post(author=user, channel=general, text=f"Beitrag {i}")
