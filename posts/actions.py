@@ -336,7 +336,29 @@ def hide_post(*, post: Post, moderator, reason: str) -> Post:
     post.reports.filter(resolved_at=None).update(resolved_at=timezone.now())
     log(instance=post, action="posts.hide", user=moderator, data={"reason": post.hidden_reason})
     _unindex(post)
+    _set_thread_hidden(post, True)
     return post
+
+
+def _set_thread_hidden(post: Post, hidden: bool) -> None:
+    """Hides (or shows again) the replies with the post they answer: out of (back into) feeds,
+    threads, counts and the search index. A reply hidden on its own stays hidden."""
+    replies = list(post.replies.filter(is_deleted=False).only("pk", "is_hidden"))
+    if not replies:
+        return
+    Post.objects.filter(pk__in=[reply.pk for reply in replies]).update(parent_hidden=hidden)
+    for reply in replies:
+        if hidden:
+            _unindex(reply)
+        elif not reply.is_hidden:
+            # the index entry is built from the database after the commit, with tags and author
+            transaction.on_commit(lambda pk=reply.pk: _index_by_pk(pk))
+
+
+def _index_by_pk(pk: int) -> None:
+    reply = Post.objects.visible().select_related("author").filter(pk=pk).first()
+    if reply is not None:
+        index.insert_or_update_object(reply)
 
 
 @transaction.atomic
@@ -347,6 +369,7 @@ def unhide_post(*, post: Post, moderator) -> Post:
     _save(post, update_fields=["is_hidden", "hidden_reason", "hidden_by"])
     log(instance=post, action="posts.unhide", user=moderator)
     _reindex(post)
+    _set_thread_hidden(post, False)
     return post
 
 

@@ -280,3 +280,50 @@ def test_channel_settings_in_the_admin(admin_client, channel):
     assert admin_client.get("/admin/snippets/posts/channel/").status_code == 200
     response = admin_client.get(f"/admin/snippets/posts/channel/edit/{channel.pk}/")
     assert response.status_code == 200 and "posting_policy" in response.content.decode()
+
+
+# --- replies to a hidden post (issue 13, point 8d) --------------------------------------------
+
+
+@pytest.mark.usefixtures("immediate_on_commit")
+def test_replies_are_hidden_with_their_post_everywhere_and_shown_again(
+    client_for, user_client, general, other_user, central_editor, outsider
+):
+    """Hiding a post hid only the post: its replies stayed in search (with a link to a 404) and in
+    the reply API. Now they go with it, on both shapes, and come back when it is shown again."""
+    post = post_in(general, other_user, "Frage zur Parkordnung")
+    reply = post_in(general, outsider, "Fahrradständer stehen vor dem Rathaus #Parkordnung", parent=post)
+    own_hidden = post_in(general, outsider, "Fahrradständer doppelt", parent=post)
+    actions.hide_post(post=own_hidden, moderator=central_editor, reason="Doppelt")
+
+    def seen_by_reader() -> dict:
+        page_html = page(user_client.get("/suche/", {"q": "Fahrradständer", "type": "post"}))
+        api = user_client.get("/api/v1/search", {"q": "Fahrradständer", "type": "post"}).json()
+        thread = user_client.get(f"/beitraege/{reply.pk}/", follow=True)
+        return {
+            "page": f"#post-{reply.pk}" in page_html,
+            "api": [hit["id"] for hit in api["results"]],
+            "count": api["facets"]["type"].get("post", 0),
+            "thread": thread.status_code,
+            "reply_api": user_client.get(f"/api/v1/posts/{reply.pk}").status_code,
+            "tag": [row["name"] for row in api["facets"]["tag"]],
+        }
+
+    before = seen_by_reader()
+    assert before == {
+        "page": True,
+        "api": [reply.pk],
+        "count": 1,
+        "thread": 200,
+        "reply_api": 200,
+        "tag": ["Parkordnung"],
+    }
+
+    moderator = client_for(central_editor)
+    assert moderator.post(f"/beitraege/{post.pk}/ausblenden/", {"reason": "Datenschutz"}).status_code == 302
+    assert seen_by_reader() == {"page": False, "api": [], "count": 0, "thread": 404, "reply_api": 404, "tag": []}
+    # the moderator still sees the thread with its replies
+    assert "Fahrradständer stehen vor dem Rathaus" in page(moderator.get(f"/beitraege/{post.pk}/"))
+
+    assert moderator.post(f"/beitraege/{post.pk}/ausblenden/", {"zeigen": "1"}).status_code == 302
+    assert seen_by_reader() == before  # the reply hidden on its own stays hidden
