@@ -12,6 +12,7 @@ crashes 500 JSON (the traceback goes to the log)."""
 import json
 import logging
 import math
+import threading
 from functools import update_wrapper
 
 from django.conf import settings
@@ -158,19 +159,96 @@ def require_write(request) -> None:
 
 
 # --- Rate limiting -----------------------------------------------------------------------------
+# Caches whose ``incr`` is atomic (one command on the server, or under a lock). Django's
+# DatabaseCache and FileBasedCache implement ``incr`` as ``get`` + ``set``: parallel requests
+# overwrite each other's counts, so with them the count is kept in ``RateLimitCounter``.
+ATOMIC_INCR_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.redis.RedisCache",
+    "django.core.cache.backends.memcached.PyMemcacheCache",
+    "django.core.cache.backends.memcached.PyLibMCCache",
+    "django_redis.cache.RedisCache",
+}
+
+
+def _cache_counts_atomically(cache) -> bool:
+    cls = type(cache)
+    return f"{cls.__module__}.{cls.__qualname__}" in ATOMIC_INCR_CACHES
+
+
+def count_request(key: str, timeout: int) -> int:
+    """Adds one to the counter ``key`` (created for ``timeout`` seconds) and returns the new count,
+    atomically: of N parallel calls each gets a different number. With a cache whose ``incr`` is
+    atomic (local memory, Redis, memcached) ``cache.add`` + ``cache.incr``; otherwise one upsert
+    on ``RateLimitCounter`` (``INSERT … ON CONFLICT DO UPDATE … RETURNING``, SQLite 3.35+ and
+    PostgreSQL), which the database runs as one atomic statement."""
+    from django.core.cache import cache
+
+    if _cache_counts_atomically(cache):
+        for _attempt in range(3):
+            cache.add(key, 0, timeout)
+            try:
+                return cache.incr(key)
+            except ValueError:  # expired between add and incr: add again
+                continue
+        raise RuntimeError(f"rate limit counter {key} could not be counted")
+    return _count_in_database(key, timeout)
+
+
+def _count_in_database(key: str, timeout: int) -> int:
+    import datetime
+
+    from django.db import connections, router
+    from django.utils import timezone
+
+    from .models import RateLimitCounter
+
+    now = timezone.now()
+    connection = connections[router.db_for_write(RateLimitCounter)]
+    table = connection.ops.quote_name(RateLimitCounter._meta.db_table)
+    name, count, expires = (connection.ops.quote_name(c) for c in ("name", "count", "expires_at"))
+    expires_at = now + datetime.timedelta(seconds=timeout)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({name}, {count}, {expires}) VALUES (%s, 1, %s) "  # noqa: S608 — quoted names
+            f"ON CONFLICT ({name}) DO UPDATE SET {count} = {table}.{count} + 1 RETURNING {count}",
+            [key, connection.ops.adapt_datetimefield_value(expires_at)],
+        )
+        value = cursor.fetchone()[0]
+    if value == 1:  # the first request of a new window clears the finished ones
+        RateLimitCounter.objects.using(connection.alias).filter(expires_at__lt=now).delete()
+    return value
+
+
 class UserRateThrottle(SimpleRateThrottle):
     """Requests per user (whichever token or session) and window; `API_RATE_LIMIT` in settings,
-    e.g. "600/m" (read on every request, so it can change without a restart in tests)."""
+    e.g. "600/m" (read on every request, so it can change without a restart in tests).
+
+    A fixed window (this minute) counted atomically by ``count_request``: of N parallel requests
+    exactly the limit pass. (ninja's own throttle keeps a list of times that each request reads
+    and writes back whole, and keeps its state on the one throttle object all threads share:
+    parallel requests lost each other's entries.) At a window's edge a client may send up to the
+    limit at its end and again at the next one's start."""
 
     scope = "api"
 
     def __init__(self):
         super().__init__(rate="600/m")
+        self._state = threading.local()
 
     def allow_request(self, request):
-        self.rate = getattr(settings, "API_RATE_LIMIT", "600/m")
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request)
+        num_requests, duration = self.parse_rate(getattr(settings, "API_RATE_LIMIT", "600/m"))
+        key = self.get_cache_key(request)
+        if key is None or num_requests is None:
+            return True
+        now = self.timer()
+        window = int(now // duration)
+        count = count_request(f"{key}_{duration}_{window}", duration + 1)
+        self._state.wait = (window + 1) * duration - now
+        return count <= num_requests
+
+    def wait(self):
+        return getattr(self._state, "wait", None)
 
     def get_cache_key(self, request):
         user = getattr(request, "auth", None)
