@@ -29,6 +29,8 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.throttling import SimpleRateThrottle
 from ninja.utils import check_csrf
 
+from . import idempotency
+
 logger = logging.getLogger(__name__)
 
 API_TITLE = "Wissensnetz API"
@@ -52,7 +54,16 @@ class ErrorOut(Schema):
 
 
 # The error answers every operation may give; views add what they return on success.
-COMMON_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+COMMON_ERRORS = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    413: ErrorOut,
+    422: ErrorOut,
+    429: ErrorOut,
+}
 
 
 def with_errors(success: dict) -> dict:
@@ -75,6 +86,7 @@ _DEFAULT_CODES = {
     403: "permission_denied",
     404: "not_found",
     405: "method_not_allowed",
+    409: "conflict",
     422: "invalid_input",
     413: "payload_too_large",
     429: "rate_limited",
@@ -182,8 +194,9 @@ def count_request(key: str, timeout: int) -> int:
     atomic (local memory, Redis, memcached) ``cache.add`` + ``cache.incr``; otherwise one upsert
     on ``RateLimitCounter`` (``INSERT … ON CONFLICT DO UPDATE … RETURNING``, SQLite 3.35+ and
     PostgreSQL), which the database runs as one atomic statement."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
+    cache = caches["default"]  # the backend itself (django.core.cache.cache is a proxy)
     if _cache_counts_atomically(cache):
         for _attempt in range(3):
             cache.add(key, 0, timeout)
@@ -320,7 +333,8 @@ def _json_only(view):
             response = view(request, *args, **kwargs)
         except Exception:
             logger.exception("API request failed: %s %s", request.method, request.path)
-            return error_response(500, _("Something went wrong on our side. Please try again later."))
+            response = error_response(500, _("Something went wrong on our side. Please try again later."))
+        idempotency.finish(request, response)  # keeps or releases an Idempotency-Key
         if response.status_code == 405 and not response.get("Content-Type", "").startswith("application/json"):
             return error_response(
                 405,
@@ -437,6 +451,10 @@ def _not_found(request, exc):
 def _crash(request, exc):
     logger.exception("API request failed: %s %s", request.method, request.path, exc_info=exc)
     return error_response(500, _("Something went wrong on our side. Please try again later."))
+
+
+# Idempotency-Key on writes: after authentication, rate limit and validation (intranet/idempotency.py)
+api.add_decorator(idempotency.idempotent, mode="operation")
 
 
 def _register_routers():

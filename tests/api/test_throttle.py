@@ -38,7 +38,7 @@ CACHES = {
 
 
 @pytest.fixture(params=sorted(CACHES))
-def shared_cache(request, settings):
+def shared_cache(request, settings, database_for_threads):
     if request.param == "redis" and not _redis_reachable():
         pytest.skip("no Redis server at 127.0.0.1:6379 (the production cache with REDIS_URL)")
     settings.CACHES = {"default": {**CACHES[request.param], "KEY_PREFIX": f"wn-test-{uuid.uuid4().hex}"}}
@@ -50,6 +50,9 @@ def shared_cache(request, settings):
     cache.clear()
     yield request.param
     cache.clear()
+    # back to the test settings' cache while the database is still there (the autouse fixture
+    # of tests/api clears "the" cache after this one ends)
+    settings.CACHES = {"default": CACHES["locmem"]}
 
 
 def _parallel_requests(throttle, user) -> list[bool]:
@@ -78,7 +81,6 @@ def _parallel_requests(throttle, user) -> list[bool]:
     return answers
 
 
-@pytest.mark.django_db(transaction=True)
 def test_exactly_the_limit_of_parallel_requests_pass(shared_cache):
     throttle = UserRateThrottle()
     throttle.timer = lambda: 1_000_000_020.0  # one window for the whole test, whatever the clock
@@ -97,8 +99,17 @@ def test_the_database_counter_clears_finished_windows(settings):
     from intranet.api import count_request
     from intranet.models import RateLimitCounter
 
-    settings.CACHES = {"default": CACHES["database"]}
+    settings.CACHES = {"default": {**CACHES["database"], "LOCATION": "not_used_for_counting"}}
     assert [count_request("a", 60) for _ in range(3)] == [1, 2, 3]
     RateLimitCounter.objects.update(expires_at="2000-01-01T00:00Z")
     assert count_request("b", 60) == 1
     assert list(RateLimitCounter.objects.values_list("name", flat=True)) == ["b"]
+    settings.CACHES = {"default": CACHES["locmem"]}
+
+
+def test_caches_with_an_atomic_incr_count_in_the_cache_not_the_database(shared_cache):
+    from intranet.api import count_request
+    from intranet.models import RateLimitCounter
+
+    assert [count_request("k", 60) for _ in range(3)] == [1, 2, 3]
+    assert RateLimitCounter.objects.exists() == (shared_cache == "database")
