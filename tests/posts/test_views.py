@@ -327,3 +327,8 @@ def test_replies_are_hidden_with_their_post_everywhere_and_shown_again(
 
     assert moderator.post(f"/beitraege/{post.pk}/ausblenden/", {"zeigen": "1"}).status_code == 302
     assert seen_by_reader() == before  # the reply hidden on its own stays hidden
+
+
+@pytest.mark.parametrize("kind", ["person", "channel", "tag"])
+def test_following_a_target_with_a_nul_is_400_on_every_database(user_client, kind):
+    assert user_client.post("/beitraege/folgen/", {"type": kind, "value": "x\x00"}).status_code == 400
