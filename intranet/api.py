@@ -9,12 +9,14 @@ Every error, whatever raised it, is JSON of this shape (docs/api.md):
 reaches an API client: unknown URLs below /api/v1/ answer 404 JSON, wrong methods 405 JSON,
 crashes 500 JSON (the traceback goes to the log)."""
 
+import json
 import logging
 import math
+import threading
 from functools import update_wrapper
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.urls import URLPattern, re_path
@@ -22,9 +24,12 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.throttling import SimpleRateThrottle
 from ninja.utils import check_csrf
+
+from . import idempotency
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +54,16 @@ class ErrorOut(Schema):
 
 
 # The error answers every operation may give; views add what they return on success.
-COMMON_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+COMMON_ERRORS = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    413: ErrorOut,
+    422: ErrorOut,
+    429: ErrorOut,
+}
 
 
 def with_errors(success: dict) -> dict:
@@ -72,7 +86,9 @@ _DEFAULT_CODES = {
     403: "permission_denied",
     404: "not_found",
     405: "method_not_allowed",
+    409: "conflict",
     422: "invalid_input",
+    413: "payload_too_large",
     429: "rate_limited",
     500: "server_error",
 }
@@ -155,24 +171,139 @@ def require_write(request) -> None:
 
 
 # --- Rate limiting -----------------------------------------------------------------------------
+# Caches whose ``incr`` is atomic (one command on the server, or under a lock). Django's
+# DatabaseCache and FileBasedCache implement ``incr`` as ``get`` + ``set``: parallel requests
+# overwrite each other's counts, so with them the count is kept in ``RateLimitCounter``.
+ATOMIC_INCR_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.redis.RedisCache",
+    "django.core.cache.backends.memcached.PyMemcacheCache",
+    "django.core.cache.backends.memcached.PyLibMCCache",
+    "django_redis.cache.RedisCache",
+}
+
+
+def _cache_counts_atomically(cache) -> bool:
+    cls = type(cache)
+    return f"{cls.__module__}.{cls.__qualname__}" in ATOMIC_INCR_CACHES
+
+
+def count_request(key: str, timeout: int) -> int:
+    """Adds one to the counter ``key`` (created for ``timeout`` seconds) and returns the new count,
+    atomically: of N parallel calls each gets a different number. With a cache whose ``incr`` is
+    atomic (local memory, Redis, memcached) ``cache.add`` + ``cache.incr``; otherwise one upsert
+    on ``RateLimitCounter`` (``INSERT … ON CONFLICT DO UPDATE … RETURNING``, SQLite 3.35+ and
+    PostgreSQL), which the database runs as one atomic statement."""
+    from django.core.cache import caches
+
+    cache = caches["default"]  # the backend itself (django.core.cache.cache is a proxy)
+    if _cache_counts_atomically(cache):
+        for _attempt in range(3):
+            cache.add(key, 0, timeout)
+            try:
+                return cache.incr(key)
+            except ValueError:  # expired between add and incr: add again
+                continue
+        raise RuntimeError(f"rate limit counter {key} could not be counted")
+    return _count_in_database(key, timeout)
+
+
+def _count_in_database(key: str, timeout: int) -> int:
+    import datetime
+
+    from django.db import connections, router
+    from django.utils import timezone
+
+    from .models import RateLimitCounter
+
+    now = timezone.now()
+    connection = connections[router.db_for_write(RateLimitCounter)]
+    table = connection.ops.quote_name(RateLimitCounter._meta.db_table)
+    name, count, expires = (connection.ops.quote_name(c) for c in ("name", "count", "expires_at"))
+    expires_at = now + datetime.timedelta(seconds=timeout)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({name}, {count}, {expires}) VALUES (%s, 1, %s) "  # noqa: S608 — quoted names
+            f"ON CONFLICT ({name}) DO UPDATE SET {count} = {table}.{count} + 1 RETURNING {count}",
+            [key, connection.ops.adapt_datetimefield_value(expires_at)],
+        )
+        value = cursor.fetchone()[0]
+    if value == 1:  # the first request of a new window clears the finished ones
+        RateLimitCounter.objects.using(connection.alias).filter(expires_at__lt=now).delete()
+    return value
+
+
 class UserRateThrottle(SimpleRateThrottle):
     """Requests per user (whichever token or session) and window; `API_RATE_LIMIT` in settings,
-    e.g. "600/m" (read on every request, so it can change without a restart in tests)."""
+    e.g. "600/m" (read on every request, so it can change without a restart in tests).
+
+    A fixed window (this minute) counted atomically by ``count_request``: of N parallel requests
+    exactly the limit pass. (ninja's own throttle keeps a list of times that each request reads
+    and writes back whole, and keeps its state on the one throttle object all threads share:
+    parallel requests lost each other's entries.) At a window's edge a client may send up to the
+    limit at its end and again at the next one's start."""
 
     scope = "api"
 
     def __init__(self):
         super().__init__(rate="600/m")
+        self._state = threading.local()
 
     def allow_request(self, request):
-        self.rate = getattr(settings, "API_RATE_LIMIT", "600/m")
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request)
+        num_requests, duration = self.parse_rate(getattr(settings, "API_RATE_LIMIT", "600/m"))
+        key = self.get_cache_key(request)
+        if key is None or num_requests is None:
+            return True
+        now = self.timer()
+        window = int(now // duration)
+        count = count_request(f"{key}_{duration}_{window}", duration + 1)
+        self._state.wait = (window + 1) * duration - now
+        return count <= num_requests
+
+    def wait(self):
+        return getattr(self._state, "wait", None)
 
     def get_cache_key(self, request):
         user = getattr(request, "auth", None)
         ident = f"user-{user.pk}" if user is not None else self.get_ident(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+# --- Request bodies ----------------------------------------------------------------------------
+class StorableJSONParser(Parser):
+    """JSON bodies whose every string (keys too) can be stored: a NUL or a lone surrogate
+    (``"\\ud800"``) anywhere answers 400 naming the field, before any endpoint sees it (they
+    crashed the database driver: 500). A body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` answers 413."""
+
+    def parse_body(self, request):
+        data = json.loads(request.body)
+        bad = sorted(set(_unstorable_paths(data)))
+        if bad:
+            from .validators import unstorable_message
+
+            reason = unstorable_message()
+            raise ApiError(
+                400, "bad_request", _("Some input is not valid."), [{"field": f, "reason": reason} for f in bad]
+            )
+        return data
+
+
+def _unstorable_paths(value, path: str = ""):
+    from .validators import is_storable
+
+    if isinstance(value, str):
+        if not is_storable(value):
+            yield path or "body"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            name = f"{path}.{key}" if path else str(key)
+            if not is_storable(str(key)):
+                yield path or "body"
+            else:
+                yield from _unstorable_paths(item, name)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _unstorable_paths(item, f"{path}.{index}" if path else str(index))
 
 
 # --- The API -----------------------------------------------------------------------------------
@@ -202,7 +333,8 @@ def _json_only(view):
             response = view(request, *args, **kwargs)
         except Exception:
             logger.exception("API request failed: %s %s", request.method, request.path)
-            return error_response(500, _("Something went wrong on our side. Please try again later."))
+            response = error_response(500, _("Something went wrong on our side. Please try again later."))
+        idempotency.finish(request, response)  # keeps or releases an Idempotency-Key
         if response.status_code == 405 and not response.get("Content-Type", "").startswith("application/json"):
             return error_response(
                 405,
@@ -244,6 +376,7 @@ api = IntranetAPI(
     urls_namespace="api",
     auth=[TokenAuth(), SessionAuth()],
     throttle=[UserRateThrottle()],
+    parser=StorableJSONParser(),
 )
 
 
@@ -270,6 +403,8 @@ def _unauthenticated(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, ApiError):  # ninja wraps what the body parser raises
+        return _api_error(request, exc.__cause__)
     return error_response(exc.status_code, exc.message)
 
 
@@ -288,6 +423,20 @@ def _rejected(request, exc: DjangoValidationError):
     return error_response(400, _("The request was not accepted."), fields=_django_validation_fields(exc))
 
 
+@api.exception_handler(SuspiciousOperation)
+def _suspicious(request, exc: SuspiciousOperation):
+    if isinstance(exc, RequestDataTooBig):
+        from django.template.defaultfilters import filesizeformat
+
+        return error_response(
+            413,
+            _("The request body is too large: at most %(max)s are accepted.")
+            % {"max": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)},
+            code="payload_too_large",
+        )
+    return error_response(400, _("The request was not accepted."))
+
+
 @api.exception_handler(PermissionDenied)
 def _forbidden(request, exc):
     return error_response(403, str(exc) or _("You do not have permission to do this."))
@@ -302,6 +451,10 @@ def _not_found(request, exc):
 def _crash(request, exc):
     logger.exception("API request failed: %s %s", request.method, request.path, exc_info=exc)
     return error_response(500, _("Something went wrong on our side. Please try again later."))
+
+
+# Idempotency-Key on writes: after authentication, rate limit and validation (intranet/idempotency.py)
+api.add_decorator(idempotency.idempotent, mode="operation")
 
 
 def _register_routers():

@@ -90,3 +90,40 @@ class ServiceAccount(models.Model):
 
     def __str__(self):
         return self.user.username
+
+
+class RateLimitCounter(models.Model):
+    """Requests of one user in one window of the API rate limit, for caches whose ``incr`` is not
+    atomic (Django's DatabaseCache reads and writes the value: parallel requests overwrote each
+    other's counts and 8 threads got 726 answers for a limit of 600). One upsert counts
+    atomically on SQLite and PostgreSQL; see ``intranet.api.count_request``."""
+
+    name = models.CharField(max_length=200, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.name}: {self.count}"
+
+
+class IdempotencyKey(models.Model):
+    """An API write sent with an ``Idempotency-Key`` header (docs/api.md): the first request
+    with a key claims this row (the unique constraint decides between parallel duplicates, on
+    every app server and both databases) and stores its answer; a retry with the same key gets
+    that answer again instead of writing twice. Kept for ``IDEMPOTENCY_TTL``."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    # SHA-256 of method, path and body: the same key with another request is refused
+    fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # null while the first request still runs
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.BinaryField(blank=True, default=b"")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="unique_idempotency_key_per_user")]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.key}"

@@ -7,6 +7,7 @@ Each action runs in one transaction; search-index updates and notifications happ
 
 import datetime
 import math
+import unicodedata
 from datetime import timedelta
 from pathlib import PurePosixPath
 
@@ -23,6 +24,7 @@ from taggit.models import Tag
 from wagtail.log_actions import log
 from wagtail.search import index
 
+from intranet.validators import check_storable
 from people.models import Notification, User
 from people.notifications import notify, notify_many
 
@@ -46,10 +48,27 @@ MAX_ATTACHMENT_BYTES = getattr(settings, "POSTS_MAX_ATTACHMENT_BYTES", 5 * 1024 
 URGENT_DEFAULT_DAYS = 3
 
 
+# Characters that show nothing although Unicode does not call them white space (fillers, the
+# blank Braille pattern); with white space and the invisible categories below, a text of only
+# these shows as an empty post.
+_BLANK_CHARACTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e")
+# Cc control, Cf format (zero-width space, joiners, BOM, word joiner, bidi marks), Z* separators,
+# Mn/Me combining marks with nothing to combine with.
+_BLANK_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me"})
+
+
+def is_blank(text: str) -> bool:
+    """True if ``text`` shows nothing: only white space, zero-width and other invisible characters."""
+    return all(ch.isspace() or ch in _BLANK_CHARACTERS or unicodedata.category(ch) in _BLANK_CATEGORIES for ch in text)
+
+
 def clean_text(text: str) -> str:
-    """The text as stored, or ValidationError with the reason (empty, whitespace, too long)."""
+    """The text as stored, or ValidationError with the reason (empty or invisible, characters no
+    database stores, too long). The one check of a post's text: the forms, the API, the demo
+    data and imports all reach it through ``create_post``, ``edit_post`` and ``publish_urgent``."""
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
+    check_storable(text, field="text")
+    if is_blank(text):
         raise ValidationError({"text": _("Please write something: an empty post cannot be published.")})
     text = text.strip("\n").rstrip()
     if len(text) > MAX_LENGTH:
@@ -309,6 +328,7 @@ def hide_post(*, post: Post, moderator, reason: str) -> Post:
     if not permissions.can_moderate(moderator, post):
         raise PermissionDenied(_("Only the channel's editors can hide posts."))
     reason = (reason or "").strip()
+    check_storable(reason, field="reason")
     if not reason:
         raise ValidationError({"reason": _("Please give a reason; the author will see it.")})
     post.is_hidden, post.hidden_reason, post.hidden_by = True, reason[:300], moderator
@@ -316,7 +336,29 @@ def hide_post(*, post: Post, moderator, reason: str) -> Post:
     post.reports.filter(resolved_at=None).update(resolved_at=timezone.now())
     log(instance=post, action="posts.hide", user=moderator, data={"reason": post.hidden_reason})
     _unindex(post)
+    _set_thread_hidden(post, True)
     return post
+
+
+def _set_thread_hidden(post: Post, hidden: bool) -> None:
+    """Hides (or shows again) the replies with the post they answer: out of (back into) feeds,
+    threads, counts and the search index. A reply hidden on its own stays hidden."""
+    replies = list(post.replies.filter(is_deleted=False).only("pk", "is_hidden"))
+    if not replies:
+        return
+    Post.objects.filter(pk__in=[reply.pk for reply in replies]).update(parent_hidden=hidden)
+    for reply in replies:
+        if hidden:
+            _unindex(reply)
+        elif not reply.is_hidden:
+            # the index entry is built from the database after the commit, with tags and author
+            transaction.on_commit(lambda pk=reply.pk: _index_by_pk(pk))
+
+
+def _index_by_pk(pk: int) -> None:
+    reply = Post.objects.visible().select_related("author").filter(pk=pk).first()
+    if reply is not None:
+        index.insert_or_update_object(reply)
 
 
 @transaction.atomic
@@ -327,6 +369,7 @@ def unhide_post(*, post: Post, moderator) -> Post:
     _save(post, update_fields=["is_hidden", "hidden_reason", "hidden_by"])
     log(instance=post, action="posts.unhide", user=moderator)
     _reindex(post)
+    _set_thread_hidden(post, False)
     return post
 
 
@@ -335,6 +378,7 @@ def report_post(*, post: Post, reporter, reason: str) -> Report:
     if not post.is_visible:
         raise PermissionDenied(_("This post cannot be reported."))
     reason = (reason or "").strip()
+    check_storable(reason, field="reason")
     if not reason:
         raise ValidationError({"reason": _("Please tell the moderators what is wrong with this post.")})
     if len(reason) > 500:

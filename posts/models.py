@@ -71,8 +71,9 @@ def attachment_path(instance, filename):
 
 class VisiblePostQuerySet(models.QuerySet):
     def visible(self):
-        """What every member of staff sees: neither deleted nor hidden by a moderator."""
-        return self.filter(is_deleted=False, is_hidden=False)
+        """What every member of staff sees: neither deleted nor hidden by a moderator, nor a reply
+        to a post a moderator hid."""
+        return self.filter(is_deleted=False, is_hidden=False, parent_hidden=False)
 
 
 class Post(index.Indexed, models.Model):
@@ -111,6 +112,10 @@ class Post(index.Indexed, models.Model):
     hidden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A reply is hidden with its thread: set by posts.actions.hide_post on every reply of the post
+    # it hides, cleared by unhide_post (the reply's own is_hidden stays as its moderator left it).
+    # A column of the reply, not a join to its parent, so the search index filters on it.
+    parent_hidden = models.BooleanField(_("hidden with its thread"), default=False, editable=False)
 
     is_official = models.BooleanField(_("official announcement"), default=False)
     pinned_until = models.DateField(_("pinned until"), null=True, blank=True)
@@ -130,6 +135,7 @@ class Post(index.Indexed, models.Model):
         index.FilterField("created_at"),
         index.FilterField("edited_at"),
         index.FilterField("is_hidden"),
+        index.FilterField("parent_hidden"),
         index.FilterField("is_deleted"),
         index.FilterField("is_official"),
         index.FilterField("parent"),
@@ -172,7 +178,7 @@ class Post(index.Indexed, models.Model):
 
     @property
     def is_visible(self) -> bool:
-        return not self.is_deleted and not self.is_hidden
+        return not self.is_deleted and not self.is_hidden and not self.parent_hidden
 
     @property
     def is_pinned(self) -> bool:

@@ -59,7 +59,7 @@ def can_start_post(user, channel: Channel) -> bool:
 def can_view(user, post: Post) -> bool:
     if post.is_deleted:
         return False
-    if post.is_hidden:
+    if post.is_hidden or post.parent_hidden:  # a reply is hidden with the post it answers
         return user.pk == post.author_id or is_channel_editor(user, post.channel)
     return user.is_authenticated
 

@@ -30,7 +30,9 @@ def _count_subquery(queryset, field="post"):
 def annotate_for_display(queryset, *, user):
     """Joins and counts a post list shows, for `user` as the reader."""
     annotations = {
-        "reply_count": _count_subquery(Post.objects.visible(), field="parent"),
+        # replies of a hidden post are hidden with it (parent_hidden), but whoever may see that
+        # post (its author, the moderators) sees its thread and so its true count
+        "reply_count": _count_subquery(Post.objects.filter(is_deleted=False, is_hidden=False), field="parent"),
         **{f"reactions_{kind}": _count_subquery(Reaction.objects.filter(kind=kind)) for kind in Reaction.Kind.values},
     }
     return (

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from home.page_selectors import visible_tags
+from intranet.validators import is_storable
 from people.models import User
 
 from . import actions, permissions, queries
@@ -436,6 +437,8 @@ def follow(request):
     from taggit.models import Tag
 
     kind, value = request.POST.get("type"), request.POST.get("value", "")
+    if not is_storable(value):  # a NUL reached PostgreSQL's query: 500
+        return HttpResponse(_("Unknown target."), status=400)
     target = {}
     if kind == "person":
         target["person"] = get_object_or_404(User, username=value, is_active=True)

@@ -3,6 +3,7 @@
 import datetime
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -16,6 +17,11 @@ from .models import record_search
 
 PAGE_SIZE = 20
 MAX_PAGE = 50
+# Dates a filter accepts: a day before or after these has no content, and 9999-12-31 (+1 day for
+# "until") or 0001-01-01 (in UTC) are beyond what Python's dates and the databases can hold.
+MIN_DATE = datetime.date(1900, 1, 1)
+MAX_DATE = datetime.date(2999, 12, 31)
+MAX_ID = 2**63 - 1  # the largest id either database stores
 #: Seconds a client is asked to wait (Retry-After) while the search is unavailable: about the
 #: time a repair of the index takes on a mid-sized intranet.
 RETRY_AFTER = 120
@@ -23,26 +29,51 @@ RETRY_AFTER = 120
 
 def _date(value: str):
     try:
-        return datetime.date.fromisoformat(value)
+        day = datetime.date.fromisoformat(value)
     except ValueError:
         return None
+    return day if MIN_DATE <= day <= MAX_DATE else None
 
 
 def _int(value: str, default=None):
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return default
+    return number if -MAX_ID <= number <= MAX_ID else default
+
+
+def parse_filters(params) -> tuple[query.Filters, list[str]]:
+    """The filters of the search page, and a message for each filter value that is not valid
+    (that filter is then left out)."""
+    errors = []
+    department = None
+    if params.get("department"):
+        department = _int(params.get("department"))
+        if department is None or department < 1:
+            department = None
+            errors.append(_("Unknown department."))
+    dates = {}
+    for name in ("from", "to"):
+        value = params.get(name, "")
+        dates[name] = _date(value) if value else None
+        if value and dates[name] is None:
+            errors.append(
+                _("Please enter a valid date between %(min)s and %(max)s.")
+                % {"min": MIN_DATE.strftime("%d.%m.%Y"), "max": MAX_DATE.strftime("%d.%m.%Y")}
+            )
+    filters = query.Filters(
+        types=[t for t in params.getlist("type") if t in query.TYPES],
+        department=department,
+        tag=params.get("tag", "")[:100],
+        date_from=dates["from"],
+        date_to=dates["to"],
+    )
+    return filters, errors
 
 
 def filters_from(params) -> query.Filters:
-    return query.Filters(
-        types=[t for t in params.getlist("type") if t in query.TYPES],
-        department=_int(params.get("department")),
-        tag=params.get("tag", "")[:100],
-        date_from=_date(params.get("from", "")),
-        date_to=_date(params.get("to", "")),
-    )
+    return parse_filters(params)[0]
 
 
 TYPE_LABELS = {
@@ -55,7 +86,9 @@ TYPE_LABELS = {
 
 def search_page(request):
     q = query.normalise(request.GET.get("q", ""))
-    filters = filters_from(request.GET)
+    filters, errors = parse_filters(request.GET)
+    for error in errors:
+        messages.error(request, error)
     sort = request.GET.get("sort") if request.GET.get("sort") in query.SORTS else "relevance"
     page_number = min(max(_int(request.GET.get("page"), 1), 1), MAX_PAGE)
     try:
@@ -113,7 +146,8 @@ def search_page(request):
         "page_base": "?" + params.urlencode() + ("&" if params else ""),
         "suggestion_url": "?" + urlencode({"q": result.suggestion}) if result.suggestion else "",
     }
-    return render(request, "search/search.html", context)
+    # a filter that is not valid is named above the results, which ignore it
+    return render(request, "search/search.html", context, status=400 if errors else 200)
 
 
 def unavailable(request, q: str = ""):

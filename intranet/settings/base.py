@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "people.middleware.RequireMFAMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # a NUL in the path or query string answers 400 (it crashed PostgreSQL queries: 500)
+    "intranet.validators.RejectUnstorableInputMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "intranet.middleware.SitePolicyCSPMiddleware",
     "intranet.middleware.PermissionsPolicyMiddleware",

@@ -115,3 +115,85 @@ def test_a_reply_to_an_impossible_id_is_422(write_client, general):
         "/api/v1/posts", {"text": "Hallo", "reply_to": 99999999999999999999999}, content_type="application/json"
     )
     assert response.status_code == 422
+
+
+# --- input no database can store, or too much of it (issue 13, point 7) ------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ('{"text": "Hallo \\ud800 Welt"}', "text"),  # a lone surrogate: was 500 on both databases
+        ('{"text": "Hallo \\u0000 Welt"}', "text"),  # NUL: stored on SQLite, 500 on PostgreSQL
+        ('{"text": "Hallo", "channel": "allgemein\\u0000"}', "channel"),
+        ('{"text": "Hallo", "channel": "\\udc00"}', "channel"),
+    ],
+)
+def test_unstorable_characters_in_a_json_body_are_400_naming_the_field(write_client, general, body, field):
+    from posts.models import Post
+
+    error = assert_error(write_client.post("/api/v1/posts", body, content_type="application/json"), 400, "bad_request")
+    assert [f["field"] for f in error["fields"]] == [field]
+    assert "nicht gespeichert werden" in error["fields"][0]["reason"]
+    assert not Post.objects.exists()
+
+
+def test_a_reaction_with_a_lone_surrogate_is_400(write_client, general, user):
+    from tests.api.conftest import post_in
+
+    post = post_in(general, user, "Hallo")
+    response = write_client.post(
+        f"/api/v1/posts/{post.pk}/reactions", '{"kind": "\\ud800"}', content_type="application/json"
+    )
+    assert assert_error(response, 400, "bad_request")["fields"][0]["field"] == "kind"
+
+
+def test_a_text_of_only_invisible_characters_is_400(write_client, general):
+    from posts.models import Post
+
+    body = '{"text": "\\u200b \\u200c\\ufeff\\u2060\\n"}'
+    error = assert_error(write_client.post("/api/v1/posts", body, content_type="application/json"), 400, "bad_request")
+    assert error["fields"][0]["field"] == "text" and "leerer Beitrag" in error["fields"][0]["reason"]
+    assert not Post.objects.exists()
+
+
+def test_a_body_over_the_limit_is_413_in_the_error_shape(write_client, general, settings):
+    from posts.models import Post
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = '{"text": "' + "a" * 2000 + '"}'
+    error = assert_error(
+        write_client.post("/api/v1/posts", body, content_type="application/json"), 413, "payload_too_large"
+    )
+    assert "Höchstens 1000\xa0Bytes" in error["message"]
+    assert not Post.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/posts?channel=x%00",
+        "/api/v1/posts?author=x%00",
+        "/api/v1/search?q=Antrag%00",
+        "/api/v1/search?q=a&department=x%00",
+        "/api/v1/people/x%00",
+    ],
+)
+def test_a_nul_in_the_url_is_400_naming_the_parameter(token_client, path):
+    error = assert_error(token_client.get(path), 400, "bad_request")
+    assert error["fields"] and "nicht gespeichert werden" in error["fields"][0]["reason"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/beitraege/thema/x%00/",
+        "/beitraege/person/x%00/",
+        "/personen/?abteilung=x%00",
+        "/beitraege/neue/?nach=1&scope=channel&channel=x%00",
+    ],
+)
+def test_a_nul_in_a_page_url_is_400_not_500(user_client, path):
+    response = user_client.get(path)
+    assert response.status_code == 400
+    assert "nicht gespeichert werden" in response.content.decode()

@@ -258,3 +258,32 @@ def test_follow_and_unfollow(user, other_user, channel):
         actions.follow(user=user, person=other_user, channel=channel)
     actions.unfollow(user=user, channel=channel)
     assert user.follows.count() == 1
+
+
+# --- text that cannot be stored or shows nothing (issue 13, point 7) ---------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a\x00b", "a\ud800b", "\udfff"],
+)
+def test_text_no_database_can_store_is_refused_by_the_action_itself(user, text):
+    """Every path (form, API, demo data, import) reaches clean_text; SQLite stored a NUL that
+    PostgreSQL refused with a crash, and a lone surrogate crashed both."""
+    general = actions.general_channel()
+    with pytest.raises(ValidationError) as error:
+        actions.create_post(author=user, channel=general, text=text)
+    assert "nicht gespeichert werden" in error.value.message_dict["text"][0]
+    assert not Post.objects.exists()
+
+
+@pytest.mark.parametrize("text", ["\u200b", "\u200b \u200c\u200d\ufeff\u2060", "\u3164\u2800\u115f", " \u0301 "])
+def test_a_text_of_only_invisible_characters_is_empty(user, text):
+    general = actions.general_channel()
+    with pytest.raises(ValidationError, match="leerer Beitrag"):
+        actions.create_post(author=user, channel=general, text=text)
+
+
+def test_visible_text_around_zero_width_characters_is_kept(user):
+    post = actions.create_post(author=user, channel=actions.general_channel(), text="\u200bHallo\u200d")
+    assert "Hallo" in post.text

@@ -47,6 +47,32 @@ def test_compose_errors_keep_what_was_typed(user_client, general, text, message)
     assert not Post.objects.exists()
 
 
+INVISIBLE = "\u200b \u200c\u200d\ufeff\u2060\u00a0\u3164\u2800\n\t"  # zero-width, fillers, blank Braille
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (INVISIBLE, "Ein leerer Beitrag kann nicht veröffentlicht werden"),
+        ("Hallo\x00Welt", "Null"),  # PostgreSQL cannot store NUL: Django's form refuses it
+    ],
+)
+def test_compose_refuses_invisible_or_unstorable_text_on_every_database(user_client, general, text, message):
+    response = user_client.post("/beitraege/schreiben/", {"channel": general.pk, "text": text})
+    assert response.status_code == 400
+    assert message in page(response)
+    assert not Post.objects.exists()
+
+
+def test_an_invisible_reply_and_edit_are_refused_and_the_post_kept(user_client, general, user, other_user):
+    post = post_in(general, other_user, "Frage")
+    mine = post_in(general, user, "Mein Text")
+    assert user_client.post(f"/beitraege/{post.pk}/antworten/", {"text": INVISIBLE}).status_code == 400
+    assert user_client.post(f"/beitraege/{mine.pk}/bearbeiten/", {"text": "\u200b\u200b"}).status_code == 400
+    mine.refresh_from_db()
+    assert mine.text == "Mein Text" and not post.replies.exists()
+
+
 def test_rate_limit_message_keeps_the_text(user_client, user, general):
     for i in range(actions.RATE_LIMIT[0]):
         actions.create_post(author=user, channel=general, text=f"Beitrag {i}")
@@ -254,3 +280,55 @@ def test_channel_settings_in_the_admin(admin_client, channel):
     assert admin_client.get("/admin/snippets/posts/channel/").status_code == 200
     response = admin_client.get(f"/admin/snippets/posts/channel/edit/{channel.pk}/")
     assert response.status_code == 200 and "posting_policy" in response.content.decode()
+
+
+# --- replies to a hidden post (issue 13, point 8d) --------------------------------------------
+
+
+@pytest.mark.usefixtures("immediate_on_commit")
+def test_replies_are_hidden_with_their_post_everywhere_and_shown_again(
+    client_for, user_client, general, other_user, central_editor, outsider
+):
+    """Hiding a post hid only the post: its replies stayed in search (with a link to a 404) and in
+    the reply API. Now they go with it, on both shapes, and come back when it is shown again."""
+    post = post_in(general, other_user, "Frage zur Parkordnung")
+    reply = post_in(general, outsider, "Fahrradständer stehen vor dem Rathaus #Parkordnung", parent=post)
+    own_hidden = post_in(general, outsider, "Fahrradständer doppelt", parent=post)
+    actions.hide_post(post=own_hidden, moderator=central_editor, reason="Doppelt")
+
+    def seen_by_reader() -> dict:
+        page_html = page(user_client.get("/suche/", {"q": "Fahrradständer", "type": "post"}))
+        api = user_client.get("/api/v1/search", {"q": "Fahrradständer", "type": "post"}).json()
+        thread = user_client.get(f"/beitraege/{reply.pk}/", follow=True)
+        return {
+            "page": f"#post-{reply.pk}" in page_html,
+            "api": [hit["id"] for hit in api["results"]],
+            "count": api["facets"]["type"].get("post", 0),
+            "thread": thread.status_code,
+            "reply_api": user_client.get(f"/api/v1/posts/{reply.pk}").status_code,
+            "tag": [row["name"] for row in api["facets"]["tag"]],
+        }
+
+    before = seen_by_reader()
+    assert before == {
+        "page": True,
+        "api": [reply.pk],
+        "count": 1,
+        "thread": 200,
+        "reply_api": 200,
+        "tag": ["Parkordnung"],
+    }
+
+    moderator = client_for(central_editor)
+    assert moderator.post(f"/beitraege/{post.pk}/ausblenden/", {"reason": "Datenschutz"}).status_code == 302
+    assert seen_by_reader() == {"page": False, "api": [], "count": 0, "thread": 404, "reply_api": 404, "tag": []}
+    # the moderator still sees the thread with its replies
+    assert "Fahrradständer stehen vor dem Rathaus" in page(moderator.get(f"/beitraege/{post.pk}/"))
+
+    assert moderator.post(f"/beitraege/{post.pk}/ausblenden/", {"zeigen": "1"}).status_code == 302
+    assert seen_by_reader() == before  # the reply hidden on its own stays hidden
+
+
+@pytest.mark.parametrize("kind", ["person", "channel", "tag"])
+def test_following_a_target_with_a_nul_is_400_on_every_database(user_client, kind):
+    assert user_client.post("/beitraege/folgen/", {"type": kind, "value": "x\x00"}).status_code == 400

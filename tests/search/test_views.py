@@ -30,12 +30,38 @@ def test_filters_work_without_javascript(city, user_client):
     assert "Antrag auf Akteneinsicht" not in response.content.decode()
 
 
-def test_bad_filter_values_are_ignored_and_the_query_kept(city, user_client):
+def test_bad_filter_values_are_named_ignored_and_the_query_kept(city, user_client):
     response = user_client.get(
         reverse("search:search"), {"q": "Antrag", "department": "x", "from": "gestern", "type": "nix", "page": "-3"}
     )
-    assert response.status_code == 200
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'value="Antrag"' in html
+    assert "Unbekanntes Amt." in html and "Bitte geben Sie ein gültiges Datum" in html
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"department": "1234567890123456789012345"},  # beyond every integer column: was 500 on SQLite
+        {"department": "-1234567890123456789012345"},
+        {"from": "0001-01-01"},  # before the start of UTC's calendar once in UTC: was 500
+        {"to": "9999-12-31"},  # "until" adds a day: was 500
+        {"from": "0001-01-01", "to": "9999-12-31"},
+    ],
+)
+def test_out_of_range_filters_are_400_with_a_message_not_500(city, user_client, params):
+    response = user_client.get(reverse("search:search"), {"q": "Antrag", **params})
+    assert response.status_code == 400
     assert 'value="Antrag"' in response.content.decode()
+    assert 'class="message message--error"' in response.content.decode()
+
+
+@pytest.mark.parametrize("params", [{"q": "Antrag\x00"}, {"q": "Antrag", "tag": "bau\x00"}])
+def test_a_nul_in_the_query_string_is_400_on_every_database(city, user_client, params):
+    # PostgreSQL refuses NUL in any text parameter (was 500 there, 200 on SQLite)
+    assert user_client.get(reverse("search:search"), params).status_code == 400
+    assert user_client.get(reverse("search:suggestions"), params).status_code == 400
 
 
 def test_meinten_sie_link(city, user_client):
