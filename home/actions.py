@@ -263,6 +263,12 @@ def ensure_central_editors_group() -> Group:
     """The Redaktion: edits and publishes every page below the start page, approves submissions."""
     group, _created = Group.objects.get_or_create(name=CENTRAL_EDITORS_GROUP)
     _give_editor_basics(group, collection=Collection.get_first_root_node())
+    # the search's "Synonyme und Abkürzungen" (search.Synonym snippet)
+    group.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="search", codename__in=("add_synonym", "change_synonym", "delete_synonym")
+        )
+    )
     home = HomePage.objects.first()
     if home is not None:
         for codename in EDITOR_PAGE_PERMISSIONS:

@@ -4,6 +4,7 @@ nobody can tell who searched for what."""
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Sum
 from django.utils import timezone
@@ -69,3 +70,37 @@ def zero_result_queries(*, days: int, limit: int = 50) -> list[dict]:
         .annotate(total=Sum("searches"))
         .order_by("-total", "query")[:limit]
     )
+
+
+class Synonym(models.Model):
+    """One entry of "Synonyme und Abkürzungen": terms a search treats as the same
+    ("OWiG, Ordnungswidrigkeitengesetz"). Used at query time by :mod:`search.synonyms`."""
+
+    terms = models.CharField(
+        _("terms"),
+        max_length=500,
+        help_text=_(
+            "Terms that mean the same, separated by commas, e.g. “OWiG, Ordnungswidrigkeitengesetz” or "
+            "“Kita, Kindertagesstätte”. A search for one of them also finds the others. Upper and lower "
+            "case, umlauts and ß do not matter. Changes apply from the next search; the search index "
+            "does not need to be rebuilt."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("synonym entry")
+        verbose_name_plural = _("synonyms and abbreviations")
+        ordering = ["terms"]
+
+    def __str__(self):
+        return self.terms
+
+    def clean(self):
+        from .synonyms import clean_terms
+
+        if not (self.terms or "").strip():
+            return  # the field itself says it is required
+        try:
+            self.terms = clean_terms(self.terms, exclude_pk=self.pk)
+        except ValidationError as exc:
+            raise ValidationError({"terms": exc.error_list}) from exc

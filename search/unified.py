@@ -761,9 +761,14 @@ def ranked(
 ) -> Ranked:
     """Matches of ``q`` in ``sources``. Index backends return the requested page only
     (``Ranked.paged``) with counts and facets over all matches; database backends return a window
-    of hits the caller sorts and slices."""
+    of hits the caller sorts and slices. Terms of "Synonyme und Abkürzungen" in ``q`` also find
+    their equivalents (search/synonyms.py), on every engine."""
+    from .synonyms import expand
+
+    default = (operator or backend.query_compiler_class.DEFAULT_OPERATOR).lower()
+    query = expand(q, operator=default)
     return _implementation(backend)(
-        backend, q, sources, operator=operator, sort=sort, offset=offset, limit=limit, facets=facets
+        backend, query, sources, operator=operator, sort=sort, offset=offset, limit=limit, facets=facets
     )
 
 

@@ -7,10 +7,13 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from people.permissions import has_elevated_rights
 
-from .models import top_queries, zero_result_queries
+from .models import Synonym, top_queries, zero_result_queries
 
 PERIODS = (30, 90)
 
@@ -45,3 +48,21 @@ class StatisticsMenuItem(MenuItem):
 @hooks.register("register_reports_menu_item")
 def register_menu_item():
     return StatisticsMenuItem(_("Search statistics"), reverse("search_statistics"), icon_name="search", order=900)
+
+
+class SynonymViewSet(SnippetViewSet):
+    """ "Synonyme und Abkürzungen": only users with the snippet's permissions (the central
+    editorial team, administrators) see and edit it; see search/synonyms.py."""
+
+    model = Synonym
+    icon = "list-ul"
+    menu_label = _("Synonyms and abbreviations")
+    menu_order = 310
+    add_to_admin_menu = True
+    list_display = ["terms"]
+    search_fields = ["terms"]
+    list_per_page = 100
+    panels = [FieldPanel("terms")]
+
+
+register_snippet(SynonymViewSet)

@@ -1,0 +1,218 @@
+"""Synonyms and abbreviations editors maintain (the snippet "Synonyme und Abkürzungen",
+:class:`search.models.Synonym`): a search for one term of an entry also finds the others.
+
+Engine-independent and at query time: :func:`expand` turns the query text into a modelsearch
+query in which each term that belongs to an entry is an ``Or`` of the entry's terms (a term of
+several words an ``And`` group, ``PlainText(..., operator="and")``); the rest of the query stays
+as typed. Both engines (Whoosh and Wagtail's database backend) compile that query with their own
+analysis, so nothing is written into any index and an edit takes effect on the next search - no
+rebuild. :func:`search.unified.ranked` is the one caller.
+
+Terms are compared word by word after the German folding of the index (:func:`fold` of
+:func:`normalise_digraphs`): "KiTa", "Kita", "kita" are one term, as are "Bürgerbüro" and
+"Buergerbuero"; "DS-GVO" is the two words "ds gvo", "DSGVO" one word.
+
+The entries are loaded once per process and kept until an entry is saved or deleted: a version
+key in Django's cache (shared by all app servers when the cache is) is changed then, and each
+process reloads when it sees a version it has not loaded.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import uuid
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from .analysis import GERMAN_STOPWORDS, fold, normalise_digraphs
+
+#: Longest term in characters and in words; at most this many terms in one entry.
+MAX_TERM_LENGTH = 80
+MAX_TERM_WORDS = 6
+MAX_TERMS = 20
+VERSION_KEY = "search:synonyms:version"
+
+_WORD = re.compile(r"\w+")
+
+
+def term_key(term: str) -> tuple[str, ...]:
+    """The folded words of a term: ``term_key("DS-GVO") == ("ds", "gvo")``."""
+    return tuple(fold(normalise_digraphs(word.lower())) for word in _WORD.findall(term))
+
+
+def split_terms(text: str) -> list[str]:
+    """The terms of an entry as written (comma separated), whitespace tidied; empty items kept
+    (as "") so :func:`clean_terms` can say so."""
+    return [" ".join(item.split()) for item in (text or "").split(",")]
+
+
+def clean_terms(text: str, *, exclude_pk=None) -> str:
+    """The entry's terms, checked, as they are stored ("OWiG, Ordnungswidrigkeitengesetz").
+    Raises ValidationError (for the form field) with every problem found. Terms that fold to the
+    same words (KiTa, Kita) may stand in one entry; a term another entry has may not."""
+    from .models import Synonym
+
+    terms = split_terms(text)
+    errors = []
+    if len(terms) > 1 and any(not term for term in terms):
+        errors.append(_("A term is empty: remove the extra comma."))
+    terms = [term for term in terms if term]
+    for term in terms:
+        if len(term) > MAX_TERM_LENGTH:
+            errors.append(
+                _("“%(term)s” is too long: a term has at most %(max)s characters.")
+                % {"term": term[:30] + "…", "max": MAX_TERM_LENGTH}
+            )
+        elif not term_key(term):
+            errors.append(_("“%(term)s” contains no letters or digits.") % {"term": term})
+        elif len(term_key(term)) > MAX_TERM_WORDS:
+            errors.append(_("“%(term)s” has too many words: at most %(max)s.") % {"term": term, "max": MAX_TERM_WORDS})
+    if len({term_key(term) for term in terms if term_key(term)}) < 2 and not errors:
+        errors.append(_("Enter at least two different terms, separated by commas."))
+    if len(terms) > MAX_TERMS:
+        errors.append(_("An entry has at most %(max)s terms.") % {"max": MAX_TERMS})
+    if not errors:
+        mine = {term_key(term): term for term in terms}
+        others = Synonym.objects.all() if exclude_pk is None else Synonym.objects.exclude(pk=exclude_pk)
+        for other in others.only("terms"):
+            for other_term in split_terms(other.terms):
+                if other_term and term_key(other_term) in mine:
+                    errors.append(
+                        _("“%(term)s” is already in another entry: “%(other)s”. Add the terms there instead.")
+                        % {"term": mine[term_key(other_term)], "other": other.terms}
+                    )
+    if errors:
+        raise ValidationError(errors)
+    return ", ".join(terms)
+
+
+# --- the loaded list ----------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    #: folded words of a term -> the entry's terms (as written, one per folded form)
+    groups: dict
+    #: the most words any term has
+    longest: int
+
+
+_loaded: tuple = (None, None)  # (version, Table)
+_lock = threading.Lock()
+
+
+def build_table(entries) -> Table:
+    groups: dict = {}
+    longest = 1
+    for text in entries:
+        terms = {}
+        for term in split_terms(text):
+            key = term_key(term)
+            if key and key not in terms:
+                terms[key] = term
+        if len(terms) < 2:
+            continue
+        group = tuple(terms.values())
+        for key in terms:
+            groups.setdefault(key, group)
+            longest = max(longest, len(key))
+    return Table(groups, longest)
+
+
+def _version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY) or ""
+    return version
+
+
+def table() -> Table:
+    """The entries as a lookup table: one cache read per call, one database query per process
+    and edit."""
+    global _loaded
+    version = _version()
+    if _loaded[0] != version or not version:
+        with _lock:
+            if _loaded[0] != version or not version:
+                from .models import Synonym
+
+                _loaded = (version, build_table(Synonym.objects.values_list("terms", flat=True)))
+    return _loaded[1]
+
+
+def changed(**kwargs) -> None:
+    """An entry was saved or deleted (signal receiver): every process reloads at its next search.
+    The version changes now (this request's own next search) and again after the commit (a
+    process that reloaded in between read the old rows)."""
+    from django.db import transaction
+
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
+
+
+def forget() -> None:
+    """Drops this process's copy and the version (tests: the database was rolled back)."""
+    global _loaded
+    _loaded = (None, None)
+    cache.delete(VERSION_KEY)
+
+
+# --- expansion ----------------------------------------------------------------------------------
+
+
+def _words_only(text: str) -> str:
+    """``text`` from its first to its last word character ("", if it has none)."""
+    words = list(_WORD.finditer(text))
+    return text[words[0].start() : words[-1].end()] if words else ""
+
+
+def _filler(word: str) -> bool:
+    """A German stop word typed in lower case ("da", "ob") is a word of the sentence, not the
+    abbreviation (DA, OB): it is not expanded."""
+    return not word.isupper() and (word.lower() in GERMAN_STOPWORDS or fold(word) in GERMAN_STOPWORDS)
+
+
+def expand(q: str, *, operator: str = "and", table_: Table | None = None):
+    """``q`` with each term of an entry replaced by an ``Or`` of the entry's terms, as a
+    modelsearch query whose parts are joined by ``operator``; ``q`` itself (the string) if no
+    term of it is in an entry. The longest term wins where terms overlap ("SGB II" before "SGB");
+    text outside the terms stays as typed (``PlainText`` with ``operator``)."""
+    from modelsearch.query import And, Or, PlainText
+
+    found = table_ if table_ is not None else table()
+    if not found.groups:
+        return q
+    words = list(_WORD.finditer(q))
+    keys = [fold(normalise_digraphs(word.group(0).lower())) for word in words]
+    parts, rest_from, i, matched = [], 0, 0, False
+    while i < len(words):
+        for n in range(min(found.longest, len(words) - i), 0, -1):
+            group = found.groups.get(tuple(keys[i : i + n]))
+            if group is not None and n == 1 and _filler(words[i].group(0)):
+                group = None
+            if group is not None:
+                break
+        else:
+            i += 1
+            continue
+        rest = _words_only(q[rest_from : words[i].start()])
+        if rest:
+            parts.append(PlainText(rest, operator=operator))
+        terms = [PlainText(term, operator="and") for term in group]
+        parts.append(Or(terms))
+        matched = True
+        rest_from = words[i + n - 1].end()
+        i += n
+    if not matched:
+        return q
+    rest = _words_only(q[rest_from:])
+    if rest:
+        parts.append(PlainText(rest, operator=operator))
+    if len(parts) == 1:
+        return parts[0]
+    return And(parts) if operator == "and" else Or(parts)
