@@ -51,8 +51,11 @@ __all__ = [
     "WordCachedAnalyzer",
     "autocomplete_analyzer",
     "autocomplete_query_terms",
+    "content_query",
+    "content_words",
     "fold",
     "german_analyzer",
+    "is_optional",
     "query_terms",
     "reversed_analyzer",
     "spelling_analyzer",
@@ -240,6 +243,57 @@ def _german_stopwords() -> frozenset[str]:
 
 
 GERMAN_STOPWORDS = _german_stopwords()
+
+
+#: Words of a natural question that say how something is asked, not what about: question words,
+#: modal and auxiliary verbs, "tun/machen/bekommen/geben"-style verbs of asking, pronouns. In a
+#: query they are optional - they may match, they are never required (``content_words``). Those
+#: already among the German stop words (was, wie, wo, ich, man, kann, muss, bei, für ...) are
+#: optional anyway and not repeated here. Written as a German speaker writes them; compared
+#: lower-cased, folded and with ae/oe/ue read as umlauts ("fuer" = "für").
+QUESTION_FILLERS_TEXT = """
+    wer wen wem wessen wann warum weshalb wieso weswegen wofür womit wodurch wohin woher worauf
+    worüber wovon wozu woran wobei wieviel wievielen welch irgendwie genau eigentlich bitte mal
+    gerne gern jemand jemandem jemanden niemand etwa ungefähr
+    musst müssen müsst müsste müssten kannst könnt könnten darf darfst dürfen dürfte soll sollen
+    sollst solltest sollten möchte möchtest möchten mag magst will willst wollt
+    tun tue tust tut mache machst macht gemacht bekomme bekommst bekommt kriege kriegst kriegt
+    komme kommst kommt gibt gebe geht gehe gehen finde findest findet brauche brauchst braucht
+    hast habt beim ans aufs fürs übers ums vors
+"""
+QUESTION_FILLERS = frozenset(QUESTION_FILLERS_TEXT.split())
+
+
+def _word_key(word: str) -> str:
+    return fold(normalise_digraphs(word.lower()))
+
+
+_OPTIONAL = frozenset(_word_key(word) for word in GERMAN_STOPWORDS | QUESTION_FILLERS)
+#: Words shorter than this are never required either (the analyzer drops them: "E" of "E-Mail").
+CONTENT_MIN_LENGTH = 2
+
+
+def is_optional(word: str) -> bool:
+    """Whether a query word need not match: a German stop word, a question filler (see
+    :data:`QUESTION_FILLERS`) or a single letter."""
+    return len(word) < CONTENT_MIN_LENGTH or _word_key(word) in _OPTIONAL
+
+
+def content_words(text: str) -> list[str]:
+    """The words of a query that say what it is about, as written, each once:
+    ``content_words("Wer bezahlt die Dienstreise?")`` -> ``["bezahlt", "Dienstreise"]``.
+    Empty if every word is optional ("Was ist das?")."""
+    return list(dict.fromkeys(word for word in re.findall(WORD_PATTERN, text) if not is_optional(word)))
+
+
+def content_query(text: str) -> str:
+    """The query both engines are asked: ``text`` without its optional words (question fillers,
+    stop words), so no engine requires them - or ``text`` itself if it has none, or nothing else."""
+    words = re.findall(WORD_PATTERN, text)
+    content = [word for word in words if not is_optional(word)]
+    if not content or len(content) == len(words):
+        return text
+    return " ".join(content)
 
 
 def german_analyzer():

@@ -54,6 +54,11 @@ class SearchOut(Schema):
     limit: int
     offset: int
     suggestion: str | None
+    partial: bool = Field(
+        ...,
+        description="True: no item contains every word of `q` (question words and stop words aside), so these "
+        "are the best partial matches, those with more of the words first.",
+    )
     results: list[HitOut]
     facets: FacetsOut
 
@@ -109,6 +114,7 @@ def search(request, params: Query[SearchParams]):
         "limit": params.limit,
         "offset": params.offset,
         "suggestion": result.suggestion,
+        "partial": result.partial,
         "results": [hit.__dict__ for hit in result.hits],
         "facets": result.facets,
     }

@@ -24,7 +24,7 @@ from django.utils import timezone
 from modelsearch.backends import get_search_backend
 
 from . import unified
-from .analysis import fold
+from .analysis import content_query, content_words, fold
 from .unified import SearchUnavailable  # noqa: F401 - raised by search() and suggestions()
 
 TYPES = ("page", "post", "person", "document")
@@ -36,6 +36,9 @@ FRESH_FACTOR = 1.05
 STALE_FACTOR = 0.95
 #: Tags listed in the tag facet.
 TAG_FACETS = 20
+#: A query of several content words that finds fewer than this many items with all of them is
+#: asked again with any of them (the best partial matches first; ``Result.partial``).
+PARTIAL_BELOW = 1
 
 
 @dataclass
@@ -70,6 +73,8 @@ class Result:
     suggestion: str | None = None
     offset: int = 0
     limit: int = 20
+    #: True: not every item contains all content words of the query (the "or" fallback)
+    partial: bool = False
 
 
 # --- sources: what the user may see ----------------------------------------------------------
@@ -426,7 +431,12 @@ def search(
     """Everything ``user`` may see that matches ``q``: one ranked list of pages, posts and
     people with counts, facets and, when nothing matches, a "Meinten Sie" suggestion.
     Raises :class:`SearchUnavailable` if the search engine cannot answer (a damaged index).
-    ``request`` (optional) lets Wagtail look up the site's root paths once for all page URLs."""
+    ``request`` (optional) lets Wagtail look up the site's root paths once for all page URLs.
+
+    Question fillers and stop words ("wer", "wie komme ich an", "muss") are never required
+    (:func:`search.analysis.content_query`). Every content word is required first; if that finds
+    nothing and the query has two or more content words, any of them will do, the items with
+    more of them ranked first, and the result says so (``partial``)."""
     filters = filters or Filters()
     q = normalise(q)
     if not q:
@@ -435,8 +445,20 @@ def search(
         )
     backend = get_search_backend()
     sources = _sources(user, filters)
+    text = content_query(q)
     with unified.engine_guard(backend):
-        ranked = unified.ranked(backend, q, sources, sort=sort, offset=offset, limit=limit)
+        ranked = unified.ranked(backend, text, sources, sort=sort, offset=offset, limit=limit)
+    strict_count = sum(ranked.counts.values())
+    words = content_words(q)
+    partial = False
+    if strict_count < PARTIAL_BELOW and len(words) >= 2:
+        coord = words if sort == "relevance" else None
+        with unified.engine_guard(backend):
+            fallback = unified.ranked(
+                backend, text, sources, operator="or", sort=sort, offset=offset, limit=limit, coord=coord
+            )
+        if sum(fallback.counts.values()) > strict_count:
+            ranked, partial = fallback, True
     if ranked.paged:
         window = ranked.hits
         facets = _index_facets(ranked)
@@ -446,13 +468,15 @@ def search(
         window = ranked.hits[offset : offset + limit]
         facets = _facets(ranked)
     tags = _tags_by_object(window)
-    hits = [_hit(type_, obj, score, q, tags, request) for type_, obj, score in window]
+    hits = [_hit(type_, obj, score, text, tags, request) for type_, obj, score in window]
     count = sum(ranked.counts.values())
     suggestion = None
-    if count == 0:
+    if strict_count == 0:
         with unified.engine_guard(backend):
             suggestion = unified.suggest(backend, q, sources)
-    return Result(q=q, count=count, hits=hits, facets=facets, suggestion=suggestion, offset=offset, limit=limit)
+    return Result(
+        q=q, count=count, hits=hits, facets=facets, suggestion=suggestion, offset=offset, limit=limit, partial=partial
+    )
 
 
 def suggestions(*, user, q: str, limit: int = 8) -> list[dict]:

@@ -162,9 +162,34 @@ def _search_sources(
     return ranked
 
 
-def _database(backend, q, sources, *, operator=None, **_):
+def _database(backend, q, sources, *, operator=None, coord=None, **_):
     # SQLite FTS5's bm25() is lower-is-better (negative); PostgreSQL's ts_rank higher-is-better.
-    return _search_sources(backend, q, sources, operator=operator, sign=-1.0 if _is_sqlite(backend) else 1.0)
+    ranked = _search_sources(backend, q, sources, operator=operator, sign=-1.0 if _is_sqlite(backend) else 1.0)
+    if coord and ranked.hits:
+        _order_by_coord(backend, ranked, sources, coord)
+    return ranked
+
+
+def _order_by_coord(backend, ranked, sources, words):
+    """Reorders the hits of an "or" search: more of ``words`` first, then by score. Each word is
+    asked once per source on the source's queryset (its permission filter), the first
+    ``MATCH_WINDOW`` matches by that word's rank, primary keys only. (The search querysets cannot
+    be narrowed to the hits' keys: ``id`` is no filter field of the indexed models.) A hit beyond
+    a very common word's window counts as not having it: an approximation, like the window."""
+    wanted: dict = {}
+    for type_, obj, _ in ranked.hits:
+        wanted.setdefault(type_, set()).add(obj.pk)
+    found: dict = {}
+    for source in sources:
+        pks = wanted.get(source.type)
+        if not pks:
+            continue
+        light = source.queryset.select_related(None).only("pk")
+        for word in words:
+            for obj in backend.search(word, light, operator="and")[:MATCH_WINDOW]:
+                if obj.pk in pks:
+                    found[(source.type, obj.pk)] = found.get((source.type, obj.pk), 0) + 1
+    ranked.hits.sort(key=lambda hit: (-found.get((hit[0], hit[1].pk), 0), -hit[2]))
 
 
 def _is_sqlite(backend) -> bool:
@@ -271,23 +296,72 @@ def _weighting_with_factors(base, factors):
     return Adjusted()
 
 
-def _whoosh(backend, q, sources, *, operator=None, sort="relevance", offset=0, limit=20, facets=True):
+def _whoosh(backend, q, sources, *, operator=None, sort="relevance", offset=0, limit=20, facets=True, coord=None):
     try:
-        return _whoosh_search(backend, q, sources, operator, sort, offset, limit, facets)
+        return _whoosh_search(backend, q, sources, operator, sort, offset, limit, facets, coord)
     except _Untranslated as exc:
         # Correct but slow (a window per type, filtered in the database): an index built before
         # its filter terms existed (run manage.py update_index), or a source with a filter the
         # index cannot answer.
         logger.warning("search: filters of %s are not answered by the index; searching per type", exc.args[0])
-        return _database(backend, q, sources, operator=operator)
+        return _database(backend, q, sources, operator=operator, coord=coord)
 
 
-def _whoosh_search(backend, q, sources, operator, sort, offset, limit, facets):
+def _merge_branches(branches):
+    """One query over the ``(query, content type)`` of several models (see :func:`_merged`)."""
+    from whoosh import query as wq
+
+    from .whoosh_store import CONTENT_TYPE_FIELD
+
+    text = _merged([query for query, _ in branches])
+    if text is None:
+        # Each branch scored on its own model's documents only.
+        restricted = [wq.Require(query, wq.Term(CONTENT_TYPE_FIELD, ct)) for query, ct in branches]
+        text = restricted[0] if len(restricted) == 1 else wq.Or(restricted)
+    return text
+
+
+def _coord_counts(backend, searcher, dv, words, sources):
+    """For each document, how many of ``words`` it matches (an int array), each word compiled as
+    a query of its own for every searched source; None if the arrays cannot express one."""
+    from whoosh import query as wq
+
+    from .backend import _concrete
+
+    counts = np.zeros(dv.size, dtype=np.int16)
+    for word in words:
+        branches = []
+        for source in sources:
+            compiler = backend.search(word, source.queryset, operator="and").query_compiler
+            query = compiler.to_whoosh(searcher, fuzzy_fallback=backend.fuzzy_fallback).normalize()
+            if query is not wq.NullQuery:
+                branches.append((query, _concrete(source.queryset.model).indexed_get_content_type()))
+        if not branches:
+            continue
+        query = _merge_branches(branches)
+        if not dense.supports(dv, query):
+            return None
+        counts += dv.matches(query)
+    return counts
+
+
+def _top_coord(dv, query, matched, n, factor, counts):
+    """The best ``n`` ``(score, docnum)`` of the matches: those with more of the words first,
+    then by score, ties by the lower document number."""
+    docs = np.flatnonzero(matched)
+    if n <= 0 or not len(docs):
+        return []
+    scores = (dv.scores(query) * factor)[docs]
+    order = np.lexsort((docs, -scores, -counts[docs]))[:n]
+    return [(float(scores[i]), int(docs[i])) for i in order]
+
+
+def _whoosh_search(backend, q, sources, operator, sort, offset, limit, facets, coord=None):
     from whoosh import query as wq
 
     from .backend import _concrete, docs_matching
     from .whoosh_filters import encode
-    from .whoosh_store import CONTENT_TYPE_FIELD, FILTER_PREFIX, ID_FIELD
+    from .whoosh_store import FILTER_PREFIX, ID_FIELD
 
     ranked = Ranked(paged=True, facets={} if facets else None)
     searcher = backend.store.searcher()
@@ -323,19 +397,20 @@ def _whoosh_search(backend, q, sources, operator, sort, offset, limit, facets):
         return ranked
     # Only the types whose own query can match: the merged query must not reach the others.
     everything = _docs_set(searcher, ("union", *keys), lambda: _union(allowed, searched), set)
-    text = _merged([query for query, _ in branches])
-    if text is None:
-        # Each branch scored on its own model's documents only.
-        restricted = [wq.Require(query, wq.Term(CONTENT_TYPE_FIELD, ct)) for query, ct in branches]
-        text = restricted[0] if len(restricted) == 1 else wq.Or(restricted)
+    text = _merge_branches(branches)
     dv = dense.view(searcher)
     if dense.supports(dv, text):
         # Matching, scoring, counting as array operations (search/dense.py): the same numbers as
         # Whoosh's matchers, for all matches at once.
         matched = dv.matches(text) & dv.mask_of(("union", *keys), everything)
         factor = _factor_array(dv, factors)
+        counts = None
+        if coord and sort != "date":
+            counts = _coord_counts(backend, searcher, dv, coord, [allowed[t][0] for t in searched])
         if sort == "date":
             items = _by_date(searcher, dv, text, matched, factor, [allowed[t][0] for t in allowed], offset + limit)
+        elif counts is not None:
+            items = _top_coord(dv, text, matched, offset + limit, factor, counts)
         else:
             items = _top_dense(dv, text, matched, offset + limit, factor)
     else:
@@ -758,17 +833,19 @@ def ranked(
     offset: int = 0,
     limit: int = 20,
     facets: bool = True,
+    coord: list[str] | None = None,
 ) -> Ranked:
     """Matches of ``q`` in ``sources``. Index backends return the requested page only
     (``Ranked.paged``) with counts and facets over all matches; database backends return a window
     of hits the caller sorts and slices. Terms of "Synonyme und Abkürzungen" in ``q`` also find
-    their equivalents (search/synonyms.py), on every engine."""
+    their equivalents (search/synonyms.py), on every engine. ``coord`` (with ``operator="or"``): the
+    query's words; by relevance, the matches with more of them rank first, then by score."""
     from .synonyms import expand
 
     default = (operator or backend.query_compiler_class.DEFAULT_OPERATOR).lower()
     query = expand(q, operator=default)
     return _implementation(backend)(
-        backend, query, sources, operator=operator, sort=sort, offset=offset, limit=limit, facets=facets
+        backend, query, sources, operator=operator, sort=sort, offset=offset, limit=limit, facets=facets, coord=coord
     )
 
 
