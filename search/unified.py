@@ -321,9 +321,12 @@ def _merge_branches(branches):
     return text
 
 
-def _coord_counts(backend, searcher, dv, words, sources):
-    """For each document, how many of ``words`` it matches (an int array), each word compiled as
-    a query of its own for every searched source; None if the arrays cannot express one."""
+def _coord_counts(backend, searcher, dv, words, sources, matched):
+    """For each document, how many of ``words`` it matches (an int array; only meaningful where
+    ``matched``), each word compiled as a query of its own for every searched source. A word the
+    arrays express is matched on them, any other (a phrase ...) through the posting lists /
+    Whoosh's matching (:func:`_matching_docs`): the same counts either way, so both ways of
+    ranking (:func:`_top_dense`, :func:`_top`) order by them alike."""
     from whoosh import query as wq
 
     from .backend import _concrete
@@ -339,21 +342,28 @@ def _coord_counts(backend, searcher, dv, words, sources):
         if not branches:
             continue
         query = _merge_branches(branches)
-        if not dense.supports(dv, query):
-            return None
-        counts += dv.matches(query)
+        if dense.supports(dv, query):
+            counts += dv.matches(query) & matched
+        else:
+            docs = _matching_docs(searcher, query)
+            if docs:
+                mask = np.zeros(dv.size, dtype=bool)
+                mask[np.fromiter(docs, dtype=np.int64, count=len(docs))] = True
+                counts += mask & matched
     return counts
 
 
-def _top_coord(dv, query, matched, n, factor, counts):
-    """The best ``n`` ``(score, docnum)`` of the matches: those with more of the words first,
-    then by score, ties by the lower document number."""
-    docs = np.flatnonzero(matched)
-    if n <= 0 or not len(docs):
-        return []
-    scores = (dv.scores(query) * factor)[docs]
-    order = np.lexsort((docs, -scores, -counts[docs]))[:n]
-    return [(float(scores[i]), int(docs[i])) for i in order]
+def _by_coord(counts, matched, n, top):
+    """The best ``n`` of the matches, those with more of the words (``counts``) first: each group
+    of matches with the same count, most first, ranked by ``top(group mask, n left)`` - the
+    ranking without ``coord`` (:func:`_top_dense` or :func:`_top`, with their two tiers), so
+    the array path and Whoosh's matchers give the same page."""
+    found = []
+    for count in sorted(set(counts[matched].tolist()), reverse=True):
+        if len(found) >= n:
+            break
+        found += top(matched & (counts == count), n - len(found))
+    return found
 
 
 def _whoosh_search(backend, q, sources, operator, sort, offset, limit, facets, coord=None):
@@ -404,17 +414,29 @@ def _whoosh_search(backend, q, sources, operator, sort, offset, limit, facets, c
         # Whoosh's matchers, for all matches at once.
         matched = dv.matches(text) & dv.mask_of(("union", *keys), everything)
         factor = _factor_array(dv, factors)
-        counts = None
-        if coord and sort != "date":
-            counts = _coord_counts(backend, searcher, dv, coord, [allowed[t][0] for t in searched])
         if sort == "date":
             items = _by_date(searcher, dv, text, matched, factor, [allowed[t][0] for t in allowed], offset + limit)
-        elif counts is not None:
-            items = _top_coord(dv, text, matched, offset + limit, factor, counts)
+        elif coord:
+            counts = _coord_counts(backend, searcher, dv, coord, [allowed[t][0] for t in searched], matched)
+            items = _by_coord(counts, matched, offset + limit, lambda group, n: _top_dense(dv, text, group, n, factor))
         else:
             items = _top_dense(dv, text, matched, offset + limit, factor)
     else:
-        matched_docs, items = _whoosh_matches(searcher, text, everything, keys, factors, sort, offset + limit, allowed)
+        by_coord = None
+        if coord and sort != "date":
+
+            def by_coord(matched_docs, top):
+                mask = np.zeros(dv.size, dtype=bool)
+                if matched_docs:
+                    mask[np.fromiter(matched_docs, dtype=np.int64, count=len(matched_docs))] = True
+                counts = _coord_counts(backend, searcher, dv, coord, [allowed[t][0] for t in searched], mask)
+                return _by_coord(
+                    counts, mask, offset + limit, lambda group, n: top({int(doc) for doc in np.flatnonzero(group)}, n)
+                )
+
+        matched_docs, items = _whoosh_matches(
+            searcher, text, everything, keys, factors, sort, offset + limit, allowed, by_coord
+        )
         matched = np.zeros(dv.size, dtype=bool)
         if matched_docs:
             matched[np.fromiter(matched_docs, dtype=np.int64, count=len(matched_docs))] = True
@@ -738,9 +760,11 @@ def _union(allowed, types):
     return result
 
 
-def _whoosh_matches(searcher, text, everything, keys, factors, sort, n, allowed):
+def _whoosh_matches(searcher, text, everything, keys, factors, sort, n, allowed, by_coord=None):
     """``(set of matching docnums, best n items)`` through Whoosh's matchers: for the queries
-    the arrays do not express (phrases, ``Not`` ...)."""
+    the arrays do not express (phrases, ``Not`` ...). ``by_coord(matched, top)``: the page
+    ranked with the matches of more words first (see :func:`_by_coord`), ``top(group, n)``
+    ranking one group of matches."""
     from .whoosh_store import FILTER_PREFIX
 
     if sort == "date":
@@ -754,6 +778,8 @@ def _whoosh_matches(searcher, text, everything, keys, factors, sort, n, allowed)
     # (not scored) for counts and facets.
     matched = _matching_docs(searcher, text).intersection(everything)
     factor_sets = _factor_sets(searcher, keys, everything, factors)
+    if by_coord is not None:
+        return matched, by_coord(matched, lambda group, size: _top(searcher, text, group, size, factor_sets, group))
     return matched, _top(searcher, text, everything, n, factor_sets, matched)
 
 

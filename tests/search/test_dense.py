@@ -123,6 +123,8 @@ SEARCHES = [
     "Öffnungszeiten",
     "Genehmigung",
     "Straße Winterdienst",
+    # no item has all three words: the partial matches, those with two of the words first
+    "Antrag Bürgeramt Urlaub",
 ]
 
 
