@@ -29,6 +29,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from .analysis import GERMAN_STOPWORDS, fold, normalise_digraphs
+from .compounds import split_compound
 
 #: Longest term in characters and in words; at most this many terms in one entry.
 MAX_TERM_LENGTH = 80
@@ -177,27 +178,40 @@ def _filler(word: str) -> bool:
     return not word.isupper() and (word.lower() in GERMAN_STOPWORDS or fold(word) in GERMAN_STOPWORDS)
 
 
+def _compound_group(word: str) -> list[str] | None:
+    """A compound typed as one word also finds its parts standing apart ("Ratssitzung" ->
+    "Sitzung des Rates"): ``[word, "rat sitzung"]``, or None for a word that is no compound
+    (search/compounds.py). The whole word stays first, so an exact match keeps ranking highest."""
+    parts = split_compound(word.lower())
+    if len(parts) < 2:
+        return None
+    return [word, " ".join(parts)]
+
+
 def expand(q: str, *, operator: str = "and", table_: Table | None = None):
-    """``q`` with each term of an entry replaced by an ``Or`` of the entry's terms, as a
-    modelsearch query whose parts are joined by ``operator``; ``q`` itself (the string) if no
-    term of it is in an entry. The longest term wins where terms overlap ("SGB II" before "SGB");
-    text outside the terms stays as typed (``PlainText`` with ``operator``)."""
+    """``q`` with each term of an entry replaced by an ``Or`` of the entry's terms, and each
+    compound word by an ``Or`` of itself and its parts (all required), as a modelsearch query whose
+    parts are joined by ``operator``; ``q`` itself (the string) if nothing was expanded. The
+    longest term wins where terms overlap ("SGB II" before "SGB"); text outside the terms stays as
+    typed (``PlainText`` with ``operator``)."""
     from modelsearch.query import And, Or, PlainText
 
     found = table_ if table_ is not None else table()
-    if not found.groups:
-        return q
     words = list(_WORD.finditer(q))
     keys = [fold(normalise_digraphs(word.group(0).lower())) for word in words]
     parts, rest_from, i, matched = [], 0, 0, False
     while i < len(words):
+        group = None
         for n in range(min(found.longest, len(words) - i), 0, -1):
             group = found.groups.get(tuple(keys[i : i + n]))
             if group is not None and n == 1 and _filler(words[i].group(0)):
                 group = None
             if group is not None:
                 break
-        else:
+        if group is None:
+            n = 1
+            group = _compound_group(words[i].group(0))
+        if group is None:
             i += 1
             continue
         rest = _words_only(q[rest_from : words[i].start()])

@@ -47,9 +47,20 @@ def table(*entries):
 
 
 def test_expand_leaves_a_query_without_listed_terms_as_typed():
-    assert synonyms.expand("Antrag auf Akteneinsicht", table_=table("OWiG, Ordnungswidrigkeitengesetz")) == (
-        "Antrag auf Akteneinsicht"
+    assert synonyms.expand("Antrag auf Auskunft", table_=table("OWiG, Ordnungswidrigkeitengesetz")) == (
+        "Antrag auf Auskunft"
     )
+
+
+def test_expand_lets_a_compound_also_find_its_parts_standing_apart():
+    query = synonyms.expand("Antrag auf Akteneinsicht", table_=table("OWiG, Ordnungswidrigkeitengesetz"))
+    assert isinstance(query, And)
+    rest, compound = query.subqueries
+    assert rest.query_string == "Antrag auf"
+    assert [(term.query_string, term.operator) for term in compound.subqueries] == [
+        ("Akteneinsicht", "and"),
+        ("akte einsicht", "and"),
+    ]
 
 
 def test_expand_turns_a_listed_term_into_an_or_of_its_entry():
@@ -150,6 +161,20 @@ def test_an_abbreviation_finds_the_page_with_the_expansion_and_vice_versa(owig_p
     assert titles(user_client, "Ordnungswidrigkeitengesetz")[0] == {"Bußgeldverfahren", "Verwarnungen im Außendienst"}
     # with another word of the page, all words still required
     assert titles(user_client, "OWiG Außendienst")[0] == {"Verwarnungen im Außendienst"}
+
+
+def test_a_compound_finds_a_page_where_its_parts_stand_apart(city, user_client, django_capture_on_commit_callbacks):
+    """Decompounding at query time (search/compounds.py): "Hundesteuer" finds "Steuer für jeden
+    Hund", and the page with the compound itself still comes first."""
+    with django_capture_on_commit_callbacks(execute=True):
+        add_page(city.section, WikiPage(title="Abgaben für Tiere", slug="tiere", body=rich("Die Steuer für jeden Hund wird jährlich erhoben.")))  # fmt: skip
+        add_page(city.section, WikiPage(title="Hundesteuer", slug="hundesteuer", body=rich("Hundesteuer anmelden und bezahlen.")))  # fmt: skip
+        add_page(city.section, WikiPage(title="Kfz-Steuer", slug="kfz", body=rich("Die Steuer für Fahrzeuge erhebt der Bund.")))  # fmt: skip
+    data = user_client.get(API, {"q": "Hundesteuer"}).json()
+    found = [row["title"] for row in data["results"] if row["type"] == "page"]
+    assert found[0] == "Hundesteuer"
+    assert "Abgaben für Tiere" in found
+    assert "Kfz-Steuer" not in found  # one part alone is not enough
 
 
 @pytest.fixture
