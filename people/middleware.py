@@ -1,11 +1,12 @@
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
-from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+
+from intranet.api import error_response
 
 from .permissions import has_elevated_rights
 
@@ -73,5 +74,5 @@ class RequireMFAMiddleware:
     @staticmethod
     def _refuse(request, code: str, message: str, url_name: str):
         if request.path.startswith("/api/"):
-            return JsonResponse({"error": {"code": code, "message": message, "fields": []}}, status=403)
+            return error_response(403, message, code=code)
         return redirect(reverse(url_name) + "?" + urlencode({"next": request.get_full_path()}))
