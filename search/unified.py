@@ -80,6 +80,8 @@ class Ranked:
     facets: dict | None = None
     #: True: ``hits`` is already the requested page (sorted and sliced)
     paged: bool = False
+    #: True: ``facets`` holds plain values (ids, slugs); False: the Whoosh index's encoded terms
+    facet_values: bool = False
 
 
 # --- an engine that cannot answer ---------------------------------------------------------------
@@ -846,6 +848,8 @@ def _implementation(backend):
 
     if isinstance(backend, WhooshSearchBackend):
         return _whoosh
+    if hasattr(backend, "ranked"):  # an engine with one ranked search of its own (search.postgres)
+        return lambda backend, *args, **kwargs: backend.ranked(*args, **kwargs)
     return _database
 
 

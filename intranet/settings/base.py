@@ -333,8 +333,12 @@ elif SEARCH_BACKEND in SEARCH_ENGINES:
             "INDEX_PREFIX": os.environ.get("SEARCH_INDEX_PREFIX", "wissensnetz_"),
         }
     }
+elif SEARCH_BACKEND == "postgres":
+    # The scaled shape: our PostgreSQL engine (German lexemes, pg_trgm typos, one ranked query)
+    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.postgres"}}
 else:
-    # Wagtail's database backend (PostgreSQL full-text search / SQLite FTS5), tags loaded per chunk
+    # Wagtail's generic database backend (PostgreSQL full text with the server's configuration,
+    # SQLite FTS5), tags loaded per chunk: SEARCH_BACKEND=database. Not the scaled shape.
     WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.database"}}
 MODELSEARCH_BACKENDS = WAGTAILSEARCH_BACKENDS
 

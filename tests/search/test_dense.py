@@ -9,7 +9,7 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from search import dense, query, unified
-from tests.search.ui_fixtures import city, fresh_index, whoosh_only  # noqa: F401
+from tests.search.ui_fixtures import city, fresh_index, whoosh_engine  # noqa: F401
 
 WORDS = "antrag bauantrag frist vergabe haushalt urlaub dienstplan bürgerbüro straße rat".split()
 
@@ -133,7 +133,7 @@ def _outcome(user, q, **kwargs):
     return result.count, [(hit.type, hit.id, round(hit.score, 9)) for hit in result.hits], result.facets
 
 
-@whoosh_only
+@whoosh_engine
 @pytest.mark.django_db
 @pytest.mark.parametrize("direct_limit", [unified.DIRECT_SCORING_LIMIT, 0])
 def test_the_search_ranks_counts_and_facets_as_with_whoosh_matchers(city, monkeypatch, direct_limit):

@@ -71,8 +71,8 @@ def test_meinten_sie_link(city, user_client):
         pytest.skip("the database backend has no spelling dictionary")
     response = user_client.get(reverse("search:search"), {"q": "Akteneinsichd"})
     html = response.content.decode()
-    if "Akteneinsicht" in html and "<mark>" in html:
-        pytest.skip("the fuzzy fallback already found the page")
+    if "Antrag auf Akteneinsicht</a>" in html:
+        pytest.skip("the typo search already found the page, so there is nothing to suggest")
     assert "?q=Akteneinsicht" in html
 
 

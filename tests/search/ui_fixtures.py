@@ -14,11 +14,19 @@ from posts.models import Channel
 from tests.conftest import make_user
 from tests.home.conftest import add_page, rich
 
-#: The German analysis (stemming, umlaut folding, compounds, typos) is the Whoosh analyser's;
-#: Wagtail's database backend (SQLite FTS5 / PostgreSQL) has none, so these cases run on Whoosh.
+#: The German analysis (stemming, umlaut folding, compounds, typos) is ours, in both shapes'
+#: engines (Whoosh, search.postgres); Wagtail's generic database backend (SEARCH_BACKEND=database)
+#: has none, so these cases skip there.
 whoosh_only = pytest.mark.skipif(
+    os.environ.get("SEARCH_BACKEND", "whoosh") not in ("whoosh", "postgres"),
+    reason="needs our German analysis (stemming, folding, compounds); Wagtail's generic database backend has none",
+)
+
+#: Tests of the Whoosh engine's own machinery (its arrays, its matchers): nothing to test on
+#: another engine, whose own tests are in tests/search/test_postgres.py.
+whoosh_engine = pytest.mark.skipif(
     os.environ.get("SEARCH_BACKEND", "whoosh") != "whoosh",
-    reason="needs the Whoosh German analyser (stemming, folding, compounds); the database backend has none",
+    reason="tests the Whoosh engine's own machinery (arrays, matchers)",
 )
 
 

@@ -95,7 +95,7 @@ def whoosh_settings(path: str) -> dict:
 
 
 def database_settings() -> dict:
-    backends = {"default": {"BACKEND": "search.database"}}
+    backends = {"default": {"BACKEND": "search.postgres"}}
     return {"WAGTAILSEARCH_BACKENDS": backends, "MODELSEARCH_BACKENDS": backends}
 
 

@@ -1,0 +1,329 @@
+"""The scaled shape's search engine: PostgreSQL full text with our German analysis
+(``SEARCH_BACKEND=postgres``; ``WAGTAILSEARCH_BACKENDS["default"]["BACKEND"] = "search.postgres"``).
+
+It keeps modelsearch's PostgreSQL backend for what Wagtail needs of any backend (the table
+``wagtailsearch_indexentry``, one row per object, indexing through signals and tasks, per-model
+``search()``/``autocomplete()`` for the admin, filters and facets of a queryset), and replaces the
+language:
+
+* **Stored lexemes are ours.** Each row's ``title``/``body`` vectors hold the lexemes of
+  :mod:`search.postgres.lexemes` (German analysis, compound parts) cast from literals, and
+  ``autocomplete`` the folded words; queries are analysed the same way and cast to ``tsquery``.
+  No text search configuration is used, so the server's ``default_text_search_config``
+  (``english`` on a stock PostgreSQL) changes nothing.
+* **Typos and "Meinten Sie"** come from PostgreSQL: :mod:`search.postgres.vocabulary` keeps every
+  indexed word in a table with a ``pg_trgm`` index; a query word the index does not know also
+  looks for the known words within :mod:`search.typos`' distance.
+* **One ranked search across all types** (:meth:`PostgresSearchBackend.ranked`,
+  :mod:`search.postgres.ranked`): one SQL query over the index table, each source's permission
+  queryset inside it, counts, facets and the requested page.
+
+Writes go to the database in the transaction of the change, so every app server sees them at
+once (no per-process index).
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
+from django.db import NotSupportedError
+from django.db.models import Value
+from django.db.models.expressions import Expression
+from django.db.models.functions import Cast
+from django.db.models.sql.subqueries import InsertQuery
+from modelsearch.backends.database.postgres import postgres as pg
+from modelsearch.index import SearchField
+from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
+from modelsearch.utils import get_content_type_pk
+
+from ..analysis import autocomplete_query_terms
+from . import lexemes, vocabulary
+
+#: Weights of the fields: the title A, other fields by boost B or C; compound parts D.
+FIELD_WEIGHTS = ("A", "B", "C")
+
+
+class RawTsQuery(SearchQuery):
+    """A ``tsquery`` literal: ``'…'::tsquery``, no configuration, no parser."""
+
+    def __init__(self, text: str, *, invert: bool = False):
+        self.text = text
+        super().__init__(Value(text), invert=invert, search_type="raw")
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql = "%s::tsquery"
+        if self.invert:
+            sql = f"!!({sql})"
+        return sql, [self.text]
+
+    def __invert__(self):
+        return RawTsQuery(self.text, invert=not self.invert)
+
+
+def tsvector(literal: str) -> Expression:
+    return Cast(Value(literal), SearchVectorField())
+
+
+class ObjectIndexer(pg.ObjectIndexer):
+    """modelsearch's indexer with our lexemes instead of ``to_tsvector(config, text)``."""
+
+    def as_vector(self, texts, for_autocomplete=False):
+        texts = [(text.strip(), weight) for text, weight in texts]
+        texts = [(text, weight if weight in FIELD_WEIGHTS else "C") for text, weight in texts if text]
+        if for_autocomplete:
+            return tsvector(lexemes.autocomplete_literal(texts))
+        return tsvector(lexemes.tsvector_literal(texts))
+
+    def words(self) -> set[str]:
+        """Every word of the object's searchable text, for the vocabulary."""
+        found: set[str] = set()
+        for field in self.search_fields:
+            for current, _weight, value in self.prepare_field(self.obj, field):
+                if isinstance(current, SearchField) and value:
+                    found.update(lexemes.words(value))
+        return found
+
+
+class Index(pg.PostgresIndex):
+    def _refresh_title_norms(self, full=False):
+        """Not used: our ranking weights the title through its lexemes' weight (A), and
+        modelsearch's refresh reads every row of the table after each write."""
+
+    def add_items(self, model, objs):
+        from ..backend import _prefetch_tags
+
+        search_fields = model.get_search_fields()
+        objs = list(objs)
+        if not search_fields or not objs:
+            return
+        _prefetch_tags(model, objs)
+        indexers = [ObjectIndexer(obj, self.backend) for obj in objs]
+        content_type_pk = get_content_type_pk(model)
+        compiler = InsertQuery(pg.IndexEntry).get_compiler(connection=self.write_connection)
+        data_sql, data_params = [], []
+        words: set[str] = set()
+        for indexer in indexers:
+            values = []
+            value_params = []
+            for name in ("title", "autocomplete", "body"):
+                value = compiler.prepare_value(pg.IndexEntry._meta.get_field(name), getattr(indexer, name))
+                sql, params = value.as_sql(compiler, self.write_connection)
+                values.append(sql)
+                value_params.extend(params)
+            data_sql.append(f"(%s, %s, {values[0]}, {values[1]}, {values[2]}, 1.0, %s, %s)")
+            data_params.extend((content_type_pk, indexer.id, *value_params, indexer.title_text, indexer.body_text))
+            words |= indexer.words()
+        with self.write_connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                INSERT INTO {pg.IndexEntry._meta.db_table}
+                    (content_type_id, object_id, title, autocomplete, body, title_norm, title_text, body_text)
+                VALUES {", ".join(data_sql)}
+                ON CONFLICT (content_type_id, object_id)
+                DO UPDATE SET title = EXCLUDED.title, autocomplete = EXCLUDED.autocomplete,
+                              body = EXCLUDED.body, title_text = EXCLUDED.title_text,
+                              body_text = EXCLUDED.body_text
+                """,
+                data_params,
+            )
+        vocabulary.add(self.write_connection, words)
+
+    def reset(self):
+        super().reset()
+        vocabulary.reset(self.write_connection)
+
+
+class Rebuilder(pg.PostgresSearchRebuilder):
+    def finish(self):
+        _analyze(self.index)
+
+
+class AtomicRebuilder(pg.PostgresSearchAtomicRebuilder):
+    def finish(self):
+        _analyze(self.index)
+        self.transaction.__exit__(None, None, None)
+        self.transaction_opened = False
+
+
+def _analyze(index):
+    """Fresh planner statistics after a rebuild (with those of an empty table the planner chose
+    nested loops over the whole table)."""
+    with index.write_connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {pg.IndexEntry._meta.db_table}")
+        cursor.execute(f"ANALYZE {vocabulary.TABLE}")
+
+
+# --- queries ------------------------------------------------------------------------------------
+
+
+class QueryText:
+    """Turns a modelsearch query into ``tsquery`` text with our analysis. Words the index does not
+    know also match the known words within the allowed typo distance (one vocabulary query for
+    all words of the query)."""
+
+    def __init__(self, connection, *, fuzzy=True):
+        self.connection = connection
+        self.fuzzy = fuzzy
+        self._alternatives: dict[str, tuple[str, ...]] | None = None
+
+    def words_of(self, query) -> list[str]:
+        if isinstance(query, (PlainText, Fuzzy, Phrase)):
+            return list(lexemes.words(query.query_string))
+        if isinstance(query, (Boost, Not)):
+            return self.words_of(query.subquery)
+        if isinstance(query, (And, Or)):
+            return [word for sub in query.subqueries for word in self.words_of(sub)]
+        return []
+
+    def prepare(self, query) -> None:
+        if self.fuzzy and self._alternatives is None:
+            self._alternatives = vocabulary.alternatives(self.connection, self.words_of(query))
+
+    def word(self, word: str) -> str:
+        stems = lexemes.stems(word)
+        if not stems:
+            return ""
+        operands = [lexemes.term(stem) for stem in stems]
+        for alternative in (self._alternatives or {}).get(word, ()):
+            operands.append(lexemes.term(alternative))
+        return lexemes.any_of(operands)
+
+    def text(self, query, invert: bool = False) -> str | None:
+        """``tsquery`` text; ``""`` for a query without words (stop words only); ``None`` for a
+        query that matches everything (MatchAll)."""
+        if isinstance(query, MatchAll):
+            return None
+        if isinstance(query, Boost):
+            return self.text(query.subquery, invert)
+        if isinstance(query, Not):
+            inner = self.text(query.subquery)
+            return lexemes.negate(inner) if not invert else inner
+        if isinstance(query, (PlainText, Fuzzy)):
+            operands = [self.word(word) for word in lexemes.words(query.query_string)]
+            operator = getattr(query, "operator", "and")
+            combined = lexemes.all_of(operands) if operator == "and" else lexemes.any_of(operands)
+            return lexemes.negate(combined) if invert else combined
+        if isinstance(query, Phrase):
+            stems = [stem for word in lexemes.words(query.query_string) for stem in lexemes.stems(word)]
+            combined = lexemes.phrase(stems)
+            return lexemes.negate(combined) if invert else combined
+        if isinstance(query, (And, Or)):
+            parts = [self.text(sub, invert) for sub in query.subqueries]
+            is_and = isinstance(query, And) != invert
+            if any(part is None for part in parts):
+                if not is_and:
+                    return None
+                parts = [part for part in parts if part is not None]
+            return lexemes.all_of(parts) if is_and else lexemes.any_of(parts)
+        raise NotImplementedError(f"`{query.__class__.__name__}` is not supported by the PostgreSQL search backend.")
+
+
+class GermanQueryCompiler(pg.PostgresSearchQueryCompiler):
+    def build_tsquery(self, query, config=None):
+        text = getattr(self, "_query_text", None)
+        if text is None:
+            text = self._query_text = QueryText(_connection(self.queryset))
+            text.prepare(self.query)
+        return RawTsQuery(text.text(query) or "")
+
+    def build_tsquery_content(self, query, config=None, invert=False):
+        return self.build_tsquery(Not(query) if invert else query, config)
+
+    def get_fields_vectors(self, search_query):
+        # ``fields=[...]``: the model's own columns, analysed like the index.
+        return [(_FieldVector(lookup), field.boost) for lookup, field in self.search_fields.items()]
+
+    def search(self, config, start, stop, score_field=None, backend=None):
+        if isinstance(self.query, Fuzzy):
+            # A Fuzzy query is a plain one here: every word already looks for close words.
+            self.query = PlainText(self.query.query_string, operator=self.query.operator)
+        return super().search(config, start, stop, score_field=score_field, backend=backend)
+
+
+class GermanAutocompleteCompiler(pg.PostgresAutocompleteQueryCompiler):
+    def build_tsquery(self, query, config=None):
+        return RawTsQuery(self._text(query) or "")
+
+    def build_tsquery_content(self, query, config=None, invert=False):
+        return self.build_tsquery(Not(query) if invert else query, config)
+
+    def _text(self, query, invert=False):
+        if isinstance(query, Boost):
+            return self._text(query.subquery, invert)
+        if isinstance(query, Not):
+            return self._text(query.subquery, not invert)
+        if isinstance(query, (PlainText, Phrase, Fuzzy)):
+            terms = autocomplete_query_terms(query.query_string)
+            combined = lexemes.all_of([lexemes.term(term, prefix=True) for term in terms])
+            return lexemes.negate(combined) if invert else combined
+        if isinstance(query, (And, Or)):
+            parts = [self._text(sub, invert) for sub in query.subqueries]
+            is_and = isinstance(query, And) != invert
+            return lexemes.all_of(parts) if is_and else lexemes.any_of(parts)
+        raise NotImplementedError(f"`{query.__class__.__name__}` is not supported by autocomplete.")
+
+    def get_fields_vectors(self, search_query):
+        return [(_FieldVector(lookup, autocomplete=True), 1.0) for lookup in self.search_fields]
+
+
+class _FieldVector(Expression):
+    """A model column's text as our lexemes, for searches restricted to ``fields``: computed in
+    Python is impossible inside SQL, so the column is read through PostgreSQL's ``simple``
+    configuration (lower case, split on non-letters) and compared with unstemmed query words as
+    well as stems. Rarely used (Wagtail's admin field filters)."""
+
+    def __init__(self, lookup, autocomplete=False):
+        from django.contrib.postgres.search import SearchVector
+
+        super().__init__(output_field=SearchVectorField())
+        self.inner = SearchVector(lookup, config="simple", weight="D" if autocomplete else "B")
+
+    def resolve_expression(self, *args, **kwargs):
+        return self.inner.resolve_expression(*args, **kwargs)
+
+
+def _connection(queryset):
+    from django.db import connections
+
+    return connections[queryset.db]
+
+
+class PostgresSearchBackend(pg.PostgresSearchBackend):
+    query_compiler_class = GermanQueryCompiler
+    autocomplete_query_compiler_class = GermanAutocompleteCompiler
+    index_class = Index
+    rebuilder_class = Rebuilder
+    atomic_rebuilder_class = AtomicRebuilder
+
+    def __init__(self, params):
+        super().__init__(params)
+        # Never the server's default configuration (only reached by ``fields=[...]`` searches).
+        self.config = "simple"
+        self.autocomplete_config = "simple"
+        self.rebuilder_class = AtomicRebuilder if params.get("ATOMIC_REBUILD", True) else Rebuilder
+
+    def get_index_for_model(self, model):
+        index = super().get_index_for_model(model)
+        if index.read_connection.vendor != "postgresql":  # pragma: no cover - PostgresIndex raises
+            raise NotSupportedError("search.postgres needs a PostgreSQL database")
+        return index
+
+    def ranked(self, q, sources, **kwargs):
+        from .ranked import ranked
+
+        return ranked(self, q, sources, **kwargs)
+
+    def suggest(self, query: str, model_or_queryset=None, *, finds=None) -> str | None:
+        """A corrected query for "Meinten Sie: …" from the vocabulary table, or ``None``. With
+        ``finds`` (``text -> bool``) each replacement word and the whole corrected query must
+        find something the caller may see."""
+        from django.db import connection
+
+        if finds is None and model_or_queryset is not None:
+
+            def finds(text):
+                return self.search(text, model_or_queryset, operator="and").count() > 0
+
+        return vocabulary.suggest(connection, query, finds)
+
+
+SearchBackend = PostgresSearchBackend

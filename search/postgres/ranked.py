@@ -1,0 +1,166 @@
+"""One ranked search across every source, in one SQL query (the PostgreSQL engine).
+
+Each source (``search.unified.Source``: a content type and the queryset of what the user may
+see) becomes a condition of the same query over the index table::
+
+    (content_type_id IN (<the type's content types>)
+     AND object_id::bigint IN (SELECT id FROM <the type's table> WHERE <permission filters>))
+    OR ...
+
+so permissions sit inside the query, before ranking and counting: what a user may not see is
+never ranked, counted, faceted or returned. The text condition is ``(title || body) @@ query``
+(the GIN index of migration ``search.0002``); the score is ``ts_rank`` over our weights, times a
+source's boost factors (fresh and stale pages); sorting by date reads each type's date columns.
+Counts per type come from one grouped query, facets from one grouped query per facet field of a
+type with matches, and the objects of the requested page from one query per type.
+"""
+
+from __future__ import annotations
+
+from django.db import connections, router
+from django.db.models import BigIntegerField, Case, Count, F, FloatField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Cast, Coalesce
+from django.contrib.postgres.search import SearchRank
+from modelsearch.backends.database.postgres.postgres import IndexEntry
+from modelsearch.query import PlainText
+from modelsearch.utils import get_descendants_content_types_pks
+
+from .backend import QueryText, RawTsQuery
+
+#: ts_rank weights of D, C, B, A (compound parts, minor fields, body, title).
+WEIGHTS = [0.05, 0.2, 0.4, 1.0]
+#: ts_rank normalisation: divide by 1 + log(document length), so a long text does not win by
+#: repeating a word.
+NORMALIZATION = 1
+#: A match in the title counts this many times a match in the rest of the text (whose rank is
+#: normalised by its length; the title's is not).
+TITLE_FACTOR = 2.0
+
+
+def _vector():
+    return F("title")._combine(F("body"), "||", False)
+
+
+def ranked(backend, q, sources, *, operator=None, sort="relevance", offset=0, limit=20, facets=True, coord=None):
+    from ..unified import Ranked
+
+    result = Ranked(paged=True, facets={} if facets else None, facet_values=True)
+    connection = connections[router.db_for_read(IndexEntry)]
+    query = PlainText(q, operator=(operator or "and").lower()) if isinstance(q, str) else q
+    words = QueryText(connection)
+    words.prepare(query)
+    text = words.text(query)
+    if not text or not sources:
+        result.counts = {source.type: 0 for source in sources}
+        return result
+    tsquery = RawTsQuery(text)
+
+    condition = Q()
+    which = []
+    for number, source in enumerate(sources):
+        content_types = get_descendants_content_types_pks(source.queryset.model)
+        allowed = source.queryset.order_by()
+        if source.narrow is not None:
+            allowed = allowed.filter(pk__in=source.narrow)
+        condition |= Q(content_type_id__in=content_types, _oid__in=allowed.values("pk"))
+        which.append(When(content_type_id__in=content_types, then=Value(number)))
+    entries = (
+        IndexEntry._default_manager.annotate(_oid=Cast("object_id", BigIntegerField()), _vector=_vector())
+        .filter(_vector=tsquery)
+        .filter(condition)
+        .annotate(_src=Case(*which, default=Value(-1)))
+    )
+
+    counts = dict(entries.order_by().values_list("_src").annotate(n=Count("id")))
+    result.counts = {source.type: counts.get(number, 0) for number, source in enumerate(sources)}
+    total = sum(result.counts.values())
+
+    if total and limit > 0 and offset < total:
+        result.hits = _page(entries, sources, tsquery, sort, offset, limit, coord, connection)
+    if facets and total:
+        _facets(result, entries, sources)
+    return result
+
+
+def _score(sources, tsquery):
+    score = Value(TITLE_FACTOR) * SearchRank(F("title"), tsquery, weights=WEIGHTS) + SearchRank(
+        F("body"), tsquery, weights=WEIGHTS, normalization=Value(NORMALIZATION)
+    )
+    for number, source in enumerate(sources):
+        for kwargs, factor in source.boosts:
+            boosted = source.queryset.model._default_manager.filter(**kwargs).order_by().values("pk")
+            score = score * Case(
+                When(Q(_src=number, _oid__in=boosted), then=Value(float(factor))),
+                default=Value(1.0),
+                output_field=FloatField(),
+            )
+    return score
+
+
+def _page(entries, sources, tsquery, sort, offset, limit, coord, connection):
+    entries = entries.annotate(_score=_score(sources, tsquery))
+    order = []
+    if sort == "date":
+        dates = []
+        for number, source in enumerate(sources):
+            if not source.date_fields:
+                continue
+            model = source.queryset.model
+            fields = [F(name) for name in source.date_fields]
+            value = fields[0] if len(fields) == 1 else Coalesce(*fields)
+            dated = model._default_manager.filter(pk=OuterRef("_oid")).annotate(_d=value).values("_d")[:1]
+            dates.append(When(_src=number, then=Subquery(dated)))
+        if dates:
+            entries = entries.annotate(_date=Case(*dates, default=Value(None)))
+            order.append(F("_date").desc(nulls_last=True))
+    elif coord:
+        words = QueryText(connection)
+        matched = []
+        for word in coord:
+            part = PlainText(word)
+            words.prepare(part)
+            text = words.text(part)
+            words._alternatives = None
+            if text:
+                matched.append(Case(When(_vector=RawTsQuery(text), then=Value(1)), default=Value(0)))
+        if matched:
+            total = matched[0]
+            for expression in matched[1:]:
+                total = total + expression
+            entries = entries.annotate(_coord=total)
+            order.append(F("_coord").desc())
+    order += [F("_score").desc(), F("id").desc()]
+    rows = list(entries.order_by(*order).values_list("_src", "_oid", "_score")[offset : offset + limit])
+    wanted: dict[int, list] = {}
+    for number, pk, _ in rows:
+        wanted.setdefault(number, []).append(pk)
+    loaded = {}
+    for number, pks in wanted.items():
+        if number < 0:
+            continue
+        for obj in sources[number].queryset.filter(pk__in=pks):
+            loaded[(number, obj.pk)] = obj
+    hits = []
+    for number, pk, score in rows:
+        obj = loaded.get((number, pk))
+        if obj is not None:
+            hits.append((sources[number].type, obj, float(score or 0.0)))
+    return hits
+
+
+def _facets(result, entries, sources):
+    for number, source in enumerate(sources):
+        if not source.facet_fields or not result.counts.get(source.type):
+            continue
+        mine = entries.filter(_src=number).order_by().values("_oid")
+        model = source.queryset.model
+        for facet, field in source.facet_fields.items():
+            rows = (
+                model._default_manager.filter(pk__in=mine)
+                .order_by()
+                .values_list(field)
+                .annotate(n=Count("pk"))
+            )
+            counts = {value: n for value, n in rows if value is not None}
+            if counts:
+                result.facets.setdefault(facet, {})[source.type] = counts
