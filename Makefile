@@ -74,15 +74,20 @@ test-sqlite: venv
 # PostgreSQL: always in CI; locally whenever a server answers at PG_URL.
 test-postgres: venv
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
-	  echo "== test suite on PostgreSQL ($(PG_URL))"; \
-	  DATABASE_URL=$(PG_URL) $(BIN)/pytest $(XDIST) $(PYTEST_ARGS); \
+	  echo "== test suite on PostgreSQL ($(PG_URL)) with the PostgreSQL search engine"; \
+	  DATABASE_URL=$(PG_URL) SEARCH_BACKEND=postgres $(BIN)/pytest $(XDIST) $(PYTEST_ARGS); \
 	elif [ -n "$$CI" ]; then echo "PostgreSQL is not reachable at $(PG_URL), but CI must test on it" >&2; exit 1; \
 	else echo "== PostgreSQL not reachable at $(PG_URL): skipping the PostgreSQL run (CI always runs it)"; fi
 
 # modelsearch's own shared backend suite against our Whoosh backend, beside modelsearch's SQLite
-# backend as the peer (its fixture lives in ../shared/conformance; without it the suite skips).
+# backend as the peer, and on PostgreSQL against our PostgreSQL engine beside modelsearch's
+# PostgreSQL backend (its fixture lives in ../shared/conformance; without it the suite skips).
 test-conformance: venv
 	$(BIN)/pytest -c tests/conformance/pytest.ini tests/conformance $(PYTEST_ARGS)
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+	  DATABASE_URL=$(PG_URL) $(BIN)/pytest -c tests/conformance/pytest.ini tests/conformance $(PYTEST_ARGS); \
+	elif [ -n "$$CI" ]; then echo "PostgreSQL is not reachable at $(PG_URL), but CI must test on it" >&2; exit 1; \
+	else echo "== PostgreSQL not reachable at $(PG_URL): skipping the conformance run on PostgreSQL"; fi
 
 # The judged German query set (tests/search/eval, docs/search-quality.md): recall@10 and MRR per
 # kind. On SQLite (default) the Whoosh shape and plain Whoosh; with DB=postgres (at PG_URL) also

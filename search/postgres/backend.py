@@ -26,10 +26,11 @@ from __future__ import annotations
 
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import NotSupportedError
-from django.db.models import Value
+from django.db.models import FloatField, Value
 from django.db.models.expressions import Expression
 from django.db.models.functions import Cast
 from django.db.models.sql.subqueries import InsertQuery
+from django.utils.functional import cached_property
 from modelsearch.backends.database.postgres import postgres as pg
 from modelsearch.index import SearchField
 from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
@@ -37,10 +38,6 @@ from modelsearch.utils import get_content_type_pk
 
 from ..analysis import autocomplete_query_terms
 from . import lexemes, vocabulary
-
-#: Weights of the fields: the title A, other fields by boost B or C; compound parts D.
-FIELD_WEIGHTS = ("A", "B", "C")
-
 
 class RawTsQuery(SearchQuery):
     """A ``tsquery`` literal: ``'…'::tsquery``, no configuration, no parser."""
@@ -68,10 +65,30 @@ class ObjectIndexer(pg.ObjectIndexer):
 
     def as_vector(self, texts, for_autocomplete=False):
         texts = [(text.strip(), weight) for text, weight in texts]
-        texts = [(text, weight if weight in FIELD_WEIGHTS else "C") for text, weight in texts if text]
+        texts = [(text, weight) for text, weight in texts if text]
         if for_autocomplete:
             return tsvector(lexemes.autocomplete_literal(texts))
         return tsvector(lexemes.tsvector_literal(texts))
+
+    def _texts(self, in_title: bool) -> list[tuple[str, str]]:
+        texts = []
+        for field in self.search_fields:
+            for current, _weight, value in self.prepare_field(self.obj, field):
+                if not isinstance(current, SearchField) or (current.field_name == "title") != in_title:
+                    continue
+                weight = "A" if in_title else ("B" if (current.boost or 1) >= 1 else "C")
+                texts.append((value, weight))
+        return texts
+
+    @cached_property
+    def title(self):
+        """The title's lexemes, weight A."""
+        return self.as_vector(self._texts(True))
+
+    @cached_property
+    def body(self):
+        """The other fields' lexemes: weight B, C for fields boosted below 1."""
+        return self.as_vector(self._texts(False))
 
     def words(self) -> set[str]:
         """Every word of the object's searchable text, for the vocabulary."""
@@ -188,15 +205,14 @@ class QueryText:
         return lexemes.any_of(operands)
 
     def text(self, query, invert: bool = False) -> str | None:
-        """``tsquery`` text; ``""`` for a query without words (stop words only); ``None`` for a
-        query that matches everything (MatchAll)."""
+        """``tsquery`` text, :data:`EVERYTHING` (``None``: MatchAll) or :data:`NOTHING`; ``""`` for
+        words without a lexeme (stop words only), which match nothing."""
         if isinstance(query, MatchAll):
-            return None
+            return NOTHING if invert else EVERYTHING
         if isinstance(query, Boost):
             return self.text(query.subquery, invert)
         if isinstance(query, Not):
-            inner = self.text(query.subquery)
-            return lexemes.negate(inner) if not invert else inner
+            return self.text(query.subquery, not invert)
         if isinstance(query, (PlainText, Fuzzy)):
             operands = [self.word(word) for word in lexemes.words(query.query_string)]
             operator = getattr(query, "operator", "and")
@@ -208,22 +224,39 @@ class QueryText:
             return lexemes.negate(combined) if invert else combined
         if isinstance(query, (And, Or)):
             parts = [self.text(sub, invert) for sub in query.subqueries]
-            is_and = isinstance(query, And) != invert
-            if any(part is None for part in parts):
-                if not is_and:
-                    return None
-                parts = [part for part in parts if part is not None]
-            return lexemes.all_of(parts) if is_and else lexemes.any_of(parts)
+            if isinstance(query, And) != invert:  # a conjunction
+                if NOTHING in parts:
+                    return NOTHING
+                parts = [part for part in parts if part is not EVERYTHING]
+                return lexemes.all_of(parts) if parts else EVERYTHING
+            if EVERYTHING in parts:
+                return EVERYTHING
+            parts = [part for part in parts if part != NOTHING]
+            return lexemes.any_of(parts) if parts else NOTHING
         raise NotImplementedError(f"`{query.__class__.__name__}` is not supported by the PostgreSQL search backend.")
 
 
+#: What :meth:`QueryText.text` answers for a query that matches everything / nothing.
+EVERYTHING = None
+NOTHING = "!!nothing"
+
+
 class GermanQueryCompiler(pg.PostgresSearchQueryCompiler):
-    def build_tsquery(self, query, config=None):
+    def _texts(self) -> QueryText:
         text = getattr(self, "_query_text", None)
         if text is None:
             text = self._query_text = QueryText(_connection(self.queryset))
             text.prepare(self.query)
-        return RawTsQuery(text.text(query) or "")
+        return text
+
+    def build_tsquery(self, query, config=None):
+        text = self._texts().text(query)
+        return RawTsQuery("" if text in (EVERYTHING, NOTHING) else text)
+
+    def build_tsrank(self, vector, query, config=None, boost=1.0):
+        if isinstance(query, MatchAll) or (isinstance(query, Not) and isinstance(query.subquery, MatchAll)):
+            return Value(0.0, output_field=FloatField())
+        return super().build_tsrank(vector, query, config=config, boost=boost)
 
     def build_tsquery_content(self, query, config=None, invert=False):
         return self.build_tsquery(Not(query) if invert else query, config)
@@ -236,6 +269,11 @@ class GermanQueryCompiler(pg.PostgresSearchQueryCompiler):
         if isinstance(self.query, Fuzzy):
             # A Fuzzy query is a plain one here: every word already looks for close words.
             self.query = PlainText(self.query.query_string, operator=self.query.operator)
+        text = self._texts().text(self.query)
+        if text is EVERYTHING:
+            return self.queryset[start:stop]
+        if text == NOTHING:
+            return self.queryset.none()
         return super().search(config, start, stop, score_field=score_field, backend=backend)
 
 

@@ -25,7 +25,7 @@ from modelsearch.backends.database.postgres.postgres import IndexEntry
 from modelsearch.query import PlainText
 from modelsearch.utils import get_descendants_content_types_pks
 
-from .backend import QueryText, RawTsQuery
+from .backend import NOTHING, QueryText, RawTsQuery
 
 #: ts_rank weights of D, C, B, A (compound parts, minor fields, body, title).
 WEIGHTS = [0.05, 0.2, 0.4, 1.0]
@@ -50,7 +50,7 @@ def ranked(backend, q, sources, *, operator=None, sort="relevance", offset=0, li
     words = QueryText(connection)
     words.prepare(query)
     text = words.text(query)
-    if not text or not sources:
+    if not text or text == NOTHING or not sources:
         result.counts = {source.type: 0 for source in sources}
         return result
     tsquery = RawTsQuery(text)
@@ -121,7 +121,7 @@ def _page(entries, sources, tsquery, sort, offset, limit, coord, connection):
             words.prepare(part)
             text = words.text(part)
             words._alternatives = None
-            if text:
+            if text and text != NOTHING:
                 matched.append(Case(When(_vector=RawTsQuery(text), then=Value(1)), default=Value(0)))
         if matched:
             total = matched[0]

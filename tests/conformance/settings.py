@@ -68,6 +68,9 @@ SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR") or tempfile.mkdtemp(prefix
 MODELSEARCH_BACKENDS = {
     "default": {"BACKEND": "search.backend", "PATH": SEARCH_INDEX_DIR},
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # our PostgreSQL engine, beside modelsearch's own PostgreSQL backend (the peer)
+    MODELSEARCH_BACKENDS["postgres_engine"] = {"BACKEND": "search.postgres"}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"

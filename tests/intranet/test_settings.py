@@ -100,7 +100,8 @@ def search_backends_for(**env) -> dict:
 
 def test_the_search_backend_is_chosen_by_environment_variables_only():
     assert search_backends_for()["BACKEND"] == "search.backend"
-    assert search_backends_for(SEARCH_BACKEND="postgres")["BACKEND"] == "search.database"
+    assert search_backends_for(SEARCH_BACKEND="postgres")["BACKEND"] == "search.postgres"
+    assert search_backends_for(SEARCH_BACKEND="database")["BACKEND"] == "search.database"
     opensearch = search_backends_for(
         SEARCH_BACKEND="opensearch",
         SEARCH_URLS="https://a.intern:9200, https://b.intern:9200",

@@ -48,18 +48,19 @@ def test_indexed_objects_exclude_hidden_and_deleted(general, user, central_edito
 
 
 def _count_index_writes(monkeypatch) -> list:
-    """The documents written to the search index, in order."""
-    from search.backend import WhooshIndex
+    """The documents written to the configured engine's index, in order."""
+    from modelsearch.backends import get_search_backend
 
+    index_class = get_search_backend().index_class
     written = []
-    original = WhooshIndex.add_items
+    original = index_class.add_items
 
     def add_items(self, model, items):
         items = list(items)
         written.extend((item.pk, sorted(item.tags.names())) for item in items if isinstance(item, Post))
         return original(self, model, items)
 
-    monkeypatch.setattr(WhooshIndex, "add_items", add_items)
+    monkeypatch.setattr(index_class, "add_items", add_items)
     return written
 
 

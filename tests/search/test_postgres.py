@@ -1,0 +1,143 @@
+# ruff: noqa: F811 — the fixtures are imported from tests.search.ui_fixtures
+"""The PostgreSQL engine (search.postgres, the scaled shape): what it stores, that the server's
+text search configuration does not matter, typos from the vocabulary table, compounds in both
+directions, one query across all types. The rest of the suite runs on it too (make test-postgres
+sets SEARCH_BACKEND=postgres); these are the engine's own promises."""
+
+import os
+
+import pytest
+from django.db import connection
+
+from search import query
+from search.postgres import lexemes, vocabulary
+from tests.search.ui_fixtures import city, fresh_index  # noqa: F401
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        os.environ.get("SEARCH_BACKEND") != "postgres" or connection.vendor != "postgresql",
+        reason="the PostgreSQL engine runs in the PostgreSQL stage (SEARCH_BACKEND=postgres)",
+    ),
+]
+
+
+def titles(result):
+    return [hit.title for hit in result.hits]
+
+
+def find(user, q, **kwargs):
+    return query.search(user=user, q=q, **kwargs)
+
+
+def test_the_backend_is_the_engine():
+    from search.postgres.backend import PostgresSearchBackend
+
+    assert isinstance(query.get_search_backend(), PostgresSearchBackend)
+
+
+def test_the_index_stores_our_german_lexemes(city):
+    """The page "Antrag auf Akteneinsicht" is stored as our stems, not as PostgreSQL's."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT title::text, body::text FROM wagtailsearch_indexentry e "
+            "JOIN django_content_type c ON c.id = e.content_type_id "
+            "WHERE c.model = 'wikipage' AND e.object_id = %s",
+            [str(city.antrag.pk)],
+        )
+        title, body = cursor.fetchone()
+    # "auf" is a stop word: the positions run on without it
+    assert "'antrag':1A" in title and "'akteneinsicht':2A" in title
+    # "Akteneinsicht" also yields its parts at its position, weighted below the word (D, which
+    # PostgreSQL writes without a letter)
+    lexemes_of_title = dict(item.split(":") for item in title.split())
+    assert lexemes_of_title["'akt'"] == "2" and lexemes_of_title["'einsicht'"] == "2"
+    assert "'burgeramt'" in body  # "Bürgeramt", folded
+
+
+@pytest.mark.parametrize("config", ["english", "simple", "german"])
+def test_quality_does_not_depend_on_the_servers_default_configuration(city, config):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL default_text_search_config = %s", [f"pg_catalog.{config}"])
+    assert "Antrag auf Akteneinsicht" in titles(find(city.user, "Anträge"))
+    assert "Bürgerbefragung 2026" in titles(find(city.user, "Buerger"))
+    assert "Sondernutzung der Straße" in titles(find(city.user, "Strasse"))
+
+
+def test_a_part_finds_the_compounds_at_either_end(city):
+    # the query is the head of a compound ("Antrag" -> "Bauantrag", "Urlaubsantrag") ...
+    found = titles(find(city.user, "Antrag"))
+    assert {"Bauantrag einreichen", "Urlaubsantrag stellen", "Antrag auf Akteneinsicht"} <= set(found)
+    # ... ranked below the page that has the word itself
+    assert found[0] == "Antrag auf Akteneinsicht"
+    # the query is the first part of a compound ("Urlaub" -> "Urlaubsantrag")
+    assert "Urlaubsantrag stellen" in titles(find(city.user, "Urlaub"))
+
+
+def test_a_compound_query_finds_its_parts_standing_apart(city):
+    # "Akteneinsicht": the page says "Akten einsehen" in its body, and the title has the word
+    assert titles(find(city.user, "Bauvorhaben"))[:1] == ["Bauantrag einreichen"]
+    assert "Antrag auf Akteneinsicht" in titles(find(city.user, "Bürgeramtsantrag"))
+
+
+@pytest.mark.parametrize(
+    ("typed", "page"),
+    [
+        ("Persnoalrat", "Personalrat Sprechstunde"),  # a transposition in a long word: one edit
+        ("Personlrat", "Personalrat Sprechstunde"),
+        ("Pesronalrta", "Personalrat Sprechstunde"),  # two transpositions, 11 letters: two edits
+        ("Akteneinsichd", "Antrag auf Akteneinsicht"),
+    ],
+)
+def test_typos_find_the_word_within_the_allowed_edits(city, typed, page):
+    assert page in titles(find(city.user, typed))
+
+
+@pytest.mark.parametrize("typed", ["Stdat", "Stadtt"])
+def test_a_four_letter_word_forgives_one_edit(city, typed):
+    assert "Bürgerbefragung 2026" in titles(find(city.user, typed))
+
+
+def test_a_short_word_is_never_fuzzed(city):
+    # "Amt" (3 letters) with one letter changed is another word, not a typo
+    assert find(city.user, "Ams").count == 0
+
+
+def test_the_vocabulary_holds_the_indexed_words_and_their_parts(city):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT word, folded, lexeme FROM {vocabulary.TABLE} WHERE word = ANY(%s)", [["bürgeramt", "amt"]])
+        rows = set(cursor.fetchall())
+    assert ("bürgeramt", "burgeramt", lexemes.stems("Bürgeramt")[0]) in rows
+    assert ("amt", "amt", "amt") in rows  # a part of "Bürgeramt"
+
+
+def test_meinten_sie_comes_from_the_vocabulary(city):
+    result = find(city.user, "Pkten")  # a wrong first letter: asked back, not silently searched
+    assert result.count == 0
+    assert result.suggestion == "Akten"
+
+
+def test_one_query_finds_every_type_with_exact_counts(city):
+    result = find(city.user, "Bürgeramt")
+    assert result.facets["type"]["page"] >= 2 and result.facets["type"]["post"] == 1
+    assert sum(result.facets["type"].values()) == result.count
+    assert {hit.type for hit in result.hits} >= {"page", "post"}
+
+
+def test_the_hidden_and_restricted_are_neither_found_nor_counted(city):
+    result = find(city.user, "Kündigungsschutz")
+    assert result.count == 0 and result.hits == []
+
+
+def test_sort_by_date_puts_the_newest_first(city):
+    result = find(city.user, "Bürgeramt", sort="date")
+    dates = [hit.updated for hit in result.hits if hit.updated]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_a_search_makes_a_fixed_number_of_queries(city, django_assert_max_num_queries):
+    """Vocabulary (1-2), counts (1), the page (1), objects per type (<= 4), facets per field
+    (<= 5), names of departments and tags (<= 3), tags of the hits, the synonym table."""
+    find(city.user, "Antrag")  # warm caches (synonyms, content types)
+    with django_assert_max_num_queries(18):
+        find(city.user, "Antrag")
