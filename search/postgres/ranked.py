@@ -17,15 +17,15 @@ type with matches, and the objects of the requested page from one query per type
 
 from __future__ import annotations
 
+from django.contrib.postgres.search import SearchRank
 from django.db import connections, router
 from django.db.models import BigIntegerField, Case, Count, F, FloatField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Cast, Coalesce
-from django.contrib.postgres.search import SearchRank
 from modelsearch.backends.database.postgres.postgres import IndexEntry
 from modelsearch.query import PlainText
 from modelsearch.utils import get_descendants_content_types_pks
 
-from .backend import NOTHING, QueryText, RawTsQuery
+from .queries import NOTHING, QueryText, RawTsQuery
 
 #: ts_rank weights of D, C, B, A (compound parts, minor fields, body, title).
 WEIGHTS = [0.05, 0.2, 0.4, 1.0]
@@ -155,12 +155,7 @@ def _facets(result, entries, sources):
         mine = entries.filter(_src=number).order_by().values("_oid")
         model = source.queryset.model
         for facet, field in source.facet_fields.items():
-            rows = (
-                model._default_manager.filter(pk__in=mine)
-                .order_by()
-                .values_list(field)
-                .annotate(n=Count("pk"))
-            )
+            rows = model._default_manager.filter(pk__in=mine).order_by().values_list(field).annotate(n=Count("pk"))
             counts = {value: n for value, n in rows if value is not None}
             if counts:
                 result.facets.setdefault(facet, {})[source.type] = counts

@@ -66,22 +66,22 @@ def add(connection, words: Iterable[str]) -> None:
     columns = list(zip(*rows.values(), strict=True))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {TABLE} (word, folded, lexeme) SELECT * FROM unnest(%s::text[], %s::text[], %s::text[]) "
-            "ON CONFLICT (word) DO NOTHING",
+            "INSERT INTO search_vocabulary (word, folded, lexeme) "
+            "SELECT * FROM unnest(%s::text[], %s::text[], %s::text[]) ON CONFLICT (word) DO NOTHING",
             [list(columns[0]), list(columns[1]), list(columns[2])],
         )
 
 
 def reset(connection) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {TABLE}")
+        cursor.execute("TRUNCATE search_vocabulary")
 
 
 def _known(connection, stems: list[str]) -> set[str]:
     if not stems:
         return set()
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT DISTINCT lexeme FROM {TABLE} WHERE lexeme = ANY(%s::text[])", [stems])
+        cursor.execute("SELECT DISTINCT lexeme FROM search_vocabulary WHERE lexeme = ANY(%s::text[])", [stems])
         return {row[0] for row in cursor.fetchall()}
 
 
@@ -91,10 +91,10 @@ def _nearest(connection, words: list[str]) -> dict[str, list[tuple[int, str, str
         return {}
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT q.w, v.word, v.folded, v.lexeme FROM unnest(%s::text[]) AS q(w) "
-            f"CROSS JOIN LATERAL (SELECT word, folded, lexeme FROM {TABLE} "
-            f"ORDER BY folded <-> q.w LIMIT {NEAREST}) AS v",
-            [words],
+            "SELECT q.w, v.word, v.folded, v.lexeme FROM unnest(%s::text[]) AS q(w) "
+            "CROSS JOIN LATERAL (SELECT word, folded, lexeme FROM search_vocabulary "
+            "ORDER BY folded <-> q.w LIMIT %s) AS v",
+            [words, NEAREST],
         )
         out: dict[str, list[tuple[int, str, str]]] = {}
         for typed, word, candidate, lexeme in cursor.fetchall():

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 
 from search import query
-from search.postgres import lexemes, vocabulary
+from search.postgres import lexemes
 from tests.search.ui_fixtures import city, fresh_index  # noqa: F401
 
 pytestmark = [
@@ -105,7 +105,9 @@ def test_a_short_word_is_never_fuzzed(city):
 
 def test_the_vocabulary_holds_the_indexed_words_and_their_parts(city):
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT word, folded, lexeme FROM {vocabulary.TABLE} WHERE word = ANY(%s)", [["bürgeramt", "amt"]])
+        cursor.execute(
+            "SELECT word, folded, lexeme FROM search_vocabulary WHERE word = ANY(%s)", [["bürgeramt", "amt"]]
+        )
         rows = set(cursor.fetchall())
     assert ("bürgeramt", "burgeramt", lexemes.stems("Bürgeramt")[0]) in rows
     assert ("amt", "amt", "amt") in rows  # a part of "Bürgeramt"
