@@ -7,8 +7,8 @@ were set, so a drop in quality fails the build; raise them when the search gets 
 
 * Whoosh shape (``search.backend``): runs in both CI stages (SQLite and PostgreSQL).
 * PostgreSQL shape (``search.postgres`` on PostgreSQL): runs whenever the database is
-  PostgreSQL, whatever ``SEARCH_BACKEND`` says (CI's PostgreSQL stage runs with the default
-  ``SEARCH_BACKEND=whoosh``), by switching the backend for the test and rebuilding its index.
+  PostgreSQL, whatever ``SEARCH_BACKEND`` says (CI's PostgreSQL stage runs with
+  ``SEARCH_BACKEND=postgres``), by switching the backend for the test and rebuilding its index.
 * Baselines on the same items (no floors, for comparison): plain Whoosh with its stock German
   analyser, and raw PostgreSQL ``german`` full text (PostgreSQL only).
 
