@@ -40,6 +40,7 @@ API_TITLE = "Wissensnetz API"
 API_VERSION = "1"
 
 
+# --- Errors (their shape: intranet.shared.api) -------------------------------------------------
 def _field_name(loc) -> str:
     """('query', 'limit') -> 'limit'; ('body', 'payload', 'text') -> 'text'."""
     parts = [str(part) for part in loc if part not in ("query", "path", "body", "header", "cookie", "form", "payload")]
