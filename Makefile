@@ -53,9 +53,11 @@ test: $(TEST_STAGES)
 test-stages:
 	@echo $(TEST_STAGES)
 
+# ruff, then the import rules between the apps (import-linter; [tool.importlinter] in pyproject.toml)
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: venv
 	$(BIN)/ruff check --fix .

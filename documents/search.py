@@ -2,7 +2,8 @@
 looks (title, link to the file, snippet from the extracted text, collection, file type).
 
 ``search.query`` calls :func:`queryset`, :func:`hit`, :func:`tags_by_document` and
-:func:`updated`; everything document-specific stays here.
+:func:`updated`; everything document-specific stays here. It uses ``search.hits`` and
+``search.analysis``, never ``search.query`` (which imports this module).
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ import datetime
 import re
 
 from django.utils import timezone
+
+from search.analysis import fold
+from search.hits import Hit, highlight, query_stems
 
 from .permissions import visible_documents
 
@@ -40,10 +44,7 @@ def queryset(user, *, tag: str = "", date_from=None, date_to=None):
 def _near_first_match(text: str, q: str) -> str:
     """The part of ``text`` around the first word that matches the query, so highlighting a long
     text stays cheap; the start of the text when nothing matches literally."""
-    from search.analysis import fold
-    from search.query import _stems
-
-    stems = _stems(q)
+    stems = query_stems(q)
     if len(text) <= 2 * SNIPPET_WINDOW or not stems:
         return text[: 2 * SNIPPET_WINDOW]
     for match in re.finditer(r"\w+", text):
@@ -69,8 +70,6 @@ def updated(document) -> datetime.datetime:
 
 
 def hit(document, score: float, q: str, tags: dict):
-    from search.query import Hit, highlight
-
     text = _near_first_match(document.text, q) if document.text else document.title
     return Hit(
         "document", document.pk, document.title, document.url, highlight(text, q), collection_name(document),

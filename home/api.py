@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from intranet.api import ApiError, with_errors
+from intranet.shared.api import ApiError, with_errors
 
 from . import page_selectors
 from .models import DepartmentPage, ProcessPage, WikiPage

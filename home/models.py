@@ -46,16 +46,6 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("start page")
 
-    def get_context(self, request, *args, **kwargs):
-        from . import page_selectors as selectors
-        from .permissions import remember_for_request
-
-        remember_for_request(request.user)
-        context = super().get_context(request, *args, **kwargs)
-        context["departments"] = selectors.departments_with_pages(user=request.user)
-        context["due_pages"] = selectors.due_pages_for(user=request.user)
-        return context
-
 
 class PageTag(TaggedItemBase):
     """A tag on a wiki page (taggit's shared Tag model, the same tags posts use)."""
@@ -168,19 +158,11 @@ class ContentPage(Page):
         return super().save(*args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from . import page_selectors as selectors
-        from .permissions import can_edit_page, remember_for_request
-
-        remember_for_request(request.user)
+        # What the reader may see around the page (trust, breadcrumbs, backlinks, child pages)
+        # the template reads through home_tags: the models import no reads (page_selectors
+        # imports the models).
         context = super().get_context(request, *args, **kwargs)
-        context["trust"] = selectors.page_trust(page=self)
-        context["backlinks"] = selectors.backlinks(page=self, user=request.user)
-        context["linking_posts"] = selectors.linking_posts(page=self, user=request.user)
         context["page_tags"] = list(self.tags.all())
-        context["breadcrumbs"] = selectors.breadcrumbs(page=self, user=request.user)
-        context["is_watching"] = selectors.is_watching(page=self, user=request.user)
-        context["can_edit"] = can_edit_page(request.user, self)
-        context["can_mark_reviewed"] = selectors.can_mark_reviewed(user=request.user, page=self)
         return context
 
 
@@ -243,12 +225,8 @@ class DepartmentPage(ContentPage):
         verbose_name_plural = _("department pages")
 
     def get_context(self, request, *args, **kwargs):
-        from . import page_selectors as selectors
-
         context = super().get_context(request, *args, **kwargs)
         context["is_section"] = True
-        context["members"] = selectors.department_members(department=self.department)
-        context["child_pages"] = selectors.visible_children(page=self, user=request.user)
         try:
             context["channel_url"] = reverse("posts:channel", kwargs={"slug": self.department.slug})
         except NoReverseMatch:
@@ -268,13 +246,6 @@ class WikiPage(ContentPage):
     class Meta:
         verbose_name = _("wiki page")
         verbose_name_plural = _("wiki pages")
-
-    def get_context(self, request, *args, **kwargs):
-        from . import page_selectors as selectors
-
-        context = super().get_context(request, *args, **kwargs)
-        context["child_pages"] = selectors.visible_children(page=self, user=request.user)
-        return context
 
 
 class ProcessPage(ContentPage):

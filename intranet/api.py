@@ -1,5 +1,6 @@
 """The root of `/api/v1/`: authentication (browser session or personal bearer token), the one
-error shape every failure has, rate limiting, and the routers each app brings in its `api.py`.
+error shape every failure has (defined in `intranet.shared.api`, which the apps' routers use),
+rate limiting, and the routers each app brings in its `api.py`.
 
 Every error, whatever raised it, is JSON of this shape (docs/api.md):
 
@@ -21,7 +22,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.urls import URLPattern, re_path
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
@@ -30,6 +31,8 @@ from ninja.throttling import SimpleRateThrottle
 from ninja.utils import check_csrf
 
 from . import idempotency
+from .shared.api import ApiError, error_response
+from .shared.validators import is_storable, unstorable_message
 
 logger = logging.getLogger(__name__)
 
@@ -37,73 +40,7 @@ API_TITLE = "Wissensnetz API"
 API_VERSION = "1"
 
 
-# --- Errors ------------------------------------------------------------------------------------
-class FieldError(Schema):
-    field: str
-    reason: str
-
-
-class ErrorDetail(Schema):
-    code: str
-    message: str
-    fields: list[FieldError] = []
-
-
-class ErrorOut(Schema):
-    error: ErrorDetail
-
-
-# The error answers every operation may give; views add what they return on success.
-COMMON_ERRORS = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    413: ErrorOut,
-    422: ErrorOut,
-    429: ErrorOut,
-}
-
-
-def with_errors(success: dict) -> dict:
-    return {**success, **COMMON_ERRORS}
-
-
-class ApiError(HttpError):
-    """Raise in an endpoint for an error with its own code: `raise ApiError(403, "insufficient_scope", "…")`."""
-
-    def __init__(self, status_code: int, code: str, message: str, fields: list[dict] | None = None, retry_after=None):
-        super().__init__(status_code, message)
-        self.code = code
-        self.fields = fields or []
-        self.retry_after = retry_after
-
-
-_DEFAULT_CODES = {
-    400: "bad_request",
-    401: "not_authenticated",
-    403: "permission_denied",
-    404: "not_found",
-    405: "method_not_allowed",
-    409: "conflict",
-    422: "invalid_input",
-    413: "payload_too_large",
-    429: "rate_limited",
-    500: "server_error",
-}
-
-
-def error_response(status: int, message: str, *, code: str | None = None, fields=None, headers=None) -> JsonResponse:
-    body = {"error": {"code": code or _DEFAULT_CODES.get(status, "error"), "message": message, "fields": fields or []}}
-    response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
-    for name, value in (headers or {}).items():
-        response[name] = value
-    if status == 401:
-        response["WWW-Authenticate"] = 'Bearer realm="api"'
-    return response
-
-
+# --- Errors (their shape: intranet.shared.api) -------------------------------------------------
 def _field_name(loc) -> str:
     """('query', 'limit') -> 'limit'; ('body', 'payload', 'text') -> 'text'."""
     parts = [str(part) for part in loc if part not in ("query", "path", "body", "header", "cookie", "form", "payload")]
@@ -161,13 +98,6 @@ class SessionAuth(APIKeyCookie):
             raise ApiError(403, "csrf_failed", _("CSRF check failed: send the X-CSRFToken header with session writes."))
         request.api_token = None
         return user
-
-
-def require_write(request) -> None:
-    """Refuses writes with a read-only token (403). Sessions and read+write tokens pass."""
-    token = getattr(request, "api_token", None)
-    if token is not None and not token.can_write:
-        raise ApiError(403, "insufficient_scope", _("This token may only read. Create a token with read and write."))
 
 
 # --- Rate limiting -----------------------------------------------------------------------------
@@ -279,8 +209,6 @@ class StorableJSONParser(Parser):
         data = json.loads(request.body)
         bad = sorted(set(_unstorable_paths(data)))
         if bad:
-            from .validators import unstorable_message
-
             reason = unstorable_message()
             raise ApiError(
                 400, "bad_request", _("Some input is not valid."), [{"field": f, "reason": reason} for f in bad]
@@ -289,8 +217,6 @@ class StorableJSONParser(Parser):
 
 
 def _unstorable_paths(value, path: str = ""):
-    from .validators import is_storable
-
     if isinstance(value, str):
         if not is_storable(value):
             yield path or "body"

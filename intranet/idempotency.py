@@ -28,6 +28,8 @@ from django.http.request import RawPostDataException
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .shared.api import ApiError
+
 HEADER = "Idempotency-Key"
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 IDEMPOTENCY_TTL = datetime.timedelta(hours=24)
@@ -48,8 +50,6 @@ def _fingerprint(request) -> str:
 
 
 def _key_error(reason: str):
-    from .api import ApiError
-
     return ApiError(400, "invalid_idempotency_key", reason, [{"field": HEADER, "reason": reason}])
 
 
@@ -74,7 +74,6 @@ def idempotent(func):
 
 def _claim(request, key: str):
     """Claims ``key`` for this request (None: go ahead), or the answer for a repeated request."""
-    from .api import ApiError
     from .models import IdempotencyKey
 
     user = request.auth

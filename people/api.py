@@ -3,7 +3,7 @@
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
-from intranet.api import with_errors
+from intranet.shared.api import with_errors
 
 from . import queries
 from .models import Department, Profile

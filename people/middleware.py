@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from intranet.api import error_response
+from intranet.shared.api import error_response
 
 from .permissions import has_elevated_rights
 

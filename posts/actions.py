@@ -24,7 +24,7 @@ from taggit.models import Tag
 from wagtail.log_actions import log
 from wagtail.search import index
 
-from intranet.validators import check_storable
+from intranet.shared.validators import check_storable
 from people.models import Notification, User
 from people.notifications import notify, notify_many
 

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from intranet.api import ApiError, require_write, with_errors
+from intranet.shared.api import ApiError, require_write, with_errors
 
 from . import actions, permissions, queries
 from .models import Channel, Post, Reaction

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from home.page_selectors import visible_tags
-from intranet.validators import is_storable
+from intranet.shared.validators import is_storable
 from people.models import User
 
 from . import actions, permissions, queries

@@ -6,7 +6,7 @@ from typing import Literal
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from intranet.api import ApiError, ErrorOut, with_errors
+from intranet.shared.api import ApiError, ErrorOut, with_errors
 from people.models import Department
 
 from . import query

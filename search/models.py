@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .analysis import fold, normalise_digraphs
+from .synonym_terms import clean_terms
 
 
 class SearchQueryStat(models.Model):
@@ -96,11 +97,10 @@ class Synonym(models.Model):
         return self.terms
 
     def clean(self):
-        from .synonyms import clean_terms
-
         if not (self.terms or "").strip():
             return  # the field itself says it is required
+        others = Synonym.objects.all() if self.pk is None else Synonym.objects.exclude(pk=self.pk)
         try:
-            self.terms = clean_terms(self.terms, exclude_pk=self.pk)
+            self.terms = clean_terms(self.terms, others=others.values_list("terms", flat=True))
         except ValidationError as exc:
             raise ValidationError({"terms": exc.error_list}) from exc

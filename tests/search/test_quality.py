@@ -21,6 +21,7 @@ import os
 import pytest
 from django.db import connection, transaction
 
+from tests.conftest import ensure_start_page
 from tests.search.eval import run
 
 #: Floors per shape: {kind or "overall": (recall@10, MRR)}, each the measured value rounded down
@@ -71,6 +72,7 @@ def corpus(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo city and the evaluation pages, built once in a transaction rolled back at the end."""
     queries = run.load_queries()
     with django_db_blocker.unblock(), transaction.atomic():
+        ensure_start_page()  # a transactional test run before (one worker) flushed the migrations' start page
         run.build_corpus(str(tmp_path_factory.mktemp("eval-build-index")))
         collected = Collected(run.corpus_documents(), run.corpus_keys(), queries)
         yield collected

@@ -4,7 +4,7 @@ facets and filters — through the one function the page and the API call."""
 
 import pytest
 
-from search import query
+from search import hits, query
 from tests.search.ui_fixtures import city, fresh_index, whoosh_only  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +93,7 @@ def test_hits_carry_url_department_tags_and_highlighted_snippet(city):
 
 
 def test_snippet_is_escaped_and_only_marks(city):
-    snippet = query.highlight('<script>alert("x")</script> Antrag stellen', "Antrag")
+    snippet = hits.highlight('<script>alert("x")</script> Antrag stellen', "Antrag")
     assert "<script>" not in snippet and "&lt;script&gt;" in snippet
     assert "<mark>Antrag</mark>" in snippet
 
@@ -250,11 +250,11 @@ def test_a_login_does_not_reindex_the_person(city, django_capture_on_commit_call
 
 def test_snippet_of_a_long_text_is_cut_around_the_first_match():
     text = "Einleitung ohne Treffer. " * 200 + "Der Antrag auf Sondernutzung und weitere Anträge. " + "Schluss. " * 200
-    snippet = query.highlight(text, "Antrag")
+    snippet = hits.highlight(text, "Antrag")
     assert snippet.startswith("… ") and snippet.endswith(" …")
     assert "<mark>Antrag</mark>" in snippet and "<mark>Anträge</mark>" in snippet
-    assert snippet.count("<mark>") == 2 and len(snippet) < query.SNIPPET_LENGTH + 60
-    assert query.highlight(text, "Xylophon").startswith("Einleitung ohne Treffer.")  # no match: the start
+    assert snippet.count("<mark>") == 2 and len(snippet) < hits.SNIPPET_LENGTH + 60
+    assert hits.highlight(text, "Xylophon").startswith("Einleitung ohne Treffer.")  # no match: the start
 
 
 @whoosh_only
