@@ -114,6 +114,9 @@ def main() -> None:
         result["whoosh_fields"] = fields
         result["whoosh_documents"] = ix.doc_count()
         parser_ = MultifieldParser(fields, ix.schema, group=AndGroup)
+    raw_german = None
+    if backend_name == "search.postgres":
+        raw_german = _raw_german_baseline(result)
     # Open both searchers and fill what every query shares (see WARM_UP), so that each query's
     # first_ms is the cost of its own words.
     site_search.search(user=user, q=WARM_UP)
@@ -138,6 +141,10 @@ def main() -> None:
             row["whoosh_hits"] = whoosh_only()[0]
             row["whoosh_open_and_search"] = timed(whoosh_with_open, args.repeat)
 
+        if raw_german is not None:
+            row["pg_german"] = timed(lambda q=q: raw_german(q), args.repeat)
+            row["pg_german_hits"] = len(raw_german(q))
+
         def site(q=q):
             return site_search.search(user=user, q=q)
 
@@ -150,6 +157,10 @@ def main() -> None:
         row["search.query.search"] = timed(site, args.repeat)
         row["site_count"] = site().count
         row["api"] = timed(api, args.repeat)
+        if "pg_german" in row:
+            site_time, raw = row["search.query.search"], row["pg_german"]
+            row["ratio_raw_p50"] = round(site_time["p50_ms"] / max(raw["p50_ms"], 0.01), 2)
+            row["ratio_raw_p95"] = round(site_time["p95_ms"] / max(raw["p95_ms"], 0.01), 2)
         if "whoosh" in row:
             site_time, whoosh = row["search.query.search"], row["whoosh"]
             row["ratio_p50"] = round(site_time["p50_ms"] / max(whoosh["p50_ms"], 0.01), 2)
@@ -158,10 +169,42 @@ def main() -> None:
         print(
             f"{q:28} n={row['site_count']:6}  search p50/p95 {row['search.query.search']['p50_ms']}/"
             f"{row['search.query.search']['p95_ms']} ms  api {row['api']['p50_ms']}/{row['api']['p95_ms']}"
-            + (f"  whoosh {row['whoosh']['p50_ms']}/{row['whoosh']['p95_ms']}" if "whoosh" in row else ""),
+            + (f"  whoosh {row['whoosh']['p50_ms']}/{row['whoosh']['p95_ms']}" if "whoosh" in row else "")
+            + (f"  pg german {row['pg_german']['p50_ms']}/{row['pg_german']['p95_ms']}" if "pg_german" in row else ""),
             file=sys.stderr,
         )
     print(json.dumps(result, ensure_ascii=False))
+
+
+def _raw_german_baseline(result):
+    """The raw PostgreSQL baseline of issue 14: the same texts in a scratch table with a stored
+    ``to_tsvector('german', title || body)`` column and a GIN index, asked
+    ``websearch_to_tsquery('german', q)``, top 10 by ``ts_rank`` - no permissions, counts,
+    facets, typos or objects. Built once per site (its build time is reported)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('bench_pg_german')")
+        if cursor.fetchone()[0] is None:
+            started = time.perf_counter()
+            cursor.execute(
+                "CREATE TABLE bench_pg_german AS SELECT id, to_tsvector('german', coalesce(title_text, '') || ' ' "
+                "|| coalesce(body_text, '')) AS v FROM wagtailsearch_indexentry"
+            )
+            cursor.execute("CREATE INDEX bench_pg_german_v ON bench_pg_german USING gin (v)")
+            cursor.execute("ANALYZE bench_pg_german")
+            result["pg_german_build_s"] = round(time.perf_counter() - started, 1)
+
+    def search(q):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id FROM bench_pg_german, websearch_to_tsquery('german', %s) AS q WHERE v @@ q "
+                "ORDER BY ts_rank(v, q) DESC LIMIT 10",
+                [q],
+            )
+            return cursor.fetchall()
+
+    return search
 
 
 if __name__ == "__main__":
