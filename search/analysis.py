@@ -296,6 +296,22 @@ def content_query(text: str) -> str:
     return " ".join(content)
 
 
+#: Words shorter than this are not split into compound parts (no German compound of two
+#: 4-letter parts is shorter).
+COMPOUND_PART_MIN_WORD = 8
+
+
+def compound_parts(word: str) -> list[str]:
+    """The parts of a compound word, lower case and unstemmed, for both engines' indexes
+    (:mod:`search.compounds`): ``compound_parts("Bürgerbüro") == ["bürger", "büro"]``,
+    ``compound_parts("Buergerbuero")`` too; ``[]`` for a word that is no compound."""
+    if len(word) < COMPOUND_PART_MIN_WORD or not word.isalpha():
+        return []
+    from .compounds import split_compound
+
+    return split_compound(normalise_digraphs(word.lower()))
+
+
 def german_analyzer():
     """The analyzer of every full-text field: German stemming, stop words and folding."""
     return WordCachedAnalyzer(*_german_filters())

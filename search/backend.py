@@ -59,7 +59,7 @@ from modelsearch.index import (
 from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
 from whoosh import query as wq
 
-from .analysis import autocomplete_query_terms, query_terms
+from .analysis import autocomplete_query_terms, compound_parts, query_terms
 from .whoosh_filters import FilterTranslationMixin, Untranslatable, filter_terms
 from .whoosh_store import (
     AUTOCOMPLETE_PREFIX,
@@ -67,6 +67,7 @@ from .whoosh_store import (
     CONTENT_TYPE_FIELD,
     FILTER_PREFIX,
     ID_FIELD,
+    PARTS_FIELD,
     SPELLING_FIELD,
     TEXT_PREFIX,
     RebuildIncomplete,
@@ -78,6 +79,8 @@ logger = logging.getLogger(__name__)
 #: Weight of a compound-word match ("Antrag" in "Bauantrag") relative to a whole-word match
 #: in a field of boost 1; low enough that exact matches stay on top.
 COMPOUND_BOOST = 0.15
+#: A word found as a part of a compound (PARTS_FIELD), against 1.0 for the word itself.
+PARTS_BOOST = 0.3
 #: Weight of a word-beginning match in a ``partial_match=True`` field, relative to the word.
 PARTIAL_BOOST = 0.5
 #: Words shorter than this are not looked up inside compounds ("an" would match everything).
@@ -279,6 +282,9 @@ def build_document(obj) -> dict:
         words = " ".join(dict.fromkeys(_WORDS.findall("\n".join(all_text).lower())))
         doc[COMPOUND_FIELD] = words
         doc[SPELLING_FIELD] = words
+        parts = " ".join(dict.fromkeys(part for word in words.split() for part in compound_parts(word)))
+        if parts:
+            doc[PARTS_FIELD] = parts
     doc.update(filter_terms(obj))
     return doc
 
@@ -516,7 +522,8 @@ class WhooshSearchQueryCompiler(FilterTranslationMixin, BaseSearchQueryCompiler)
         # Only fields that contain the word: every extra branch costs time for each match.
         present = [(path, b) for path, b in self._fields if self._doc_frequency(TEXT_PREFIX + path, term)]
         compounds = self.fields is None and len(term) >= COMPOUND_MIN_LENGTH and self._has_compounds(term)
-        if self._fuzzy_fallback and _fuzzy_distance(term) and not present and not compounds:
+        in_parts = self.fields is None and bool(self._doc_frequency(PARTS_FIELD, term))
+        if self._fuzzy_fallback and _fuzzy_distance(term) and not present and not compounds and not in_parts:
             # "Persnalrat": no document has this word, so look for close ones instead.
             return self.fuzzy_query(term, boost)
         parts = [wq.Term(TEXT_PREFIX + path, term, boost=b * boost) for path, b in present]
@@ -533,6 +540,10 @@ class WhooshSearchQueryCompiler(FilterTranslationMixin, BaseSearchQueryCompiler)
             # per match in an index under 5,000 documents and a sum of scores above - without the
             # boost in the first case), so a compound match weighs the same at any index size.
             parts.append(wq.Prefix(COMPOUND_FIELD, term[::-1], boost=COMPOUND_BOOST * boost, constantscore=False))
+        if in_parts:
+            # A part of a compound in the document, at either end or inside ("Anwohnerpark" ->
+            # "Anwohnerparkausweis"), scored below the word itself.
+            parts.append(wq.Term(PARTS_FIELD, term, boost=PARTS_BOOST * boost))
         if not parts:
             return wq.NullQuery  # a word no document has: an "and" query finds nothing
         return parts[0] if len(parts) == 1 else wq.Or(parts)

@@ -88,6 +88,9 @@ AUTOCOMPLETE_PREFIX = "a__"
 #: ``f__<attname>``: a FilterField's value, encoded by :func:`search.whoosh_filters.encode`.
 FILTER_PREFIX = "f__"
 COMPOUND_FIELD = "x_rev"
+#: The parts of the document's compound words (search.analysis.compound_parts), stemmed: a part
+#: finds the compounds that contain it at either end ("Anwohnerpark" -> "Anwohnerparkausweis").
+PARTS_FIELD = "x_parts"
 SPELLING_FIELD = "x_spell"
 ID_FIELD = "x_id"
 CONTENT_TYPE_FIELD = "x_ct"
@@ -99,6 +102,7 @@ def build_schema() -> Schema:
     schema.add(CONTENT_TYPE_FIELD, KEYWORD(lowercase=False, commas=False, scorable=False))
     schema.add(COMPOUND_FIELD, TEXT(analyzer=reversed_analyzer(), phrase=False))
     schema.add(SPELLING_FIELD, TEXT(analyzer=spelling_analyzer(), phrase=False))
+    schema.add(PARTS_FIELD, TEXT(analyzer=german_analyzer(), phrase=False))
     schema.add(TEXT_PREFIX + "*", TEXT(analyzer=german_analyzer(), phrase=True), glob=True)
     schema.add(AUTOCOMPLETE_PREFIX + "*", TEXT(analyzer=autocomplete_analyzer(), phrase=False), glob=True)
     schema.add(FILTER_PREFIX + "*", ID(), glob=True)

@@ -19,8 +19,7 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-from ..analysis import WORD_PATTERN, autocomplete_query_terms, german_analyzer, normalise_digraphs
-from ..compounds import split_compound
+from ..analysis import COMPOUND_PART_MIN_WORD, WORD_PATTERN, autocomplete_query_terms, compound_parts, german_analyzer
 
 _WORD = re.compile(WORD_PATTERN)
 _ANALYZER = german_analyzer()
@@ -43,7 +42,7 @@ def stems(word: str) -> tuple[str, ...]:
 def part_stems(word: str) -> tuple[str, ...]:
     """The stemmed parts of a compound word, each once, without the word's own stem; ``()`` for a
     word that is no compound."""
-    parts = split_compound(normalise_digraphs(word.lower()))
+    parts = compound_parts(word)
     if len(parts) < 2:
         return ()
     own = set(stems(word))
@@ -74,7 +73,7 @@ def document_lexemes(texts: Iterable[tuple[str, str]]) -> dict[str, list[tuple[i
             for term in terms:
                 if len(term) <= MAX_LEXEME:
                     out.setdefault(term, []).append((position, weight))
-            if len(word) >= 8 and word.isalpha():
+            if len(word) >= COMPOUND_PART_MIN_WORD:
                 for part in part_stems(word):
                     out.setdefault(part, []).append((position, PART_WEIGHT))
     return out

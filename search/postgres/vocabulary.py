@@ -19,8 +19,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from .. import typos
-from ..analysis import fold, normalise_digraphs
-from ..compounds import split_compound
+from ..analysis import compound_parts, fold, normalise_digraphs
 from . import lexemes
 
 TABLE = "search_vocabulary"
@@ -40,7 +39,7 @@ def folded(word: str) -> str:
 @lru_cache(maxsize=200_000)
 def _word_rows(lower: str) -> tuple[tuple[str, str, str], ...]:
     """The rows of one lower-cased word: itself and the parts of a compound."""
-    candidates = [lower] + (split_compound(normalise_digraphs(lower)) if len(lower) >= 8 else [])
+    candidates = [lower, *compound_parts(lower)]
     rows = []
     for candidate in candidates:
         stems = lexemes.stems(candidate)

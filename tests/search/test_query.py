@@ -321,3 +321,37 @@ def test_database_backend_tag_facet_counts_each_page_and_post_once(
     result = find(city.user, "Bürgeramt")
     assert {hit.title for hit in result.hits} >= {"Antrag auf Akteneinsicht"}
     assert [(row["name"], row["count"]) for row in result.facets["tag"]] == [("Bürgerservice", 3)]
+
+
+@whoosh_only
+@pytest.mark.parametrize(
+    "q",
+    [
+        "Anwohnerpark",  # the first parts of the compound on the page
+        "Parkausweis",  # its last parts
+        "Park",  # one part inside
+        "Anwohner",
+    ],
+)
+def test_a_part_finds_the_compound_on_the_page_at_either_end(city, q):
+    """Index-time decompounding (both engines): the page only has "Anwohnerparkausweise" in its
+    text, never the query as a word of its own."""
+    from home.models import WikiPage
+    from tests.home.conftest import add_page, rich
+
+    add_page(
+        city.section,
+        WikiPage(title="Merkblatt Nummer 7", slug="merkblatt-7", body=rich("Anwohnerparkausweise gibt es im Bürgeramt.")),
+    )  # fmt: skip
+    assert "Merkblatt Nummer 7" in titles(find(city.user, q))
+
+
+@whoosh_only
+def test_a_page_with_the_word_ranks_above_a_page_with_it_inside_a_compound(city):
+    from home.models import WikiPage
+    from tests.home.conftest import add_page, rich
+
+    add_page(city.section, WikiPage(title="Merkblatt A", slug="merkblatt-a", body=rich("Der Ausweis für Anwohner.")))
+    add_page(city.section, WikiPage(title="Merkblatt B", slug="merkblatt-b", body=rich("Der Anwohnerparkausweis.")))
+    found = titles(find(city.user, "Ausweis"))
+    assert found.index("Merkblatt A") < found.index("Merkblatt B")
