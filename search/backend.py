@@ -522,7 +522,12 @@ class WhooshSearchQueryCompiler(FilterTranslationMixin, BaseSearchQueryCompiler)
         # Only fields that contain the word: every extra branch costs time for each match.
         present = [(path, b) for path, b in self._fields if self._doc_frequency(TEXT_PREFIX + path, term)]
         compounds = self.fields is None and len(term) >= COMPOUND_MIN_LENGTH and self._has_compounds(term)
-        in_parts = self.fields is None and bool(self._doc_frequency(PARTS_FIELD, term))
+        # (an index written before the parts field existed has none until its next rebuild)
+        in_parts = (
+            self.fields is None
+            and PARTS_FIELD in self._searcher.schema
+            and bool(self._doc_frequency(PARTS_FIELD, term))
+        )
         if self._fuzzy_fallback and _fuzzy_distance(term) and not present and not compounds and not in_parts:
             # "Persnalrat": no document has this word, so look for close ones instead.
             return self.fuzzy_query(term, boost)

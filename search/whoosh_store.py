@@ -384,6 +384,7 @@ class WhooshStore:
             except LockError:
                 return False
             try:
+                add_missing_fields(writer)  # an index written by an older version
                 applied = self._apply_spool(writer)
             except BaseException:
                 # A failed commit has already released the lock and closed the writer; cancelling

@@ -135,3 +135,27 @@ def test_a_rebuild_that_lost_documents_fails_loudly_and_health_says_so(backend, 
     ok, detail = backend.healthcheck()
     assert not ok and "update_index" in detail
     assert _found(backend, "Bauhof") == {post.pk for post in posts}, "what was indexed is searchable"
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("immediate_on_commit")
+def test_an_index_written_before_the_parts_field_keeps_working_until_its_rebuild(index_dir, general, user):
+    """An upgrade adds the compound parts field (x_parts): an index from before it still answers
+    searches and takes new posts, and the field is added on the first write."""
+    from whoosh.filedb.filestore import FileStorage
+
+    from posts.models import Post
+    from search.backend import SearchBackend
+    from search.whoosh_store import INDEX_NAME, PARTS_FIELD, build_schema
+    from tests.posts.conftest import post_in
+
+    old = build_schema()
+    old.remove(PARTS_FIELD)
+    index_dir.mkdir(parents=True)
+    FileStorage(str(index_dir)).create_index(old, indexname=INDEX_NAME)
+    backend = SearchBackend({"PATH": str(index_dir)})
+    post = post_in(general, user, "Anwohnerparkausweise gibt es im Bürgeramt")
+    backend.add(post)
+    assert {hit.pk for hit in backend.search("Anwohnerparkausweise", Post)} == {post.pk}
+    assert {hit.pk for hit in backend.search("Bürgeramt", Post)} == {post.pk}
+    assert PARTS_FIELD in backend.store.index().schema
