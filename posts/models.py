@@ -173,7 +173,7 @@ class Post(index.Indexed, models.Model):
     @classmethod
     def get_indexed_objects(cls):
         # The author (author_name) is joined; the search backend loads the tags of each chunk
-        # in one query (search.backend._prefetch_tags, cheaper than prefetch_related here).
+        # in one query (search.indexing.prefetch_tags, cheaper than prefetch_related here).
         return cls.objects.visible().select_related("author")
 
     @property

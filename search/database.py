@@ -9,7 +9,7 @@ search/migrations/0002_postgres_title_body_index.py (docs/performance.md, "Postg
 
 from modelsearch.backends import database
 
-from .backend import _prefetch_tags
+from .indexing import prefetch_tags as _prefetch_tags
 
 
 def SearchBackend(params):  # the name Wagtail looks up in a backend module

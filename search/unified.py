@@ -36,52 +36,17 @@ import heapq
 import logging
 from array import array
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 import numpy as np
 from modelsearch.backends.base import BaseSearchBackend
 
 from . import dense
+from .engine import Ranked, Source
 
 logger = logging.getLogger(__name__)
 
 #: Database backends: matches loaded per source for merging and facets. Counts stay exact.
 MATCH_WINDOW = 300
-
-
-@dataclass
-class Source:
-    """One content type to search: its name in results and the queryset of what the user may see."""
-
-    type: str
-    queryset: object
-    #: callable(obj, score) -> score, e.g. a small freshness factor for reviewed pages (database
-    #: path; the index path uses ``boosts``)
-    adjust: object = None
-    #: database path: optional queryset of pks (``.values("pk")``) for a filter the backend cannot
-    #: answer; the backend's matches are narrowed to it before ranking, counting, slicing
-    narrow: object = None
-    #: index path: the same restriction as ``narrow``, as ``{filter field: value}`` terms
-    #: (``{"tags__slug": "bauen"}``) the index answers
-    index_terms: dict = field(default_factory=dict)
-    #: index path: ``[(filter kwargs, factor)]``, a score factor for the documents matching them
-    boosts: list = field(default_factory=list)
-    #: index path: filter fields whose value is the item's date for ``sort="date"``, first found wins
-    date_fields: tuple = ()
-    #: index path: facet name -> filter field (``{"department": "section_department_id"}``)
-    facet_fields: dict = field(default_factory=dict)
-
-
-@dataclass
-class Ranked:
-    hits: list = field(default_factory=list)  # [(type, obj, score)], best first
-    counts: dict = field(default_factory=dict)  # type -> number of matches the user may see
-    #: index path: {facet: {type: {value: count}}} over all matches; None: compute from ``hits``
-    facets: dict | None = None
-    #: True: ``hits`` is already the requested page (sorted and sliced)
-    paged: bool = False
-    #: True: ``facets`` holds plain values (ids, slugs); False: the Whoosh index's encoded terms
-    facet_values: bool = False
 
 
 # --- an engine that cannot answer ---------------------------------------------------------------

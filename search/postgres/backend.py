@@ -37,6 +37,7 @@ from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, Plai
 from modelsearch.utils import get_content_type_pk
 
 from ..analysis import autocomplete_query_terms
+from ..indexing import prefetch_tags
 from . import lexemes, vocabulary
 from .queries import EVERYTHING, NOTHING, QueryText, RawTsQuery
 
@@ -91,13 +92,11 @@ class Index(pg.PostgresIndex):
         modelsearch's refresh reads every row of the table after each write."""
 
     def add_items(self, model, objs):
-        from ..backend import _prefetch_tags
-
         search_fields = model.get_search_fields()
         objs = list(objs)
         if not search_fields or not objs:
             return
-        _prefetch_tags(model, objs)
+        prefetch_tags(model, objs)
         indexers = [ObjectIndexer(obj, self.backend) for obj in objs]
         content_type_pk = get_content_type_pk(model)
         compiler = InsertQuery(pg.IndexEntry).get_compiler(connection=self.write_connection)

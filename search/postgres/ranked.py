@@ -25,6 +25,7 @@ from modelsearch.backends.database.postgres.postgres import IndexEntry
 from modelsearch.query import PlainText
 from modelsearch.utils import get_descendants_content_types_pks
 
+from ..engine import Ranked
 from .queries import NOTHING, QueryText, RawTsQuery
 
 #: ts_rank weights of D, C, B, A (compound parts, minor fields, body, title).
@@ -42,8 +43,6 @@ def _vector():
 
 
 def ranked(backend, q, sources, *, operator=None, sort="relevance", offset=0, limit=20, facets=True, coord=None):
-    from ..unified import Ranked
-
     result = Ranked(paged=True, facets={} if facets else None, facet_values=True)
     connection = connections[router.db_for_read(IndexEntry)]
     query = PlainText(q, operator=(operator or "and").lower()) if isinstance(q, str) else q
