@@ -211,6 +211,11 @@ class View:
             return [(query.fieldname, word, boost) for word in self.words(query)]
         if isinstance(query, wq.Require):
             return self.leaves_of(query.subqueries[0], boost)
+        if type(query) is wq.Or and any(type(sub) is wq.And for sub in query.subqueries):
+            # An "and" inside an "or" (a compound word or its parts): a document with some of the
+            # "and"'s words but not all matches without them, and Whoosh does not score them -
+            # a sum over the leaves would. Through Whoosh's matchers instead.
+            raise Unsupported("And inside Or")
         if type(query) in (wq.And, wq.Or) and not getattr(query, "scale", None):
             return [leaf for sub in query.subqueries for leaf in self.leaves_of(sub, boost)]
         raise Unsupported(type(query).__name__)

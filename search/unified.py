@@ -539,11 +539,22 @@ def _top_scored(searcher, query, allow, n, factors, matched):
         rest = rest.difference(docs)
         candidates = docs.intersection(matched)
         found.extend((score * factor, docnum) for score, docnum in _scores(searcher, query, candidates))
-    collector = TopCollector(limit=n)
+    # Block-quality skipping breaks (an assertion in whoosh3's IntersectionMatcher) on an "and"
+    # inside an "or" whose clauses share documents (a compound word or its parts, both in the
+    # index since parts are indexed): such queries walk every block.
+    collector = TopCollector(limit=n, usequality=not _and_inside_or(query))
     _collect(searcher, query, rest, collector, [])
     found.extend(collector.results().top_n)
     found.sort(key=lambda item: (-item[0], item[1]))
     return found[:n]
+
+
+def _and_inside_or(query) -> bool:
+    from whoosh import query as wq
+
+    if isinstance(query, wq.Or) and any(isinstance(sub, wq.And) for sub in query.subqueries):
+        return True
+    return any(_and_inside_or(sub) for sub in getattr(query, "subqueries", ()))
 
 
 def _scores(searcher, query, docnums):
