@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from django.contrib.postgres.search import SearchRank
 from django.db import connections, router
-from django.db.models import BigIntegerField, Case, Count, F, FloatField, OuterRef, Q, Subquery, Value, When
+from django.db.models import BigIntegerField, Case, Count, F, FloatField, OuterRef, Q, Subquery, TextField, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
 from modelsearch.backends.database.postgres.postgres import IndexEntry
 from modelsearch.query import PlainText
@@ -70,14 +71,13 @@ def ranked(backend, q, sources, *, operator=None, sort="relevance", offset=0, li
         .annotate(_src=Case(*which, default=Value(-1)))
     )
 
-    counts = dict(entries.order_by().values_list("_src").annotate(n=Count("id")))
+    counts, found = _counts_and_facets(entries, sources, facets, connection)
     result.counts = {source.type: counts.get(number, 0) for number, source in enumerate(sources)}
+    if facets:
+        result.facets = found
     total = sum(result.counts.values())
-
     if total and limit > 0 and offset < total:
         result.hits = _page(entries, sources, tsquery, sort, offset, limit, coord, connection)
-    if facets and total:
-        _facets(result, entries, sources)
     return result
 
 
@@ -147,14 +147,41 @@ def _page(entries, sources, tsquery, sort, offset, limit, coord, connection):
     return hits
 
 
-def _facets(result, entries, sources):
-    for number, source in enumerate(sources):
-        if not source.facet_fields or not result.counts.get(source.type):
-            continue
-        mine = entries.filter(_src=number).order_by().values("_oid")
-        model = source.queryset.model
-        for facet, field in source.facet_fields.items():
-            rows = model._default_manager.filter(pk__in=mine).order_by().values_list(field).annotate(n=Count("pk"))
-            counts = {value: n for value, n in rows if value is not None}
-            if counts:
-                result.facets.setdefault(facet, {})[source.type] = counts
+def _counts_and_facets(entries, sources, facets, connection):
+    """Counts per type and (with ``facets``) every facet of every type, in one statement: the
+    matches (type, id) are found once (``WITH m AS MATERIALIZED``) and grouped by type and by each
+    facet field (a type's own column, or its tags through their join)."""
+    match_sql, match_params = entries.order_by().values_list("_src", "_oid").query.sql_with_params()
+    parts = ["SELECT '' AS f, _src AS s, '' AS v, count(*) AS n FROM m GROUP BY _src"]
+    params: list = []
+    kinds = {}
+    if facets:
+        for number, source in enumerate(sources):
+            for facet, field in source.facet_fields.items():
+                grouped = (
+                    source.queryset.model._default_manager.filter(
+                        pk__in=RawSQL("SELECT _oid FROM m WHERE _src = %s", (number,))
+                    )
+                    .order_by()
+                    .annotate(_v=Cast(F(field), TextField()))
+                    .values("_v")
+                    .annotate(_n=Count("pk"))
+                    .values_list(Value(facet), Value(number), "_v", "_n")
+                )
+                sql, grouped_params = grouped.query.sql_with_params()
+                parts.append(sql)
+                params.extend(grouped_params)
+                kinds[facet, number] = field
+    statement = f"WITH m AS MATERIALIZED ({match_sql}) " + " UNION ALL ".join(f"({part})" for part in parts)
+    counts: dict[int, int] = {}
+    found: dict = {}
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*match_params, *params])
+        for facet, number, value, n in cursor.fetchall():
+            if not facet:
+                counts[int(number)] = n
+            elif value is not None:
+                field = kinds[facet, int(number)]
+                key = int(value) if field.endswith("_id") else value
+                found.setdefault(facet, {}).setdefault(sources[int(number)].type, {})[key] = n
+    return counts, found
