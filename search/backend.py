@@ -6,7 +6,8 @@ Configured as ``{"BACKEND": "search.backend", "PATH": "/var/lib/wissensnetz/sear
 ``PATH``            index directory (created if missing)
 ``REBUILD_PROCS``   processes for ``manage.py update_index`` (default: the CPUs this process may
                     use, at most 4; 1 indexes in the command's own process)
-``FUZZY_FALLBACK``  retry words the index has never seen with edit distance 1-2 (default True)
+``FUZZY_FALLBACK``  retry words the index has never seen with the words a typo away from them,
+                    by the rule of ``search.typos`` (default True)
 
 How a search runs
 -----------------
@@ -59,6 +60,7 @@ from modelsearch.index import (
 from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
 from whoosh import query as wq
 
+from . import typos
 from .analysis import autocomplete_query_terms, compound_parts, query_terms
 from .indexing import prefetch_tags as _prefetch_tags
 from .whoosh_filters import FilterTranslationMixin, Untranslatable, filter_terms
@@ -74,6 +76,7 @@ from .whoosh_store import (
     RebuildIncomplete,
     get_store,
 )
+from .whoosh_suggest import typed_form, words_within
 
 logger = logging.getLogger(__name__)
 
@@ -86,9 +89,8 @@ PARTS_BOOST = 0.3
 PARTIAL_BOOST = 0.5
 #: Words shorter than this are not looked up inside compounds ("an" would match everything).
 COMPOUND_MIN_LENGTH = 3
-#: Words shorter than this get no fuzzy fallback (too many neighbours).
-FUZZY_MIN_LENGTH = 5
-#: Weight of a fuzzy match, and how many close words are tried at most.
+#: Weight of a fuzzy match, and how many close words are tried at most (closest and most
+#: frequent first). Which words are close, by the length of the typed word: ``search.typos``.
 FUZZY_BOOST = 0.5
 FUZZY_MAX_CANDIDATES = 20
 #: Above this many matches, the database check scans the queryset's ids instead of an IN list.
@@ -147,12 +149,6 @@ def _model_fields(model, field_class):
         models.insert(0, model)
     for m in models:
         yield from _walk_fields(m.get_search_fields(), field_class)
-
-
-def _fuzzy_distance(term: str) -> int:
-    if len(term) < FUZZY_MIN_LENGTH:
-        return 0
-    return 1 if len(term) < 9 else 2
 
 
 def docs_matching(searcher, query) -> set:
@@ -411,6 +407,7 @@ class WhooshSearchQueryCompiler(FilterTranslationMixin, BaseSearchQueryCompiler)
         self._searcher = searcher
         self._fuzzy_fallback = fuzzy_fallback
         self._fields = self.fields_with_boosts()
+        self._typed: dict[str, str] = {}  # term -> the word it was typed as, in lower case
         return self._compile(self.query, 1.0)
 
     def _combine(self, parts, operator):
@@ -447,17 +444,30 @@ class WhooshSearchQueryCompiler(FilterTranslationMixin, BaseSearchQueryCompiler)
                 return wq.Every()
             return self._combine(parts, "or")
         if isinstance(query, PlainText):
-            terms = self.analyse(query.query_string)
+            terms = self.analyse_typed(query.query_string)
             return self._combine([self.term_query(t, boost * query.boost) for t in terms], query.operator)
         if isinstance(query, Fuzzy):
-            terms = self.analyse(query.query_string)
-            return self._combine([self.fuzzy_query(t, boost) for t in terms], query.operator)
+            terms = self.analyse_typed(query.query_string)
+            return self._combine([self.fuzzy_query(t, boost, explicit=True) for t in terms], query.operator)
         if isinstance(query, Phrase):
             return self.phrase_query(self.analyse(query.query_string), boost)
         raise NotImplementedError(f"`{query.__class__.__name__}` is not supported by the Whoosh search backend.")
 
     def analyse(self, text: str) -> list[str]:
         return query_terms(text)
+
+    def analyse_typed(self, text: str) -> list[str]:
+        """:meth:`analyse`, remembering the word each term was typed as: how many typos a term
+        may have depends on the length of the word ("Akten" -> "akt": 5 letters, one edit)."""
+        for word in _WORDS.findall(text):
+            word = word.lower()
+            for term in self.analyse(word):
+                if len(typed_form(word)) > len(typed_form(self._typed.get(term, ""))):
+                    self._typed[term] = word
+        return self.analyse(text)
+
+    def _allowed_edits(self, term: str) -> int:
+        return typos.allowed_edits(typed_form(self._typed.get(term, term)))
 
     def _lexicon_fact(self, key, compute):
         """A fact about the index's words (a document frequency, whether compounds exist),
@@ -495,10 +505,13 @@ class WhooshSearchQueryCompiler(FilterTranslationMixin, BaseSearchQueryCompiler)
             and PARTS_FIELD in self._searcher.schema
             and bool(self._doc_frequency(PARTS_FIELD, term))
         )
-        if self._fuzzy_fallback and _fuzzy_distance(term) and not present and not compounds and not in_parts:
-            # "Persnalrat": no document has this word, so look for close ones instead.
-            return self.fuzzy_query(term, boost)
         parts = [wq.Term(TEXT_PREFIX + path, term, boost=b * boost) for path, b in present]
+        if self._fuzzy_fallback and self._allowed_edits(term) and not present and not compounds and not in_parts:
+            # "Persnalrat": no document has this word, so look for close ones instead (and, in a
+            # partial_match field, for words it begins).
+            fuzzy = self.fuzzy_query(term, boost)
+            if fuzzy is not wq.NullQuery:
+                parts.append(fuzzy)
         if len(term) >= COMPOUND_MIN_LENGTH:
             partial = _partial_match_paths(_concrete(self.queryset.model))
             parts += [
@@ -520,23 +533,66 @@ class WhooshSearchQueryCompiler(FilterTranslationMixin, BaseSearchQueryCompiler)
             return wq.NullQuery  # a word no document has: an "and" query finds nothing
         return parts[0] if len(parts) == 1 else wq.Or(parts)
 
-    def fuzzy_query(self, term: str, boost: float):
-        """Words within edit distance 1 (2 for long words) of ``term``. The candidates are found
-        once, in the field that holds every word of the index (reversed; the edit distance of two
-        reversed words is theirs), not once per text field; then only fields holding them are
-        asked."""
-        distance = _fuzzy_distance(term) or 1
-        reader = self._searcher.reader()
-        candidates = [w[::-1] for w in reader.terms_within(COMPOUND_FIELD, term[::-1], distance, prefix=1)]
+    def fuzzy_query(self, term: str, boost: float, explicit: bool = False):
+        """The words a typo away from ``term`` (:meth:`_typo_candidates`; an ``explicit`` ``Fuzzy``
+        allows one edit even in a short word). The candidates are found once, not once per text
+        field; then only fields holding them are asked."""
         parts = [
             wq.Term(TEXT_PREFIX + path, word, boost=b * boost * FUZZY_BOOST)
-            for word in candidates[:FUZZY_MAX_CANDIDATES]
+            for word in self._typo_candidates(term, at_least_one=explicit)
             for path, b in self._fields
             if self._doc_frequency(TEXT_PREFIX + path, word)
         ]
         if not parts:
             return wq.NullQuery
         return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+    def _typo_candidates(self, term: str, at_least_one: bool = False) -> list[str]:
+        """The indexed words (stems) a typo away from ``term``, by the rule of :mod:`search.typos`
+        (edits by length, a transposition of neighbours is one), closest first, then those in
+        more documents; at most ``FUZZY_MAX_CANDIDATES``. Two passes, each one automaton walked
+        through the index's word list (:func:`search.whoosh_suggest.words_within`):
+
+        * the word as typed against the words as written (``SPELLING_FIELD``), each candidate
+          then stemmed: the rule as the user sees it, also where a typo changes how the word
+          stems ("Einbürgerungstset" -> "einburgerungstset", the page's "Einbürgerungstest" ->
+          "einburgerungst"). With two edits (8 letters or more) the first letter must match, which
+          costs a third of a free one; the second pass usually finds a typo there;
+        * the stem against the stems, folded (``COMPOUND_FIELD``), with the edits the stem's own
+          length allows: "Strassenreinigungsatzung" (typed with "ss") is one edit from the stem of
+          "Straßenreinigungssatzung". No prefix here: the field is reversed, so a prefix would fix
+          the *last* letters of the stem, where stemming puts a typo in a word's ending
+          ("Meldebescheingung" -> "meldebescheing", the page's "meldebeschein").
+
+        Remembered on the searcher."""
+        typed = self._typed.get(term)  # None: not from typed text (an explicit Fuzzy of a term)
+        edits = typos.allowed_edits(typed_form(typed or term))
+        stem_edits = min(edits, typos.allowed_edits(term))
+        if at_least_one:
+            edits, stem_edits = max(edits, 1), max(stem_edits, 1)
+
+        def compute():
+            reader = self._searcher.reader()
+            found: dict[str, int] = {}
+            if edits and typed:
+                key = typed_form(typed)
+                for word in words_within(reader, SPELLING_FIELD, typed, edits, prefix=1 if edits > 1 else 0):
+                    distance = typos.distance(key, typed_form(word), edits)
+                    if distance <= edits:
+                        for stem in query_terms(word):
+                            found[stem] = min(distance, found.get(stem, distance))
+            if stem_edits:
+                for reversed_stem in words_within(reader, COMPOUND_FIELD, term[::-1], stem_edits):
+                    stem = reversed_stem[::-1]
+                    distance = typos.distance(term, stem, stem_edits)
+                    if distance <= stem_edits:
+                        found[stem] = min(distance, found.get(stem, distance))
+            ranked = sorted(
+                (distance, -reader.doc_frequency(COMPOUND_FIELD, stem[::-1]), stem) for stem, distance in found.items()
+            )
+            return [stem for *_, stem in ranked[:FUZZY_MAX_CANDIDATES]]
+
+        return self._lexicon_fact(("typos", term, typed, edits, stem_edits), compute)
 
     def phrase_query(self, terms: list[str], boost: float):
         if not terms:
@@ -563,7 +619,7 @@ class WhooshAutocompleteQueryCompiler(WhooshSearchQueryCompiler):
             return wq.NullQuery
         return parts[0] if len(parts) == 1 else wq.Or(parts)
 
-    def fuzzy_query(self, term: str, boost: float):
+    def fuzzy_query(self, term: str, boost: float, explicit: bool = False):
         return self.term_query(term, boost)
 
     def phrase_query(self, terms: list[str], boost: float):

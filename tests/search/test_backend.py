@@ -70,6 +70,62 @@ def test_fuzzy_fallback_only_for_words_the_index_does_not_know(backend, german_p
     assert titles(backend.search("Vertrag", Page)) == ["Vertrag mit dem Reinigungsdienst"]
 
 
+# Typos (issue 20, point 4; the rule is search.typos): one edit from 4 letters, two from 8, and
+# a transposition of neighbours is one edit. Suggestions ("Meinten Sie") follow the same rule.
+
+
+def test_a_transposition_is_one_typo(backend, german_pages):
+    for typed in ("Antarg", "Antrga"):  # 6 letters: one edit, also at the end of the word
+        assert "Antrag auf Akteneinsicht" in titles(backend.search(typed, Page)), typed
+        assert backend.suggest(typed) == "Antrag"
+    for typed in ("Persnoalrat", "Personalrta", "Presnoalrat"):  # 11 letters: up to two
+        assert titles(backend.search(typed, Page)) == ["Sprechstunde Personalrat"], typed
+
+
+def test_a_typo_that_changes_the_stem_of_the_word_is_one_typo(backend, german_pages):
+    # "Genehmigugnen" stems to "genehmigugn", "Genehmigungen" to "genehm"; the words are one swap apart
+    assert titles(backend.search("Genehmigugnen", Page)) == ["Genehmigungen für Sondernutzung"]
+    assert titles(backend.search("Frisetn", Page)) == ["Bauantrag einreichen: Unterlagen und Fristen"]
+
+
+@pytest.fixture
+def short_words(backend, root_page, german_pages):
+    pages = [add_page(root_page, "Kita Sonnenschein"), add_page(root_page, "Amt für Statistik")]
+    for page in pages:
+        backend.add(page)
+    return pages
+
+
+def test_one_typo_from_four_letters_none_below(backend, short_words):
+    assert titles(backend.search("Ktia", Page)) == ["Kita Sonnenschein"]  # 4 letters, transposed
+    assert titles(backend.search("Kiga", Page)) == ["Kita Sonnenschein"]  # 4 letters, one changed
+    assert titles(backend.search("Amz", Page)) == []  # 3 letters: "Amt"? "Akt"? no typo allowed
+    assert backend.suggest("Ktia") == "Kita"
+    assert backend.suggest("Amz") is None
+
+
+def test_two_typos_from_eight_letters_one_below(backend, german_pages):
+    # 9 letters, two edits (two transpositions, one of them at the end of the word)
+    assert titles(backend.search("Baunatrga", Page)) == ["Bauantrag einreichen: Unterlagen und Fristen"]
+    # 8 letters, two edits at the end of the word
+    assert titles(backend.search("Stadtrxx", Page)) == ["Anträge der Fraktionen im Stadtrat"]
+    # 6 and 7 letters, two edits: one is allowed
+    assert titles(backend.search("Antxxg", Page)) == []
+    assert titles(backend.search("Vertxxg", Page)) == []
+    assert backend.suggest("Baunatrga") == "Bauantrag"
+    assert backend.suggest("Antxxg") is None
+
+
+@pytest.mark.parametrize("typed", ["Ktia", "Kiga", "Amz", "Antxxg", "Baunatrga", "Stadtrxx", "Vertxxg"])
+def test_suggestions_and_fuzzy_matches_agree(backend, short_words, typed):
+    """A word the search forgives is the word "Meinten Sie" offers, and the other way round."""
+    found = titles(backend.search(typed, Page))
+    suggestion = backend.suggest(typed)
+    assert bool(found) == bool(suggestion), (found, suggestion)
+    if suggestion:
+        assert set(titles(backend.search(suggestion, Page))) >= set(found)
+
+
 def test_explicit_fuzzy_query(backend, german_pages):
     assert titles(backend.search(Fuzzy("Haushaltsplann"), Page)) == ["Haushaltsplan 2026", "Willkommen im Wissensnetz"]
 

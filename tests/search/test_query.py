@@ -5,7 +5,7 @@ facets and filters — through the one function the page and the API call."""
 import pytest
 
 from search import hits, query
-from tests.search.ui_fixtures import city, fresh_index, whoosh_only  # noqa: F401
+from tests.search.ui_fixtures import city, fresh_index, whoosh_only, without_typo_search  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +50,13 @@ def test_antrag_finds_compounds_with_the_exact_word_first(city):
 @whoosh_only
 def test_typo_still_finds_personalrat(city):
     assert "Personalrat Sprechstunde" in titles(find(city.user, "Persnalrat"))
+
+
+@whoosh_only
+def test_transposed_letters_are_one_typo_also_at_the_end_of_a_word(city):
+    assert "Antrag auf Akteneinsicht" in titles(find(city.user, "Antrga"))
+    assert "Personalrat Sprechstunde" in titles(find(city.user, "Persnoalrta"))  # two swaps: two typos
+    assert "Personalrat Sprechstunde" not in titles(find(city.user, "Presnoalrta"))  # three: too many
 
 
 def test_title_match_outranks_body_match(city):
@@ -147,7 +154,7 @@ def test_sort_by_date_and_pagination(city):
     assert first.count == second.count == 3
 
 
-def test_meinten_sie_when_nothing_matches(city):
+def test_meinten_sie_when_nothing_matches(city, without_typo_search):
     result = find(city.user, "Genehmigunk Dienstreisn")
     if not hasattr(query.get_search_backend(), "suggest"):
         pytest.skip("the database backend has no spelling dictionary; it makes no suggestions")

@@ -44,3 +44,48 @@ def test_within_uses_the_allowed_edits_of_the_typed_word():
 def test_transpositions_swap_neighbours():
     assert typos.transpositions("abc") == ["bac", "acb"]
     assert typos.transpositions("aab") == ["aba"]
+
+
+# --- the Whoosh engine's automaton (search.whoosh_suggest) follows the same distance -------------
+
+WORDS = ["", "a", "ab", "ba", "abc", "abca", "aabb", "abab", "cbca"]
+
+
+@pytest.mark.parametrize("edits", [1, 2])
+@pytest.mark.parametrize("prefix", [0, 1])
+def test_the_whoosh_automaton_accepts_exactly_the_words_within_the_distance(edits, prefix):
+    from itertools import product
+
+    from search.whoosh_suggest import typo_automaton
+
+    for word in WORDS:
+        if prefix > len(word):
+            continue
+        dfa = typo_automaton(word, edits, prefix)
+        for length in range(len(word) + edits + 1):
+            for letters in product("abc", repeat=length):
+                candidate = "".join(letters)
+                expected = typos.distance(word, candidate) <= edits and candidate[:prefix] == word[:prefix]
+                assert dfa.accept(candidate) == expected, (word, candidate)
+
+
+@pytest.mark.parametrize("memory_words", [20_000, 0], ids=["in memory", "on disk"])
+def test_words_within_finds_the_close_words_of_every_segment(memory_words, monkeypatch):
+    from whoosh.fields import TEXT, Schema
+    from whoosh.filedb.filestore import RamStorage
+
+    from search import whoosh_suggest
+    from search.whoosh_suggest import words_within
+
+    monkeypatch.setattr(whoosh_suggest, "MEMORY_WORDS", memory_words)
+
+    index = RamStorage().create_index(Schema(text=TEXT))
+    for text in ("antrag vertrag", "antarg bauantrag"):  # two commits: two segments
+        with index.writer() as writer:
+            writer.add_document(text=text)
+    with index.reader() as reader:
+        assert len(reader.leaf_readers()) == 2
+        assert words_within(reader, "text", "antrag", 1) == {"antrag", "antarg"}
+        assert words_within(reader, "text", "antrga", 1) == {"antrag"}
+        assert words_within(reader, "text", "bauantrga", 2, prefix=1) == {"bauantrag"}
+        assert words_within(reader, "text", "xntrag", 1, prefix=1) == set()

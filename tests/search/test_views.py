@@ -4,7 +4,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.search.ui_fixtures import city, fresh_index, whoosh_only  # noqa: F401
+from tests.search.ui_fixtures import city, fresh_index, whoosh_only, without_typo_search  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,7 @@ def test_a_nul_in_the_query_string_is_400_on_every_database(city, user_client, p
     assert user_client.get(reverse("search:suggestions"), params).status_code == 400
 
 
-def test_meinten_sie_link(city, user_client):
+def test_meinten_sie_link(city, user_client, without_typo_search):
     from search.query import get_search_backend
 
     if not hasattr(get_search_backend(), "suggest"):

@@ -128,3 +128,15 @@ def city(home_page, department, user, django_capture_on_commit_callbacks):
     c.gone.profile.save()
     c.user = user
     return c
+
+
+@pytest.fixture
+def without_typo_search(settings, fresh_index):
+    """The Whoosh engine with its typo search off (``FUZZY_FALLBACK=False``), so that a typo finds
+    nothing and the page offers "Meinten Sie". With it on, the suggestion follows the same rule
+    (search.typos) as the typo search, so it offers nothing the search has not found already."""
+    backends = {name: dict(conf) for name, conf in settings.WAGTAILSEARCH_BACKENDS.items()}
+    if backends["default"]["BACKEND"] == "search.backend":
+        backends["default"]["FUZZY_FALLBACK"] = False
+        settings.WAGTAILSEARCH_BACKENDS = backends
+        settings.MODELSEARCH_BACKENDS = backends
