@@ -253,6 +253,8 @@ class PostgresSearchBackend(pg.PostgresSearchBackend):
         self.config = "simple"
         self.autocomplete_config = "simple"
         self.rebuilder_class = AtomicRebuilder if params.get("ATOMIC_REBUILD", True) else Rebuilder
+        #: Words the index does not know also match the known words a typo away (search.typos).
+        self.fuzzy_fallback = bool(params.get("FUZZY_FALLBACK", True))
 
     def get_index_for_model(self, model):
         index = super().get_index_for_model(model)

@@ -47,7 +47,7 @@ def ranked(backend, q, sources, *, operator=None, sort="relevance", offset=0, li
     result = Ranked(paged=True, facets={} if facets else None, facet_values=True)
     connection = connections[router.db_for_read(IndexEntry)]
     query = PlainText(q, operator=(operator or "and").lower()) if isinstance(q, str) else q
-    words = QueryText(connection)
+    words = QueryText(connection, fuzzy=backend.fuzzy_fallback)
     words.prepare(query)
     text = words.text(query)
     if not text or text == NOTHING or not sources:

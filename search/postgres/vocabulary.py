@@ -127,10 +127,7 @@ def alternatives(connection, words: Iterable[str]) -> dict[str, tuple[str, ...]]
     near = _nearest(connection, sorted(set(unknown.values())))
     out = {}
     for word, key in unknown.items():
-        # As the Whoosh engine: the first letter is taken as typed (few typos are there, and
-        # "Pkten" is better asked back as "Meinten Sie: Akten" than silently answered).
-        found = [lexeme for _, candidate, lexeme in near.get(key, ()) if folded(candidate)[:1] == key[:1]]
-        found = list(dict.fromkeys(found))[:MAX_ALTERNATIVES]
+        found = list(dict.fromkeys(lexeme for _, _, lexeme in near.get(key, ())))[:MAX_ALTERNATIVES]
         if found:
             out[word] = tuple(found)
     return out

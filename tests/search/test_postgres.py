@@ -11,7 +11,7 @@ from django.db import connection
 
 from search import query
 from search.postgres import lexemes
-from tests.search.ui_fixtures import city, fresh_index  # noqa: F401
+from tests.search.ui_fixtures import city, fresh_index, without_typo_search  # noqa: F401
 
 pytestmark = [
     pytest.mark.django_db,
@@ -113,10 +113,14 @@ def test_the_vocabulary_holds_the_indexed_words_and_their_parts(city):
     assert ("amt", "amt", "amt") in rows  # a part of "Bürgeramt"
 
 
-def test_meinten_sie_comes_from_the_vocabulary(city):
-    result = find(city.user, "Pkten")  # a wrong first letter: asked back, not silently searched
+def test_meinten_sie_comes_from_the_vocabulary(city, without_typo_search):
+    result = find(city.user, "Pkten")
     assert result.count == 0
     assert result.suggestion == "Akten"
+
+
+def test_the_typo_search_forgives_a_wrong_first_letter_too(city):
+    assert "Antrag auf Akteneinsicht" in titles(find(city.user, "Pkteneinsicht"))
 
 
 def test_one_query_finds_every_type_with_exact_counts(city):

@@ -29,25 +29,25 @@ from tests.search.eval import run
 #: synonym list, the question fillers, the partial fallback and compounds split at query time; the Whoosh figures were
 #: the same on SQLite and PostgreSQL). One more missed query in a kind fails.
 FLOORS = {
-    run.WHOOSH_SHAPE: {  # raised 2026-12-07 with compound parts in the index
-        "exact": (0.99, 0.91),  # measured 1.000, 0.917
+    run.WHOOSH_SHAPE: {  # raised 2026-12-07: compound parts in the index, typos by search.typos
+        "exact": (0.99, 0.96),  # measured 1.000, 0.970
         "inflection": (0.99, 0.96),  # measured 1.000, 0.968
-        "spelling": (0.99, 0.96),  # measured 1.000, 0.965
-        "typo": (0.64, 0.54),  # measured 0.646, 0.541
+        "spelling": (0.99, 0.93),  # measured 1.000, 0.933
+        "typo": (0.93, 0.82),  # measured 0.938, 0.825
         "abbreviation": (0.99, 0.99),  # measured 1.000, 1.000
-        "question": (0.92, 0.83),  # measured 0.923, 0.835
-        "compound": (0.92, 0.89),  # measured 0.925, 0.893
-        "overall": (0.92, 0.87),  # measured 0.930, 0.880
+        "question": (0.92, 0.86),  # measured 0.923, 0.861
+        "compound": (0.95, 0.93),  # measured 0.950, 0.938
+        "overall": (0.97, 0.92),  # measured 0.972, 0.930
     },
     run.POSTGRES_SHAPE: {  # the PostgreSQL engine (search.postgres), raised 2026-12-07
         "exact": (0.99, 0.96),  # measured 1.000, 0.970
         "inflection": (0.99, 0.96),  # measured 1.000, 0.968
         "spelling": (0.99, 0.97),  # measured 1.000, 0.979
         "typo": (0.93, 0.92),  # measured 0.938, 0.923
-        "abbreviation": (0.99, 0.95),  # measured 1.000, 0.954
-        "question": (0.92, 0.87),  # measured 0.923, 0.878
+        "abbreviation": (0.96, 0.94),  # measured 0.966, 0.948 (and 1.000, 0.954 in another run: StAG)
+        "question": (0.92, 0.85),  # measured 0.923, 0.859
         "compound": (0.92, 0.90),  # measured 0.925, 0.904
-        "overall": (0.96, 0.93),  # measured 0.966, 0.937
+        "overall": (0.96, 0.93),  # measured 0.961, 0.933
     },
 }
 

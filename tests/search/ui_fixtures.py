@@ -132,11 +132,11 @@ def city(home_page, department, user, django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def without_typo_search(settings, fresh_index):
-    """The Whoosh engine with its typo search off (``FUZZY_FALLBACK=False``), so that a typo finds
+    """The engine (Whoosh or PostgreSQL) with its typo search off (``FUZZY_FALLBACK=False``), so that a typo finds
     nothing and the page offers "Meinten Sie". With it on, the suggestion follows the same rule
     (search.typos) as the typo search, so it offers nothing the search has not found already."""
     backends = {name: dict(conf) for name, conf in settings.WAGTAILSEARCH_BACKENDS.items()}
-    if backends["default"]["BACKEND"] == "search.backend":
+    if backends["default"]["BACKEND"] in ("search.backend", "search.postgres"):
         backends["default"]["FUZZY_FALLBACK"] = False
         settings.WAGTAILSEARCH_BACKENDS = backends
         settings.MODELSEARCH_BACKENDS = backends
