@@ -4,3 +4,19 @@ import os
 # settings. Under any other settings (the main run) they are not collected at all.
 if os.environ.get("DJANGO_SETTINGS_MODULE") != "tests.conformance.settings":
     collect_ignore_glob = ["test_*.py"]
+else:
+    import pytest
+
+    @pytest.fixture(scope="session")
+    def django_db_setup(django_db_setup, django_db_blocker):
+        """On PostgreSQL, the vocabulary table of our PostgreSQL engine (made by the search app's
+        migration, which this suite does not install): every test class indexes into every
+        configured backend, the engine included."""
+        import importlib
+
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            migration = importlib.import_module("search.migrations.0005_postgres_vocabulary")
+            with django_db_blocker.unblock(), connection.schema_editor() as editor:
+                migration.create(None, editor)

@@ -70,22 +70,10 @@ def _postgres() -> bool:
 @unittest.skipUnless(_postgres(), "the PostgreSQL engine needs PostgreSQL (DATABASE_URL=postgres://...)")
 @mark_fixture_gaps
 class TestPostgresEngine(BackendTests, TestCase):
-    """Our PostgreSQL engine (search.postgres): German lexemes, pg_trgm typos, same suite."""
+    """Our PostgreSQL engine (search.postgres): German lexemes, pg_trgm typos, same suite. (Its
+    vocabulary table is made in conftest.py's django_db_setup.)"""
 
     backend_path = "search.postgres"
-
-    @classmethod
-    def setUpClass(cls):
-        # The vocabulary table is made by the search app's migration; the suite installs only
-        # modelsearch's test app, so the migration's function runs here.
-        import importlib
-
-        from django.db import connection
-
-        migration = importlib.import_module("search.migrations.0005_postgres_vocabulary")
-        with connection.schema_editor() as editor:
-            migration.create(None, editor)
-        super().setUpClass()
 
     def test_reset_indexes(self):
         self.backend.reset_indexes()
