@@ -18,8 +18,21 @@ type with matches, and the objects of the requested page from one query per type
 from __future__ import annotations
 
 from django.contrib.postgres.search import SearchRank
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
-from django.db.models import BigIntegerField, Case, Count, F, FloatField, OuterRef, Q, Subquery, TextField, Value, When
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    DateTimeField,
+    F,
+    FloatField,
+    OuterRef,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
 from modelsearch.backends.database.postgres.postgres import IndexEntry
@@ -55,81 +68,90 @@ def ranked(backend, q, sources, *, operator=None, sort="relevance", offset=0, li
         return result
     tsquery = RawTsQuery(text)
 
-    condition = Q()
-    which = []
+    base = IndexEntry._default_manager.annotate(_oid=Cast("object_id", BigIntegerField()), _vector=_vector()).filter(
+        _vector=tsquery
+    )
+    # One branch per source, joined by UNION ALL (not one OR of conditions): each branch is a
+    # plain semi-join of the matches with the type's permission queryset, which PostgreSQL can
+    # answer by probing the type's primary key for a few matches instead of reading every
+    # visible post into a hash.
+    branches = []
     for number, source in enumerate(sources):
         content_types = get_descendants_content_types_pks(source.queryset.model)
         allowed = source.queryset.order_by()
         if source.narrow is not None:
             allowed = allowed.filter(pk__in=source.narrow)
-        condition |= Q(content_type_id__in=content_types, _oid__in=allowed.values("pk"))
-        which.append(When(content_type_id__in=content_types, then=Value(number)))
-    entries = (
-        IndexEntry._default_manager.annotate(_oid=Cast("object_id", BigIntegerField()), _vector=_vector())
-        .filter(_vector=tsquery)
-        .filter(condition)
-        .annotate(_src=Case(*which, default=Value(-1)))
-    )
+        branches.append(
+            base.filter(content_type_id__in=content_types, _oid__in=allowed.values("pk")).annotate(_src=Value(number))
+        )
 
-    counts, found = _counts_and_facets(entries, sources, facets, connection)
+    counts, found = _counts_and_facets(branches, sources, facets, connection)
     result.counts = {source.type: counts.get(number, 0) for number, source in enumerate(sources)}
     if facets:
         result.facets = found
     total = sum(result.counts.values())
     if total and limit > 0 and offset < total:
-        result.hits = _page(entries, sources, tsquery, sort, offset, limit, coord, connection)
+        result.hits = _page(branches, sources, tsquery, sort, offset, limit, coord, connection)
     return result
 
 
-def _score(sources, tsquery):
+def _score(source, tsquery):
     score = Value(TITLE_FACTOR) * SearchRank(F("title"), tsquery, weights=WEIGHTS) + SearchRank(
         F("body"), tsquery, weights=WEIGHTS, normalization=Value(NORMALIZATION)
     )
-    for number, source in enumerate(sources):
-        for kwargs, factor in source.boosts:
-            boosted = source.queryset.model._default_manager.filter(**kwargs).order_by().values("pk")
-            score = score * Case(
-                When(Q(_src=number, _oid__in=boosted), then=Value(float(factor))),
-                default=Value(1.0),
-                output_field=FloatField(),
-            )
+    for kwargs, factor in source.boosts:
+        boosted = source.queryset.model._default_manager.filter(**kwargs).order_by().values("pk")
+        score = score * Case(
+            When(_oid__in=boosted, then=Value(float(factor))), default=Value(1.0), output_field=FloatField()
+        )
     return score
 
 
-def _page(entries, sources, tsquery, sort, offset, limit, coord, connection):
-    entries = entries.annotate(_score=_score(sources, tsquery))
-    order = []
-    if sort == "date":
-        dates = []
-        for number, source in enumerate(sources):
-            if not source.date_fields:
-                continue
-            model = source.queryset.model
-            fields = [F(name) for name in source.date_fields]
-            value = fields[0] if len(fields) == 1 else Coalesce(*fields)
-            dated = model._default_manager.filter(pk=OuterRef("_oid")).annotate(_d=value).values("_d")[:1]
-            dates.append(When(_src=number, then=Subquery(dated)))
-        if dates:
-            entries = entries.annotate(_date=Case(*dates, default=Value(None)))
-            order.append(F("_date").desc(nulls_last=True))
-    elif coord:
+def _page(branches, sources, tsquery, sort, offset, limit, coord, connection):
+    key = Value(0)
+    order = "_score DESC, id DESC"
+    coord_texts = []
+    if sort != "date" and coord:
         words = QueryText(connection)
-        matched = []
         for word in coord:
             part = PlainText(word)
             words.prepare(part)
             text = words.text(part)
             words._alternatives = None
             if text and text != NOTHING:
-                matched.append(Case(When(_vector=RawTsQuery(text), then=Value(1)), default=Value(0)))
-        if matched:
-            total = matched[0]
+                coord_texts.append(text)
+        if coord_texts:
+            order = "_k DESC, _score DESC, id DESC"
+    elif sort == "date":
+        order = "_k DESC NULLS LAST, _score DESC, id DESC"
+    statements, params = [], []
+    for branch, source in zip(branches, sources, strict=True):
+        if sort == "date":
+            if source.date_fields:
+                fields = [F(name) for name in source.date_fields]
+                value = fields[0] if len(fields) == 1 else Coalesce(*fields)
+                model = source.queryset.model
+                dated = model._default_manager.filter(pk=OuterRef("_oid")).annotate(_d=value).values("_d")[:1]
+                key = Subquery(dated, output_field=DateTimeField())
+            else:
+                key = Value(None, output_field=DateTimeField())
+        elif coord_texts:
+            matched = [Case(When(_vector=RawTsQuery(text), then=Value(1)), default=Value(0)) for text in coord_texts]
+            key = matched[0]
             for expression in matched[1:]:
-                total = total + expression
-            entries = entries.annotate(_coord=total)
-            order.append(F("_coord").desc())
-    order += [F("_score").desc(), F("id").desc()]
-    rows = list(entries.order_by(*order).values_list("_src", "_oid", "_score")[offset : offset + limit])
+                key = key + expression
+        rows = branch.annotate(_score=_score(source, tsquery), _k=key).values_list("_src", "_oid", "_score", "_k", "id")
+        try:
+            sql, branch_params = rows.query.sql_with_params()
+        except EmptyResultSet:
+            continue
+        statements.append(f"({sql})")
+        params.extend(branch_params)
+    union = " UNION ALL ".join(statements)
+    statement = f"SELECT _src, _oid, _score FROM ({union}) AS u ORDER BY {order} LIMIT %s OFFSET %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*params, limit, offset])
+        rows = cursor.fetchall()
     wanted: dict[int, list] = {}
     for number, pk, _ in rows:
         wanted.setdefault(number, []).append(pk)
@@ -147,11 +169,21 @@ def _page(entries, sources, tsquery, sort, offset, limit, coord, connection):
     return hits
 
 
-def _counts_and_facets(entries, sources, facets, connection):
+def _counts_and_facets(branches, sources, facets, connection):
     """Counts per type and (with ``facets``) every facet of every type, in one statement: the
     matches (type, id) are found once (``WITH m AS MATERIALIZED``) and grouped by type and by each
     facet field (a type's own column, or its tags through their join)."""
-    match_sql, match_params = entries.order_by().values_list("_src", "_oid").query.sql_with_params()
+    match_sqls, match_params = [], []
+    for branch in branches:
+        try:
+            sql, branch_params = branch.order_by().values_list("_src", "_oid").query.sql_with_params()
+        except EmptyResultSet:  # a source whose filters admit nothing ("pk IN ()")
+            continue
+        match_sqls.append(f"({sql})")
+        match_params.extend(branch_params)
+    if not match_sqls:
+        return {}, {}
+    match_sql = " UNION ALL ".join(match_sqls)
     parts = ["SELECT '' AS f, _src AS s, '' AS v, count(*) AS n FROM m GROUP BY _src"]
     params: list = []
     kinds = {}
