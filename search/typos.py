@@ -8,6 +8,9 @@ A transposition of two neighbouring letters ("Antarg" for "Antrag") counts as on
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterable
+
 #: A word of this many letters may have one typo ...
 ONE_EDIT_FROM = 4
 #: ... and one of this many, two.
@@ -56,3 +59,38 @@ def within(typed: str, candidate: str) -> bool:
     """Whether ``candidate`` is close enough to ``typed`` to be offered for it."""
     edits = allowed_edits(typed)
     return edits > 0 and distance(typed, candidate, edits) <= edits
+
+
+_WORD = re.compile(r"\w+")
+
+
+def match_case(suggestion: str, original: str) -> str:
+    """``suggestion`` capitalised like ``original`` ("Akten" for "Pkten")."""
+    if original[:1].isupper():
+        return suggestion[:1].upper() + suggestion[1:]
+    return suggestion
+
+
+def correct(
+    query: str, candidates: Callable[[str], Iterable[str]], finds: Callable[[str], bool] | None = None
+) -> str | None:
+    """ "Meinten Sie": ``query`` with each word replaced by the first of ``candidates(word)``
+    (nothing for a word the index knows; best first) that ``finds`` accepts, or ``None`` if no
+    word changed or the corrected query as a whole finds nothing. Every engine's suggestion."""
+    changed = False
+
+    def replace(match: re.Match) -> str:
+        nonlocal changed
+        word = match.group(0)
+        for candidate in candidates(word):
+            if finds is None or finds(candidate):
+                changed = True
+                return match_case(candidate, word)
+        return word
+
+    corrected = _WORD.sub(replace, query)
+    if not changed:
+        return None
+    if finds is not None and not finds(corrected):
+        return None
+    return corrected

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from collections.abc import Callable
 
@@ -15,7 +14,6 @@ from . import typos
 from .analysis import fold, normalise_digraphs
 from .whoosh_store import SPELLING_FIELD
 
-_WORD = re.compile(r"\w+")
 #: Candidate words tried per unknown word of a suggestion (each costs a search of its own).
 SUGGEST_CANDIDATES = 5
 #: A segment with at most this many words in a field keeps them in memory for the typo search
@@ -123,12 +121,6 @@ def words_within(reader, fieldname: str, word: str, edits: int, prefix: int = 0)
     return found
 
 
-def _match_case(suggestion: str, original: str) -> str:
-    if original[:1].isupper():
-        return suggestion[:1].upper() + suggestion[1:]
-    return suggestion
-
-
 def close_words(reader, typed: str) -> list[str]:
     """Words of the spelling dictionary within the edits :func:`search.typos.allowed_edits`
     gives ``typed`` (compared in :func:`typed_form`, so "Buerger" is no edit from "bürger"),
@@ -161,22 +153,10 @@ def suggest(backend, query: str, finds: Callable[[str], bool] | None = None) -> 
     ``finds(word)`` - the next candidate is tried otherwise - and the corrected query only if it
     finds something as a whole (every word in one hit)."""
     reader = backend.store.searcher().reader()
-    changed = False
 
-    def replace(match: re.Match) -> str:
-        nonlocal changed
-        word = match.group(0)
+    def candidates(word: str) -> list[str]:
         if reader.doc_frequency(SPELLING_FIELD, word.lower()):
-            return word
-        for candidate in close_words(reader, word)[:SUGGEST_CANDIDATES]:
-            if finds is None or finds(candidate):
-                changed = True
-                return _match_case(candidate, word)
-        return word
+            return []
+        return close_words(reader, word)[:SUGGEST_CANDIDATES]
 
-    corrected = _WORD.sub(replace, query)
-    if not changed:
-        return None
-    if finds is not None and not finds(corrected):
-        return None
-    return corrected
+    return typos.correct(query, candidates, finds)

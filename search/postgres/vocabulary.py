@@ -133,12 +133,6 @@ def alternatives(connection, words: Iterable[str]) -> dict[str, tuple[str, ...]]
     return out
 
 
-def _match_case(suggestion: str, original: str) -> str:
-    if original[:1].isupper():
-        return suggestion[:1].upper() + suggestion[1:]
-    return suggestion
-
-
 def suggest(connection, query: str, finds: Callable[[str], bool] | None = None) -> str | None:
     """``query`` with each word the index does not know replaced by the closest known word
     (fewest edits; a word that differs only by umlauts or ß first), or ``None``. With ``finds``
@@ -147,24 +141,11 @@ def suggest(connection, query: str, finds: Callable[[str], bool] | None = None) 
     words = [match.group(0) for match in _WORD.finditer(query)]
     unknown = _unknown(connection, words)
     near = _nearest(connection, sorted(set(unknown.values())))
-    changed = False
 
-    def replace(match: re.Match) -> str:
-        nonlocal changed
-        word = match.group(0)
+    def candidates(word: str) -> list[str]:
         key = unknown.get(word)
         if key is None:
-            return word
-        candidates = sorted(near.get(key, ()), key=lambda row: (folded(row[1]) != key, row[0]))
-        for _, candidate, _ in candidates:
-            if finds is None or finds(candidate):
-                changed = True
-                return _match_case(candidate, word)
-        return word
+            return []
+        return [row[1] for row in sorted(near.get(key, ()), key=lambda row: (folded(row[1]) != key, row[0]))]
 
-    corrected = _WORD.sub(replace, query)
-    if not changed:
-        return None
-    if finds is not None and not finds(corrected):
-        return None
-    return corrected
+    return typos.correct(query, candidates, finds)
