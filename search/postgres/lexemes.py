@@ -120,22 +120,19 @@ def term(lexeme: str, *, prefix: bool = False, weights: str = "") -> str:
     return _quote(lexeme) + (":" + label if label else "")
 
 
-def any_of(operands: list[str]) -> str:
+def _joined(operands: list[str], operator: str) -> str:
     operands = [op for op in operands if op]
-    if not operands:
-        return ""
-    if len(operands) == 1:
-        return operands[0]
-    return "(" + " | ".join(operands) + ")"
+    if len(operands) <= 1:
+        return operands[0] if operands else ""
+    return "(" + f" {operator} ".join(operands) + ")"
+
+
+def any_of(operands: list[str]) -> str:
+    return _joined(operands, "|")
 
 
 def all_of(operands: list[str]) -> str:
-    operands = [op for op in operands if op]
-    if not operands:
-        return ""
-    if len(operands) == 1:
-        return operands[0]
-    return "(" + " & ".join(operands) + ")"
+    return _joined(operands, "&")
 
 
 def negate(operand: str) -> str:

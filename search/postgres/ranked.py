@@ -113,11 +113,9 @@ def _page(branches, sources, tsquery, sort, offset, limit, coord, connection):
     coord_texts = []
     if sort != "date" and coord:
         words = QueryText(connection)
+        words.prepare(PlainText(" ".join(coord), operator="or"))  # one vocabulary look-up for all
         for word in coord:
-            part = PlainText(word)
-            words.prepare(part)
-            text = words.text(part)
-            words._alternatives = None
+            text = words.text(PlainText(word))
             if text and text != NOTHING:
                 coord_texts.append(text)
         if coord_texts:
