@@ -82,7 +82,7 @@ def main() -> None:
 
     from people.models import User
     from search import query as site_search
-    from search.whoosh_store import INDEX_NAME
+    from search.whoosh.store import INDEX_NAME
 
     if "testserver" not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS:
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
@@ -107,7 +107,7 @@ def main() -> None:
     backend_name = settings.WAGTAILSEARCH_BACKENDS["default"]["BACKEND"]
     result = {"backend": backend_name, "user": user.username, "repeat": args.repeat, "queries": {}}
     ix = parser_ = None
-    if backend_name == "search.backend":  # our Whoosh backend (not wagtail.search.backends.*)
+    if backend_name == "search.whoosh":  # our Whoosh backend (not wagtail.search.backends.*)
         ix = whoosh_index.open_dir(str(settings.SEARCH_INDEX_DIR), indexname=INDEX_NAME)
         with ix.reader() as reader:  # t__* are glob fields: the index knows which exist
             fields = sorted(name for name in reader.indexed_field_names() if name.startswith("t__"))

@@ -314,7 +314,7 @@ def _index_facets(ranked: unified.Ranked) -> dict:
     from people.models import Department
     from posts.models import Channel
 
-    from .whoosh_filters import decode as decode_term
+    from .whoosh.filters import decode as decode_term
 
     def decode(term):
         return term if ranked.facet_values else decode_term(term)

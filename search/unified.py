@@ -14,7 +14,7 @@ compiled for that model (its fields and boosts) restricted to the model's docume
 document is scored exactly as a search on its own model would score it, and BM25F scores of
 different models are comparable (one index, shared statistics). Freshness of pages is a final
 score factor for the documents of a "fresh" or "stale" set. The matching, scoring and counting
-run on arrays (:mod:`search.dense`: the numbers Whoosh's matchers compute, for all matches at
+run on arrays (:mod:`search.whoosh.dense`: the numbers Whoosh's matchers compute, for all matches at
 once); a query the arrays do not express (a phrase) goes through Whoosh's matchers. Counts per
 type, department and tag facets are computed over *all* matches in the index, and only the
 requested page of objects is loaded from the database, one query per type.
@@ -40,7 +40,7 @@ from contextlib import contextmanager
 import numpy as np
 from modelsearch.backends.base import BaseSearchBackend
 
-from . import dense
+from .whoosh import dense
 from .engine import Ranked, Source
 
 logger = logging.getLogger(__name__)
@@ -278,7 +278,7 @@ def _merge_branches(branches):
     """One query over the ``(query, content type)`` of several models (see :func:`_merged`)."""
     from whoosh import query as wq
 
-    from .whoosh_store import CONTENT_TYPE_FIELD
+    from .whoosh.store import CONTENT_TYPE_FIELD
 
     text = _merged([query for query, _ in branches])
     if text is None:
@@ -296,7 +296,7 @@ def _coord_counts(backend, searcher, dv, words, sources, matched):
     ranking (:func:`_top_dense`, :func:`_top`) order by them alike."""
     from whoosh import query as wq
 
-    from .backend import _concrete
+    from .whoosh.backend import _concrete
 
     counts = np.zeros(dv.size, dtype=np.int16)
     for word in words:
@@ -336,9 +336,9 @@ def _by_coord(counts, matched, n, top):
 def _whoosh_search(backend, q, sources, operator, sort, offset, limit, facets, coord=None):
     from whoosh import query as wq
 
-    from .backend import _concrete, docs_matching
-    from .whoosh_filters import encode
-    from .whoosh_store import FILTER_PREFIX, ID_FIELD
+    from .whoosh.backend import _concrete, docs_matching
+    from .whoosh.filters import encode
+    from .whoosh.store import FILTER_PREFIX, ID_FIELD
 
     ranked = Ranked(paged=True, facets={} if facets else None)
     searcher = backend.store.searcher()
@@ -507,7 +507,7 @@ def _ranking_query(query):
     (a word, or ``And`` of words, each a clause or an ``Or`` of clauses) or has no such clause."""
     from whoosh import query as wq
 
-    from .whoosh_store import COMPOUND_FIELD
+    from .whoosh.store import COMPOUND_FIELD
 
     def strip(word):
         leaves = _leaves(word)
@@ -743,7 +743,7 @@ def _whoosh_matches(searcher, text, everything, keys, factors, sort, n, allowed,
     the arrays do not express (phrases, ``Not`` ...). ``by_coord(matched, top)``: the page
     ranked with the matches of more words first (see :func:`_by_coord`), ``top(group, n)``
     ranking one group of matches."""
-    from .whoosh_store import FILTER_PREFIX
+    from .whoosh.store import FILTER_PREFIX
 
     if sort == "date":
         # Every match scored (for the hits' scores) and ordered by date.
@@ -793,7 +793,7 @@ def _top_dense(dv, query, matched, n, factor):
 
 def _by_date(searcher, dv, query, matched, factor, sources, n):
     """The ``n`` newest matches as ``(score, docnum)``, ties by score."""
-    from .whoosh_store import FILTER_PREFIX
+    from .whoosh.store import FILTER_PREFIX
 
     docs = np.flatnonzero(matched)
     scores = (dv.scores(query) * factor)[docs]
@@ -820,7 +820,7 @@ def _date_keys(searcher, sources, prefix):
 
 
 def _implementation(backend):
-    from .backend import WhooshSearchBackend
+    from .whoosh.backend import WhooshSearchBackend
 
     if isinstance(backend, WhooshSearchBackend):
         return _whoosh

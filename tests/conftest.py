@@ -113,7 +113,7 @@ def _search_index_of_its_own(settings):
     settings.MODELSEARCH_BACKENDS = backends
     settings.SEARCH_INDEX_DIR = path
     yield path
-    from search import whoosh_store
+    from search.whoosh import store as whoosh_store
 
     store = whoosh_store._stores.pop(os.path.abspath(path), None)  # one open index per test, not kept
     if store is not None:

@@ -320,7 +320,7 @@ SEARCH_ENGINES = {
 if SEARCH_BACKEND == "whoosh":
     WAGTAILSEARCH_BACKENDS = {
         "default": {
-            "BACKEND": "search.backend",
+            "BACKEND": "search.whoosh",
             "PATH": str(SEARCH_INDEX_DIR),
         }
     }

@@ -66,7 +66,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 
 SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR") or tempfile.mkdtemp(prefix="wn-conformance-index-")
 MODELSEARCH_BACKENDS = {
-    "default": {"BACKEND": "search.backend", "PATH": SEARCH_INDEX_DIR},
+    "default": {"BACKEND": "search.whoosh", "PATH": SEARCH_INDEX_DIR},
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # our PostgreSQL engine, beside modelsearch's own PostgreSQL backend (the peer)

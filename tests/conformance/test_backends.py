@@ -38,7 +38,7 @@ def mark_fixture_gaps(cls):
 @unittest.skipUnless(fixture_available, NO_FIXTURE)
 @mark_fixture_gaps
 class TestWhooshBackend(BackendTests, TestCase):
-    backend_path = "search.backend"
+    backend_path = "search.whoosh"
 
     def test_reset_indexes(self):
         """After reset_indexes(), searches find nothing (the peer's own extra test)."""

@@ -99,7 +99,7 @@ def search_backends_for(**env) -> dict:
 
 
 def test_the_search_backend_is_chosen_by_environment_variables_only():
-    assert search_backends_for()["BACKEND"] == "search.backend"
+    assert search_backends_for()["BACKEND"] == "search.whoosh"
     assert search_backends_for(SEARCH_BACKEND="postgres")["BACKEND"] == "search.postgres"
     assert search_backends_for(SEARCH_BACKEND="database")["BACKEND"] == "search.database"
     opensearch = search_backends_for(

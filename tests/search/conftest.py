@@ -4,7 +4,7 @@ German pages under Wagtail's root page."""
 import pytest
 from wagtail.models import Page
 
-from search.backend import SearchBackend
+from search.whoosh.backend import SearchBackend
 
 
 @pytest.fixture

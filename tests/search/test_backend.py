@@ -1,4 +1,4 @@
-"""The Whoosh backend (search.backend) with Wagtail pages: German text, operators, filters,
+"""The Whoosh backend (search.whoosh) with Wagtail pages: German text, operators, filters,
 facets, autocomplete, inheritance, and the index staying current as pages change."""
 
 from collections import OrderedDict
@@ -383,7 +383,7 @@ def test_index_filters_follow_page_changes(backend, german_pages):
 def test_partial_match_fields_match_word_beginnings(backend, german_pages, monkeypatch):
     from modelsearch import index
 
-    from search import backend as backend_module
+    from search.whoosh import backend as backend_module
 
     # whole words (and compound parts: "Wissens" finds "Wissensnetz") only by default
     assert titles(backend.search("Willk", HomePage)) == []

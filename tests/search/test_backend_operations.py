@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.test import override_settings
 from wagtail.models import Page
 
-from search.backend import SearchBackend
-from search.whoosh_store import ID_FIELD, TEXT_PREFIX, WhooshStore, get_store
+from search.whoosh.backend import SearchBackend
+from search.whoosh.store import ID_FIELD, TEXT_PREFIX, WhooshStore, get_store
 
 # "fork" keeps the children cheap and needs no Django set-up in them: they only use the store.
 fork = multiprocessing.get_context("fork")
@@ -135,7 +135,7 @@ def test_a_writer_killed_with_sigkill_leaves_no_lock_behind(tmp_path):
 def configured(index_dir):
     """The project's configured backend pointed at a fresh folder, as /healthz and the
     management commands see it."""
-    conf = {"default": {"BACKEND": "search.backend", "PATH": str(index_dir)}}
+    conf = {"default": {"BACKEND": "search.whoosh", "PATH": str(index_dir)}}
     with override_settings(WAGTAILSEARCH_BACKENDS=conf, MODELSEARCH_BACKENDS=conf):
         yield SearchBackend(conf["default"])
 
@@ -207,7 +207,7 @@ def test_rebuild_with_two_processes(index_dir, root_page):
     """REBUILD_PROCS=2: Whoosh's multiprocessing writer, one segment per process."""
     for i in range(30):
         root_page.add_child(instance=Page(title=f"Rundschreiben Nummer {i}"))
-    conf = {"default": {"BACKEND": "search.backend", "PATH": str(index_dir), "REBUILD_PROCS": 2}}
+    conf = {"default": {"BACKEND": "search.whoosh", "PATH": str(index_dir), "REBUILD_PROCS": 2}}
     with override_settings(WAGTAILSEARCH_BACKENDS=conf, MODELSEARCH_BACKENDS=conf):
         call_command("update_index", verbosity=0, chunk_size=10)
         backend = SearchBackend(conf["default"])

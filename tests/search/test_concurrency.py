@@ -1,6 +1,6 @@
 """Index writes from several threads and processes at once: nothing lost, nothing corrupt.
 
-The first part drives :class:`search.whoosh_store.WhooshStore` directly (threads, forked
+The first part drives :class:`search.whoosh.store.WhooshStore` directly (threads, forked
 processes, a reseeded global ``random``); the second starts a real gunicorn server with several
 workers and lets several client processes post and edit wiki pages through it at once.
 """
@@ -32,7 +32,7 @@ import pytest
 from django.conf import settings
 from whoosh.qparser import QueryParser
 
-from search.whoosh_store import ID_FIELD, WhooshStore
+from search.whoosh.store import ID_FIELD, WhooshStore
 from tests.conftest import sign_in
 
 TEXT = "t__text"
@@ -450,7 +450,7 @@ def test_several_processes_post_and_edit_pages_through_several_server_workers(se
         settings.WAGTAILSEARCH_BACKENDS = backends
         settings.MODELSEARCH_BACKENDS = backends
 
-    if settings.WAGTAILSEARCH_BACKENDS["default"]["BACKEND"] != "search.backend":
+    if settings.WAGTAILSEARCH_BACKENDS["default"]["BACKEND"] != "search.whoosh":
         pytest.skip("the index checks are for the Whoosh backend (the database backend has no files to corrupt)")
     use_index(index_dir)
 

@@ -30,7 +30,7 @@ def _index_dir(settings) -> Path:
 
 def _as_a_fresh_worker(index_dir):
     """A worker started after the damage (gunicorn replaces workers) opens the index anew."""
-    from search.whoosh_store import get_store
+    from search.whoosh.store import get_store
 
     get_store(index_dir).forget()
 
@@ -142,7 +142,7 @@ def test_the_repair_keeps_a_post_written_while_it_rebuilds(
 ):
     """The rebuild holds the index lock; a post saved meanwhile waits in the new folder's spool
     and is applied when the rebuild commits."""
-    from search.backend import WhooshRebuilder
+    from search.whoosh.backend import WhooshRebuilder
 
     call_command("update_index", verbosity=0)
     toc_deleted(_index_dir(settings))

@@ -91,7 +91,7 @@ def test_a_rebuild_reads_posts_with_their_tags_and_authors_in_a_fixed_number_of_
 @pytest.mark.usefixtures("immediate_on_commit")
 @pytest.mark.parametrize("procs", [1, 2])
 def test_a_rebuild_with_one_or_several_processes_replaces_the_whole_index(index_dir, general, user, procs):
-    from search.backend import SearchBackend
+    from search.whoosh.backend import SearchBackend
 
     backend = SearchBackend({"PATH": str(index_dir), "REBUILD_PROCS": procs})
     old, *posts = _posts(general, user, 5)
@@ -125,7 +125,7 @@ def test_a_post_saved_during_a_rebuild_is_found_when_the_rebuild_ends(backend, g
 @pytest.mark.usefixtures("immediate_on_commit")
 def test_a_rebuild_that_lost_documents_fails_loudly_and_health_says_so(backend, general, user, monkeypatch):
     from posts.models import Post
-    from search.whoosh_store import RebuildIncomplete
+    from search.whoosh.store import RebuildIncomplete
 
     posts = _posts(general, user, 3)
     rebuilder = _rebuild(backend, Post, posts)
@@ -145,8 +145,8 @@ def test_an_index_written_before_the_parts_field_keeps_working_until_its_rebuild
     from whoosh.filedb.filestore import FileStorage
 
     from posts.models import Post
-    from search.backend import SearchBackend
-    from search.whoosh_store import INDEX_NAME, PARTS_FIELD, build_schema
+    from search.whoosh.backend import SearchBackend
+    from search.whoosh.store import INDEX_NAME, PARTS_FIELD, build_schema
     from tests.posts.conftest import post_in
 
     old = build_schema()

@@ -5,7 +5,7 @@ each shape rebuilds its own index and answers every judged query through ``GET /
 as a signed-in member of staff. The floors below sit just under the figures measured when they
 were set, so a drop in quality fails the build; raise them when the search gets better.
 
-* Whoosh shape (``search.backend``): runs in both CI stages (SQLite and PostgreSQL).
+* Whoosh shape (``search.whoosh``): runs in both CI stages (SQLite and PostgreSQL).
 * PostgreSQL shape (``search.postgres`` on PostgreSQL): runs whenever the database is
   PostgreSQL, whatever ``SEARCH_BACKEND`` says (CI's PostgreSQL stage runs with
   ``SEARCH_BACKEND=postgres``), by switching the backend for the test and rebuilding its index.

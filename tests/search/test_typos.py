@@ -46,7 +46,7 @@ def test_transpositions_swap_neighbours():
     assert typos.transpositions("aab") == ["aba"]
 
 
-# --- the Whoosh engine's automaton (search.whoosh_suggest) follows the same distance -------------
+# --- the Whoosh engine's automaton (search.whoosh.suggest) follows the same distance -------------
 
 WORDS = ["", "a", "ab", "ba", "abc", "abca", "aabb", "abab", "cbca"]
 
@@ -56,7 +56,7 @@ WORDS = ["", "a", "ab", "ba", "abc", "abca", "aabb", "abab", "cbca"]
 def test_the_whoosh_automaton_accepts_exactly_the_words_within_the_distance(edits, prefix):
     from itertools import product
 
-    from search.whoosh_suggest import typo_automaton
+    from search.whoosh.suggest import typo_automaton
 
     for word in WORDS:
         if prefix > len(word):
@@ -74,8 +74,8 @@ def test_words_within_finds_the_close_words_of_every_segment(memory_words, monke
     from whoosh.fields import TEXT, Schema
     from whoosh.filedb.filestore import RamStorage
 
-    from search import whoosh_suggest
-    from search.whoosh_suggest import words_within
+    from search.whoosh import suggest as whoosh_suggest
+    from search.whoosh.suggest import words_within
 
     monkeypatch.setattr(whoosh_suggest, "MEMORY_WORDS", memory_words)
 

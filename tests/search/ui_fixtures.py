@@ -34,7 +34,7 @@ whoosh_engine = pytest.mark.skipif(
 def fresh_index(settings, tmp_path):
     """Whoosh: an index folder of its own per test, so nothing from another test can match.
     The database backend keeps its index in the (rolled back) test database anyway."""
-    if settings.WAGTAILSEARCH_BACKENDS["default"]["BACKEND"] != "search.backend":
+    if settings.WAGTAILSEARCH_BACKENDS["default"]["BACKEND"] != "search.whoosh":
         return  # settings untouched: the database backend picks its SQLite/PostgreSQL flavour once
     backends = {name: dict(conf) for name, conf in settings.WAGTAILSEARCH_BACKENDS.items()}
     backends["default"]["PATH"] = str(tmp_path / "index")
@@ -136,7 +136,7 @@ def without_typo_search(settings, fresh_index):
     nothing and the page offers "Meinten Sie". With it on, the suggestion follows the same rule
     (search.typos) as the typo search, so it offers nothing the search has not found already."""
     backends = {name: dict(conf) for name, conf in settings.WAGTAILSEARCH_BACKENDS.items()}
-    if backends["default"]["BACKEND"] in ("search.backend", "search.postgres"):
+    if backends["default"]["BACKEND"] in ("search.whoosh", "search.postgres"):
         backends["default"]["FUZZY_FALLBACK"] = False
         settings.WAGTAILSEARCH_BACKENDS = backends
         settings.MODELSEARCH_BACKENDS = backends

@@ -90,7 +90,7 @@ def load_queries(path: Path = QUERIES_FILE) -> list[Query]:
 
 
 def whoosh_settings(path: str) -> dict:
-    backends = {"default": {"BACKEND": "search.backend", "PATH": str(path), "REBUILD_PROCS": 1}}
+    backends = {"default": {"BACKEND": "search.whoosh", "PATH": str(path), "REBUILD_PROCS": 1}}
     return {"WAGTAILSEARCH_BACKENDS": backends, "MODELSEARCH_BACKENDS": backends, "SEARCH_INDEX_DIR": str(path)}
 
 

@@ -1,6 +1,6 @@
 """A Wagtail 8 / modelsearch search backend on Whoosh, with the index on disk.
 
-Configured as ``{"BACKEND": "search.backend", "PATH": "/var/lib/wissensnetz/search-index"}`` in
+Configured as ``{"BACKEND": "search.whoosh", "PATH": "/var/lib/wissensnetz/search-index"}`` in
 ``WAGTAILSEARCH_BACKENDS`` (Wagtail) / ``MODELSEARCH_BACKENDS`` (modelsearch). Options:
 
 ``PATH``            index directory (created if missing)
@@ -25,7 +25,7 @@ can be shown or counted, even if the index were out of date.
 Indexing: one Whoosh document per object, keyed by ``<top-level content type>:<pk>``, listing
 the content types of the object's class and all its indexed parents (so a search on ``Page``
 finds every page type, a search on ``HomePage`` only home pages). Writes go through the
-spool of :mod:`search.whoosh_store` and never wait on the index lock.
+spool of :mod:`search.whoosh.store` and never wait on the index lock.
 """
 
 from __future__ import annotations
@@ -60,11 +60,11 @@ from modelsearch.index import (
 from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
 from whoosh import query as wq
 
-from . import typos
-from .analysis import autocomplete_query_terms, compound_parts, query_terms
-from .indexing import prefetch_tags as _prefetch_tags
-from .whoosh_filters import FilterTranslationMixin, Untranslatable, filter_terms
-from .whoosh_store import (
+from .. import typos
+from ..analysis import autocomplete_query_terms, compound_parts, query_terms
+from ..indexing import prefetch_tags as _prefetch_tags
+from .filters import FilterTranslationMixin, Untranslatable, filter_terms
+from .store import (
     AUTOCOMPLETE_PREFIX,
     COMPOUND_FIELD,
     CONTENT_TYPE_FIELD,
@@ -76,7 +76,7 @@ from .whoosh_store import (
     RebuildIncomplete,
     get_store,
 )
-from .whoosh_suggest import typed_form, words_within
+from .suggest import typed_form, words_within
 
 logger = logging.getLogger(__name__)
 
@@ -551,7 +551,7 @@ class WhooshSearchQueryCompiler(FilterTranslationMixin, BaseSearchQueryCompiler)
         """The indexed words (stems) a typo away from ``term``, by the rule of :mod:`search.typos`
         (edits by length, a transposition of neighbours is one), closest first, then those in
         more documents; at most ``FUZZY_MAX_CANDIDATES``. Two passes, each one automaton walked
-        through the index's word list (:func:`search.whoosh_suggest.words_within`):
+        through the index's word list (:func:`search.whoosh.suggest.words_within`):
 
         * the word as typed against the words as written (``SPELLING_FIELD``), each candidate
           then stemmed: the rule as the user sees it, also where a typo changes how the word
@@ -833,10 +833,10 @@ class WhooshSearchBackend(BaseSearchBackend):
     def suggest(self, query: str, model_or_queryset=None, *, finds=None) -> str | None:
         """A corrected query for "Meinten Sie: …", or ``None``. Words the index knows stay as
         typed; others are replaced by the closest known word. With ``model_or_queryset`` (or
-        ``finds``, ``text -> bool``, see :func:`search.whoosh_suggest.suggest`), each corrected
+        ``finds``, ``text -> bool``, see :func:`search.whoosh.suggest.suggest`), each corrected
         word and the whole corrected query must find something there (all words in one hit), so
         it never reveals words from documents the caller could not see."""
-        from .whoosh_suggest import suggest
+        from .suggest import suggest
 
         if finds is None and model_or_queryset is not None:
 

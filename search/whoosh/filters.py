@@ -22,7 +22,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 from whoosh import query as wq
 
-from .whoosh_store import FILTER_PREFIX
+from .store import FILTER_PREFIX
 
 NULL = "\x00"
 _INT_OFFSET = 2**63

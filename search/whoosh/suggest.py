@@ -1,5 +1,5 @@
 """Words of the index close to a typed one (issue 20, "Typos"): the fuzzy fallback of
-:mod:`search.backend` and the spelling suggestions ("Meinten Sie: …") here, both by the rule of
+:mod:`search.whoosh.backend` and the spelling suggestions ("Meinten Sie: …") here, both by the rule of
 :mod:`search.typos` (1 edit from 4 letters, 2 from 8; a transposition of neighbours is one edit)."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from collections.abc import Callable
 from whoosh.automata.fsa import ANY, EPSILON, NFA
 from whoosh.codec.base import Automata
 
-from . import typos
-from .analysis import fold, normalise_digraphs
-from .whoosh_store import SPELLING_FIELD
+from .. import typos
+from ..analysis import fold, normalise_digraphs
+from .store import SPELLING_FIELD
 
 #: Candidate words tried per unknown word of a suggestion (each costs a search of its own).
 SUGGEST_CANDIDATES = 5

@@ -66,7 +66,7 @@ from whoosh.index import LockError
 from whoosh.reading import CorruptIndexError
 from whoosh.writing import CLEAR
 
-from .analysis import autocomplete_analyzer, german_analyzer, reversed_analyzer, spelling_analyzer
+from ..analysis import autocomplete_analyzer, german_analyzer, reversed_analyzer, spelling_analyzer
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ REPAIR_COMMAND = "manage.py repair_search_index"
 #: Field name prefixes: ``t__<path>`` full text (German), ``a__<path>`` autocomplete n-grams.
 TEXT_PREFIX = "t__"
 AUTOCOMPLETE_PREFIX = "a__"
-#: ``f__<attname>``: a FilterField's value, encoded by :func:`search.whoosh_filters.encode`.
+#: ``f__<attname>``: a FilterField's value, encoded by :func:`search.whoosh.filters.encode`.
 FILTER_PREFIX = "f__"
 COMPOUND_FIELD = "x_rev"
 #: The parts of the document's compound words (search.analysis.compound_parts), stemmed: a part
