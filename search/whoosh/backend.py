@@ -845,5 +845,12 @@ class WhooshSearchBackend(BaseSearchBackend):
 
         return suggest(self, query, finds)
 
+    def ranked(self, q, sources, **options):
+        """One ranked search across content types (:mod:`search.whoosh.ranked`): the requested
+        page, exact counts per type and facets over all matches."""
+        from .ranked import ranked
+
+        return ranked(self, q, sources, **options)
+
 
 SearchBackend = WhooshSearchBackend

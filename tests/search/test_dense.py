@@ -8,7 +8,8 @@ from whoosh import fields, index, scoring
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from search import query, unified
+from search import query
+from search.whoosh import ranked as unified
 from search.whoosh import dense
 from tests.search.ui_fixtures import city, fresh_index, whoosh_engine  # noqa: F401
 

@@ -195,12 +195,12 @@ def test_permissions_and_every_filter_are_answered_by_the_index(city, monkeypatc
 
     from django.utils import timezone
 
-    from search import unified
+    from search.whoosh import ranked
 
     def database(*args, **kwargs):
         raise AssertionError("the search fell back to the database implementation")
 
-    monkeypatch.setattr(unified, "_database", database)
+    monkeypatch.setattr(ranked, "per_source", database)
     tag = find(city.user, "Öffnungszeiten").facets["tag"][0]["slug"]
     today = timezone.localdate()
     for filters in (
