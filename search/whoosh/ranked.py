@@ -161,8 +161,6 @@ def _coord_counts(backend, searcher, dv, words, sources, matched):
     ranking (:func:`_top_dense`, :func:`_top`) order by them alike."""
     from whoosh import query as wq
 
-    from .backend import _concrete
-
     counts = np.zeros(dv.size, dtype=np.int16)
     for word in words:
         branches = []
@@ -170,7 +168,7 @@ def _coord_counts(backend, searcher, dv, words, sources, matched):
             compiler = backend.search(word, source.queryset, operator="and").query_compiler
             query = compiler.to_whoosh(searcher, fuzzy_fallback=backend.fuzzy_fallback).normalize()
             if query is not wq.NullQuery:
-                branches.append((query, _concrete(source.queryset.model).indexed_get_content_type()))
+                branches.append((query, source.queryset.model._meta.concrete_model.indexed_get_content_type()))
         if not branches:
             continue
         query = _merge_branches(branches)
@@ -201,7 +199,7 @@ def _by_coord(counts, matched, n, top):
 def _whoosh_search(backend, q, sources, operator, sort, offset, limit, facets, coord=None):
     from whoosh import query as wq
 
-    from .backend import _concrete, docs_matching
+    from .caches import docs_matching
     from .filters import encode
     from .store import FILTER_PREFIX, ID_FIELD
 
@@ -227,7 +225,7 @@ def _whoosh_search(backend, q, sources, operator, sort, offset, limit, facets, c
             continue
         keys.append(key)
         searched.append(source.type)
-        content_type = _concrete(queryset.model).indexed_get_content_type()
+        content_type = queryset.model._meta.concrete_model.indexed_get_content_type()
         branches.append((text_query, content_type))
         for kwargs, factor in source.boosts:
             boosted = backend.search(q, queryset.filter(**kwargs), operator=operator).query_compiler
