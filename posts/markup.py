@@ -7,6 +7,7 @@ caller can store tags, mention notifications and `linked_pages` from the same pa
 
 The result's `html` is safe to render as is (`|safe`)."""
 
+import html as htmllib
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
@@ -214,5 +215,7 @@ def render(text: str) -> Rendered:
 
 
 def plain_text(html: str) -> str:
-    """The text of rendered HTML, for e-mails and previews."""
-    return bleach.clean(html, tags=set(), strip=True)
+    """The text of rendered HTML, for e-mails and previews: the tags stripped and the entities
+    read back ("&amp;" is "&"), so the result is text. Whoever puts it into HTML escapes it (the
+    templates do)."""
+    return htmllib.unescape(bleach.clean(html, tags=set(), strip=True))

@@ -238,6 +238,18 @@ def test_urgent_notice_and_acknowledgement(crisis_member, user, other_user):
     assert Acknowledgement.objects.filter(post=notice).count() == 1
 
 
+def test_urgent_notice_notification_reads_as_text_not_entities(crisis_member, user, django_capture_on_commit_callbacks):
+    """The notification of an urgent notice quotes its text: "&" and "<" as typed, not "&amp;"
+    (the e-mail digest prints the verb as it is; the inbox escapes it once itself)."""
+    from people.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.publish_urgent(author=crisis_member, text='Wasser & Strom: "Pegel" < 2 m, Tür 3 \\> offen')
+    verb = Notification.objects.get(recipient=user).verb
+    assert 'Wasser & Strom: "Pegel" < 2 m' in verb
+    assert "&amp;" not in verb and "&lt;" not in verb and "&quot;" not in verb
+
+
 def test_only_urgent_notices_are_acknowledged(general, user):
     post = post_in(general, user, "Normal")
     with pytest.raises(ValidationError):
