@@ -35,6 +35,23 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_until_up(url: str, server: subprocess.Popen, log, *, timeout: float, request_timeout: float = 5) -> None:
+    """Waits until ``url`` answers 200. Not listening yet (ConnectionError) and listening but too
+    busy to answer in time on a loaded machine (ReadTimeout) both mean: ask again, until
+    ``timeout``; then, or when the server process has ended, the test fails with its log."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if requests.get(url, timeout=request_timeout).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            log.seek(0)
+            pytest.fail(f"the identity provider did not start:\n{log.read()[-3000:]}")
+        time.sleep(0.2)
+
+
 class IdentityProvider:
     def __init__(self, url: str, env: dict):
         self.url = url
@@ -52,6 +69,32 @@ class IdentityProvider:
 
     def user(self, **data) -> None:
         self.control("user", **data)
+
+
+def test_waiting_for_the_provider_survives_a_server_too_busy_to_answer(tmp_path):
+    """Under load the provider may accept the connection and answer only later: the wait asks
+    again instead of erroring the SSO tests (it caught only ConnectionError, and a ReadTimeout
+    errored two tests on a busy machine)."""
+    port = free_port()
+    script = (
+        "import http.server, time\n"
+        "class H(http.server.BaseHTTPRequestHandler):\n"
+        "    n = 0\n"
+        "    def do_GET(self):\n"
+        "        H.n += 1\n"
+        "        if H.n == 1:\n"
+        "            time.sleep(1.5)\n"  # the first answer comes after the client gave up
+        "        self.send_response(200); self.end_headers(); self.wfile.write(b'{}')\n"
+        "    def log_message(self, *args): pass\n"
+        f"http.server.HTTPServer(('127.0.0.1', {port}), H).serve_forever()\n"
+    )
+    with open(tmp_path / "log", "w+") as log:
+        server = subprocess.Popen([sys.executable, "-c", script], stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_until_up(f"http://127.0.0.1:{port}/", server, log, timeout=30, request_timeout=0.5)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -85,17 +128,7 @@ def identity_provider(tmp_path_factory, live_server):
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if requests.get(f"{provider.url}/.well-known/openid-configuration", timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                pytest.fail(f"the identity provider did not start:\n{log.read()[-3000:]}")
-            time.sleep(0.2)
+        wait_until_up(f"{provider.url}/.well-known/openid-configuration", server, log, timeout=60)
         yield provider
     finally:
         server.terminate()
