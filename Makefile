@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/wissensnetz
+# The PostgreSQL stage is the scaled shape: its cache is on Redis when one answers here (CI: always).
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
@@ -76,8 +78,10 @@ test-sqlite: venv
 # PostgreSQL: always in CI; locally whenever a server answers at PG_URL.
 test-postgres: venv
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
-	  echo "== test suite on PostgreSQL ($(PG_URL)) with the PostgreSQL search engine"; \
-	  DATABASE_URL=$(PG_URL) SEARCH_BACKEND=postgres $(BIN)/pytest $(XDIST) $(PYTEST_ARGS); \
+	  redis=$$($(BIN)/python -c "import redis; redis.Redis.from_url('$(REDIS_TEST_URL)', socket_connect_timeout=3).ping(); print('$(REDIS_TEST_URL)')" 2>/dev/null); \
+	  if [ -z "$$redis" ] && [ -n "$$CI" ]; then echo "Redis is not reachable at $(REDIS_TEST_URL), but CI must test on it" >&2; exit 1; fi; \
+	  echo "== test suite on PostgreSQL ($(PG_URL)) with the PostgreSQL search engine, cache on $${redis:-local memory}"; \
+	  DATABASE_URL=$(PG_URL) SEARCH_BACKEND=postgres REDIS_URL=$$redis $(BIN)/pytest $(XDIST) $(PYTEST_ARGS); \
 	elif [ -n "$$CI" ]; then echo "PostgreSQL is not reachable at $(PG_URL), but CI must test on it" >&2; exit 1; \
 	else echo "== PostgreSQL not reachable at $(PG_URL): skipping the PostgreSQL run (CI always runs it)"; fi
 

@@ -146,7 +146,9 @@ if REDIS_URL:
             "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    # Sessions are read from Redis and written through to the database: a Redis restart (it
+    # may keep nothing on disk) signs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # Without Redis the cache is shared between worker processes through the database, so
     # rate limits hold across gunicorn workers. `manage.py createcachetable` makes the table.
