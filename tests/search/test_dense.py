@@ -9,8 +9,8 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from search import query
-from search.whoosh import ranked as unified
 from search.whoosh import dense
+from search.whoosh import ranked as unified
 from tests.search.ui_fixtures import city, fresh_index, whoosh_engine  # noqa: F401
 
 WORDS = "antrag bauantrag frist vergabe haushalt urlaub dienstplan bürgerbüro straße rat".split()
