@@ -36,3 +36,17 @@ def test_printed_demo_logins_work(client):
     response = client.post("/konto/login/", {"login": email, "password": password})
     assert response.status_code == 302
     assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_loading_the_demo_prints_a_short_summary_not_a_line_per_page(caplog):
+    """`make run` shows the demo logins after this command: Wagtail's "Page created" /
+    "Published" line for each demo page (about 110) would bury them."""
+    import io
+
+    out = io.StringIO()
+    with caplog.at_level("INFO"):
+        call_command("load_demo_data", "--no-index", stdout=out)
+    assert not [r.getMessage() for r in caplog.records if r.levelname == "INFO"]
+    assert len(out.getvalue().splitlines()) <= 10
+    assert "Demo data loaded." in out.getvalue()

@@ -1,4 +1,5 @@
 import importlib
+import logging
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -22,6 +23,18 @@ class Command(BaseCommand):
         if options["if_empty"] and User.objects.filter(username="admin").exists():
             self.stdout.write("Demo data is already loaded.")
             return
+        # Wagtail logs "Page created" / "Published" at INFO for each of the demo's pages: about
+        # 110 lines that would bury the summary and the demo logins after it.
+        logging.disable(logging.INFO)
+        try:
+            self._load()
+        finally:
+            logging.disable(logging.NOTSET)
+        if not options["no_index"]:
+            call_command("update_index", stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+
+    def _load(self):
         with transaction.atomic():
             for module_name in DEMO_MODULES:
                 try:
@@ -32,6 +45,3 @@ class Command(BaseCommand):
                     continue
                 result = module.load(stdout=self.stdout)
                 self.stdout.write(f"{module_name}: {result}")
-        if not options["no_index"]:
-            call_command("update_index", stdout=self.stdout)
-        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
