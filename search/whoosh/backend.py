@@ -62,6 +62,7 @@ from whoosh import query as wq
 from .. import typos
 from ..analysis import autocomplete_query_terms, compound_parts, query_terms
 from ..indexing import prefetch_tags as _prefetch_tags
+from . import internals
 from .caches import docs_matching
 from .filters import FilterTranslationMixin, Untranslatable, filter_terms
 from .store import (
@@ -352,7 +353,7 @@ class WhooshSearchQueryCompiler(FilterTranslationMixin, BaseSearchQueryCompiler)
         self._wn_docs_key = (content_type,)
         if not self.queryset.query.where:
             return docs, True
-        if FILTER_GLOB not in getattr(searcher.schema, "_dyn_fields", {}):
+        if FILTER_GLOB not in internals.glob_fields(searcher.schema):
             # An index written before filter fields existed: the database filters until rebuilt.
             return docs, False
         fields = searcher.__dict__.get("_wn_indexed_fields")

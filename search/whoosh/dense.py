@@ -32,12 +32,13 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
-from whoosh.util.numeric import byte_to_length
+
+from . import internals
 
 #: Posting entries (document number + frequency, 8 bytes) cached per segment reader.
 POSTINGS_CACHE = 2_000_000
 #: Whoosh stores a field's length per document as one byte; this is the length each byte means.
-_LENGTH_OF_BYTE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
+_LENGTH_OF_BYTE = internals.LENGTH_OF_BYTE
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
 
 
@@ -48,15 +49,6 @@ class Unsupported(Exception):
 # --- per segment -------------------------------------------------------------------------------
 
 
-def _codec_matcher(matcher):
-    """The codec's block matcher under Whoosh's wrappers (deleted documents are filtered by a
-    ``FilterMatcher`` around it), or None if this is not Whoosh's block codec."""
-    while not hasattr(matcher, "_read_ids") and hasattr(matcher, "child"):
-        matcher = matcher.child
-    needed = ("_read_ids", "_read_weights", "_next_block", "_atend")
-    return matcher if all(hasattr(matcher, name) for name in needed) else None
-
-
 def read_postings(reader, fieldname, text, *, blocks=True):
     """``(local docnums, term frequencies)`` of one word in one segment, deleted documents
     included (callers intersect with live document sets). Whole blocks at a time from Whoosh's
@@ -65,22 +57,12 @@ def read_postings(reader, fieldname, text, *, blocks=True):
         matcher = reader.postings(fieldname, text)
     except TermNotFound:
         return _EMPTY
-    codec = _codec_matcher(matcher) if blocks else None
-    ids, weights = [], []
-    if codec is not None:
-        while not codec._atend and codec.is_active():
-            codec._read_ids()
-            codec._read_weights()
-            ids.append(np.asarray(codec._ids, dtype=np.int64))
-            weights.append(np.asarray(codec._weights, dtype=np.float32))
-            codec._next_block()
-        if not ids:
-            return _EMPTY
-        return np.concatenate(ids), np.concatenate(weights)
+    found = internals.block_postings(matcher) if blocks else None
+    if found is not None:
+        return found
     if reader.has_deletions():
-        matcher = reader._terms.matcher(
-            fieldname, reader._text_to_bytes(fieldname, text), reader.schema[fieldname].format
-        )
+        matcher = internals.postings_with_deleted(reader, fieldname, text)
+    ids, weights = [], []
     while matcher.is_active():
         ids.append(matcher.id())
         weights.append(matcher.weight())
@@ -110,20 +92,13 @@ def read_length_bytes(reader, fieldname, *, raw=True):
     count = reader.doc_count_all()
     codes = np.zeros(count, dtype=np.uint8)
     if raw:
-        try:
-            from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
-            column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-            if column is not None:
-                data = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
-                codes[: min(count, len(data))] = data[:count]
-            return codes
-        except (AttributeError, ImportError):
-            pass
-    from whoosh.util.numeric import length_to_byte
-
+        data = internals.length_bytes(reader, fieldname)
+        if data is not None:
+            data = np.frombuffer(data, dtype=np.uint8)
+            codes[: min(count, len(data))] = data[:count]
+        return codes
     for doc in range(count):
-        codes[doc] = length_to_byte(reader.doc_field_length(doc, fieldname, 0) or 0)
+        codes[doc] = internals.length_byte(reader.doc_field_length(doc, fieldname, 0) or 0)
     return codes
 
 
@@ -196,7 +171,7 @@ class View:
         key = query.with_boost(1.0)
         found = self._expanded.get(key)
         if found is None:
-            found = self._expanded[key] = [word for word in query._btexts(self.searcher.reader()) if word]
+            found = self._expanded[key] = internals.multiterm_words(query, self.searcher.reader())
         return found
 
     # queries
@@ -254,7 +229,7 @@ class View:
             if not len(ids):
                 continue
             fl = _LENGTH_OF_BYTE[length_bytes]
-            b = weighting._field_B.get(fieldname, weighting.B)
+            b = internals.bm25f_b(weighting, fieldname)
             idf = searcher.idf(fieldname, word)
             avgfl = searcher.avg_field_length(fieldname) or 1
             tf = tf.astype(np.float64)

@@ -83,27 +83,6 @@ def _doc_values(searcher, fieldname: str) -> dict:
     return result
 
 
-class _AllMatches:
-    """A TopCollector that also remembers every matching document number (for counts and
-    facets over all matches) - one pass, no block skipping."""
-
-    @staticmethod
-    def make(limit):
-        from whoosh.collectors import TopCollector, UnlimitedCollector
-
-        if limit is None:
-            return UnlimitedCollector()  # remembers every match itself
-
-        class Collector(TopCollector):
-            def _collect(self, global_docnum, score):
-                self.docset.add(global_docnum)
-                return super()._collect(global_docnum, score)
-
-        # replace=0: Whoosh would otherwise drop sub-queries that can no longer reach the top N
-        # (e.g. compound matches), and the count would miss their documents.
-        return Collector(limit=limit, usequality=False, replace=0)
-
-
 def _weighting_with_factors(base, factors):
     """``base`` (the searcher's weighting) with a final factor for documents in given sets."""
     from whoosh import scoring
@@ -609,8 +588,11 @@ def _whoosh_matches(searcher, text, everything, keys, factors, sort, n, allowed,
     from .store import FILTER_PREFIX
 
     if sort == "date":
-        # Every match scored (for the hits' scores) and ordered by date.
-        collector = _AllMatches.make(None)
+        # Every match scored (for the hits' scores) and ordered by date; the collector also
+        # remembers every match (its docset) for counts and facets.
+        from whoosh.collectors import UnlimitedCollector
+
+        collector = UnlimitedCollector()
         _collect(searcher, text, everything, collector, factors)
         date_of = _date_keys(searcher, [allowed[t][0] for t in allowed], FILTER_PREFIX)
         items = heapq.nlargest(n, collector.results().top_n, key=lambda item: (date_of(item[1]), item[0]))

@@ -51,28 +51,25 @@ from __future__ import annotations
 import json
 import logging
 import os
-import random
 import shutil
 import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
 
-import whoosh.util
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 from whoosh.index import LockError
 from whoosh.reading import CorruptIndexError
 from whoosh.writing import CLEAR
 
 from ..analysis import autocomplete_analyzer, german_analyzer, reversed_analyzer, spelling_analyzer
+from . import internals
 
 logger = logging.getLogger(__name__)
 
-# ``random_name`` and ``random_bytes`` look up the module-level name ``random`` when called; every
-# Whoosh module imports ``random_name`` from there. See "Segment names" in the module docstring.
-whoosh.util.random = random.SystemRandom()
+# See "Segment names" in the module docstring.
+internals.use_unseeded_random_names()
 
 INDEX_NAME = "wissensnetz"
 SPOOL_DIR = "spool"
@@ -115,10 +112,10 @@ def add_missing_fields(writer) -> None:
     for name, fieldtype in build_schema().items():
         if name not in current:
             writer.add_field(name, fieldtype)
-    known_globs = {pattern for pattern, _ in getattr(current, "_dyn_fields", {}).items()}
-    for pattern, fieldtype in getattr(build_schema(), "_dyn_fields", {}).items():
+    known_globs = internals.glob_fields(current)
+    for pattern, fieldtype in internals.glob_fields(build_schema()).items():
         if pattern not in known_globs:
-            writer.add_field(pattern, fieldtype[1] if isinstance(fieldtype, tuple) else fieldtype, glob=True)
+            writer.add_field(pattern, fieldtype, glob=True)
 
 
 class IndexUnavailable(Exception):
@@ -273,7 +270,7 @@ class WhooshStore:
         segment is unchanged (same id, same number of deleted documents: deletions only ever
         grow). Whoosh's own ``Searcher.refresh()`` is not used: in this Whoosh version it keeps
         readers of merged-away segments and stale deletion lists."""
-        from whoosh.reading import EmptyReader, MultiReader, SegmentReader
+        from whoosh.reading import EmptyReader, MultiReader
         from whoosh.searching import Searcher
 
         old_readers = {}
@@ -290,16 +287,16 @@ class WhooshStore:
             try:
                 # A commit removes the previous table of contents once its own is written, and a
                 # merge removes the segments it merged: either may go between listing and opening.
-                toc = ix._read_toc()
+                toc = internals.read_toc(ix)
                 names = None
                 for segment in toc.segments:
                     reader = old_readers.get(segment.segment_id())
                     if reader is None or reader.segment().deleted_count() != segment.deleted_count():
-                        reader = SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation)
+                        reader = internals.open_segment_reader(ix, toc, segment)
                         opened.append(reader)
                         if names is None:
                             names = ix.storage.list()
-                        _pin_columns(reader, segment, names)
+                        _pin_columns(reader, names)
                     readers.append(reader)
             except OSError:
                 for reader in opened:
@@ -444,7 +441,7 @@ class WhooshStore:
             if damage:
                 raise IndexUnavailable(damage)
             ix = self.index()
-            ix._read_toc()
+            internals.read_toc(ix)
         except Exception as exc:
             if not self.path.exists():
                 raise
@@ -646,7 +643,7 @@ def _read_a_little(reader) -> None:
             break
 
 
-def _pin_columns(reader, segment, names: list[str]) -> None:
+def _pin_columns(reader, names: list[str]) -> None:
     """Opens every column file of a new segment reader at once (``names``: the index directory's
     files), and lets the reader answer "has this column?" from what it opened.
 
@@ -655,24 +652,9 @@ def _pin_columns(reader, segment, names: list[str]) -> None:
     process that merges the segment away deletes its files meanwhile: the check then says "no
     such column" and a search fails (``stored_fields`` on ``None``) or scores with lengths of 0.
     An open file stays readable after it is deleted, so opening them all with the reader closes
-    that gap. Raises ``OSError`` if the segment is already gone (the caller reads the new TOC)."""
-    perdoc = getattr(reader, "_perdoc", None)
-    if type(perdoc) is not W3PerDocReader or segment.is_compound():
-        return  # a compound segment is one file, opened with the reader
-    prefix, ext = segment.segment_id() + ".", W3Codec.COLUMN_EXT
-    for name in names:
-        if name.startswith(prefix) and name.endswith(ext):
-            fieldname = name[len(prefix) : -len(ext)]
-            if fieldname not in perdoc._colfiles:
-                perdoc._colfiles[fieldname] = perdoc._get_column_file(fieldname)
-    perdoc.__class__ = _PinnedPerDocReader
-
-
-class _PinnedPerDocReader(W3PerDocReader):
-    """A segment's per-document reader whose column files were all opened with it."""
-
-    def has_column(self, fieldname):
-        return fieldname in self._colfiles
+    that gap. Raises ``OSError`` if the segment is already gone (the caller reads the new TOC).
+    How: :func:`search.whoosh.internals.pin_columns`."""
+    internals.pin_columns(reader, names)
 
 
 def _try_for(fn, timeout: float, delay: float = 0.05) -> bool:

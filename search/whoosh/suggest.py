@@ -8,10 +8,10 @@ from bisect import bisect_left
 from collections.abc import Callable
 
 from whoosh.automata.fsa import ANY, EPSILON, NFA
-from whoosh.codec.base import Automata
 
 from .. import typos
 from ..analysis import fold, normalise_digraphs
+from . import internals
 from .store import SPELLING_FIELD
 
 #: Candidate words tried per unknown word of a suggestion (each costs a search of its own).
@@ -113,7 +113,7 @@ def words_within(reader, fieldname: str, word: str, edits: int, prefix: int = 0)
             if in_memory is not None:
                 words = tuple(_walk(dfa, in_memory))
             else:
-                words = tuple(Automata.find_matches(dfa, leaf.cursor(fieldname)))
+                words = tuple(internals.words_accepted(dfa, leaf.cursor(fieldname)))
             if len(cache) > 1024:
                 cache.clear()
             cache[key] = words
