@@ -63,7 +63,7 @@ from .. import typos
 from ..analysis import autocomplete_query_terms, compound_parts, query_terms
 from ..indexing import prefetch_tags as _prefetch_tags
 from . import internals
-from .caches import docs_matching
+from .caches import docs_matching, id_column, indexed_fields, searcher_cache
 from .filters import FilterTranslationMixin, Untranslatable, filter_terms
 from .store import (
     AUTOCOMPLETE_PREFIX,
@@ -344,35 +344,27 @@ class WhooshSearchQueryCompiler(FilterTranslationMixin, BaseSearchQueryCompiler)
         """``(docs, translated)``: the document numbers the search may return - the searched
         model and its subclasses, narrowed by the queryset's filters where they translate into
         the index (``translated`` is then True, else the database has to filter). Sets are
-        cached on the searcher; Whoosh would otherwise collect them anew for every query."""
-        cache = searcher.__dict__.setdefault("_wn_filter_docs", {})
+        kept in the searcher's cache; Whoosh would otherwise collect them anew for every query."""
+        cache = searcher_cache(searcher)
         content_type = _concrete(self.queryset.model).indexed_get_content_type()
-        docs = cache.get(content_type)
-        if docs is None:
-            docs = cache[content_type] = docs_matching(searcher, wq.Term(CONTENT_TYPE_FIELD, content_type))
-        self._wn_docs_key = (content_type,)
+        docs = cache.get(
+            ("filter docs", content_type), lambda: docs_matching(searcher, wq.Term(CONTENT_TYPE_FIELD, content_type))
+        )
+        self.docs_key = (content_type,)
         if not self.queryset.query.where:
             return docs, True
         if FILTER_GLOB not in internals.glob_fields(searcher.schema):
             # An index written before filter fields existed: the database filters until rebuilt.
             return docs, False
-        fields = searcher.__dict__.get("_wn_indexed_fields")
-        if fields is None:
-            fields = searcher.__dict__["_wn_indexed_fields"] = frozenset(searcher.reader().indexed_field_names())
-        self._wn_indexed_fields = fields
+        self.indexed_fields = indexed_fields(searcher)
         try:
             translated = self.whoosh_filter()
         except Untranslatable:
             return docs, False
         if translated is None:
             return docs, True
-        key = self._wn_docs_key = (content_type, repr(translated))
-        narrowed = cache.get(key)
-        if narrowed is None:
-            narrowed = docs.intersection(docs_matching(searcher, translated))
-            if len(cache) > 256:
-                cache.clear()
-            cache[key] = narrowed
+        key = self.docs_key = (content_type, repr(translated))
+        narrowed = cache.get(("filter docs", *key), lambda: docs.intersection(docs_matching(searcher, translated)))
         return narrowed, True
 
     def is_match_all(self) -> bool:
@@ -449,13 +441,9 @@ class WhooshSearchQueryCompiler(FilterTranslationMixin, BaseSearchQueryCompiler)
 
     def _lexicon_fact(self, key, compute):
         """A fact about the index's words (a document frequency, whether compounds exist),
-        remembered on the searcher: one search compiles the same words once per searched model."""
-        cache = self._searcher.__dict__.setdefault("_wn_lexicon_facts", {})
-        if key not in cache:
-            if len(cache) > 4096:
-                cache.clear()
-            cache[key] = compute()
-        return cache[key]
+        remembered in the searcher's cache: one search compiles the same words once per searched
+        model."""
+        return searcher_cache(self._searcher).get(("lexicon", key), compute)
 
     def _has_compounds(self, term: str) -> bool:
         """Whether some indexed word ends in ``term`` without being ``term`` itself."""
@@ -638,10 +626,8 @@ class WhooshSearchResults(BaseSearchResults):
         if translated and results.has_exact_length():
             # The collector counted every match on the way: remember it for count() on this
             # query and its slices (they share the compiler), which then needs no second pass.
-            compiler._wn_total = (searcher, len(results))
-        ids = searcher.__dict__.get("_wn_ids")
-        if ids is None:
-            ids = searcher.__dict__["_wn_ids"] = searcher.reader().column_reader(ID_FIELD)
+            compiler.total_memo = (searcher, len(results))
+        ids = id_column(searcher)
         to_python = model._meta.pk.to_python
         hits = []
         for score, docnum in results.top_n:
@@ -731,7 +717,7 @@ class WhooshSearchResults(BaseSearchResults):
     def _do_count(self):
         if self.query_compiler.is_match_all():
             return self._match_all_queryset()[self.start : self.stop].count()
-        memo = getattr(self.query_compiler, "_wn_total", None)
+        memo = getattr(self.query_compiler, "total_memo", None)
         if memo is not None and memo[0] is self.backend.store.searcher():
             total, translated = memo[1], True
         else:

@@ -18,10 +18,11 @@ Anything else (phrases, ``Not``, a weighting other than BM25F) is not expressed 
 :func:`supports` says so and the caller uses Whoosh's matchers. ``tests/search/test_dense.py``
 compares every number with Whoosh's.
 
-What is cached: per segment reader (segments never change, and their readers survive a new
-searcher while the segment does) the document numbers and term frequencies of the words asked
-for (at most ``POSTINGS_CACHE`` entries per segment) and the field-length bytes of the fields
-asked for; per searcher the masks of permission filters and facet fields.
+What is cached (:mod:`search.whoosh.caches`): in each segment reader's cache (segments never
+change, and their readers survive a new searcher while the segment does) the document numbers
+and term frequencies of the words asked for (:func:`segment_postings`, the one cache of posting
+lists in the engine), the field-length bytes and the facet terms of the fields asked for; in the
+searcher's cache the masks of permission filters, facet arrays and the words of prefixes.
 """
 
 from __future__ import annotations
@@ -34,9 +35,8 @@ from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 
 from . import internals
+from .caches import searcher_cache, segment_cache
 
-#: Posting entries (document number + frequency, 8 bytes) cached per segment reader.
-POSTINGS_CACHE = 2_000_000
 #: Whoosh stores a field's length per document as one byte; this is the length each byte means.
 _LENGTH_OF_BYTE = internals.LENGTH_OF_BYTE
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
@@ -70,19 +70,10 @@ def read_postings(reader, fieldname, text, *, blocks=True):
     return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32)
 
 
-def _segment_postings(reader, fieldname, text):
-    cache = reader.__dict__.setdefault("_wn_dense_postings", {})
-    key = (fieldname, text)
-    found = cache.get(key)
-    if found is None:
-        found = read_postings(reader, fieldname, text)
-        size = reader.__dict__.get("_wn_dense_size", 0) + len(found[0])
-        if size > POSTINGS_CACHE:
-            cache.clear()
-            size = len(found[0])
-        reader.__dict__["_wn_dense_size"] = size
-        cache[key] = found
-    return found
+def segment_postings(reader, fieldname, text):
+    """``(local docnums, term frequencies)`` of one word in one segment (:func:`read_postings`),
+    kept in the segment's cache: a frequent word is decoded once, not at every search."""
+    return segment_cache(reader).get(("postings", fieldname, text), lambda: read_postings(reader, fieldname, text))
 
 
 def read_length_bytes(reader, fieldname, *, raw=True):
@@ -103,11 +94,7 @@ def read_length_bytes(reader, fieldname, *, raw=True):
 
 
 def _segment_length_bytes(reader, fieldname):
-    cache = reader.__dict__.setdefault("_wn_dense_lengths", {})
-    found = cache.get(fieldname)
-    if found is None:
-        found = cache[fieldname] = read_length_bytes(reader, fieldname)
-    return found
+    return segment_cache(reader).get(("lengths", fieldname), lambda: read_length_bytes(reader, fieldname))
 
 
 # --- per searcher ------------------------------------------------------------------------------
@@ -117,36 +104,42 @@ class View:
     """A searcher's documents as arrays (global document numbers ``0 .. size - 1``)."""
 
     def __init__(self, searcher):
-        # A weak reference: the view lives in the searcher's __dict__, and a cycle would keep an
+        # Weak references: the view is an entry of the searcher's cache, and a cycle would keep an
         # old searcher's arrays alive until Python's cycle collector happens to run.
         self.searcher = weakref.proxy(searcher)
         self.size = searcher.doc_count_all()
         self.leaves = list(searcher.reader().leaf_readers())
         weighting = searcher.weighting
         self.bm25f = weighting if type(weighting) is BM25F else None
-        self._masks: dict = {}
-        self._facets: dict = {}
-        self._expanded: dict = {}
+        self._cache = weakref.ref(searcher_cache(searcher))
+
+    @property
+    def cache(self):
+        """The searcher's cache (:func:`search.whoosh.caches.searcher_cache`)."""
+        return self._cache()
 
     # documents
 
     def mask_of(self, key, docs):
         """A boolean mask of a set of global document numbers, cached by ``key``."""
-        found = self._masks.get(key)
-        if found is None:
-            if len(self._masks) > 256:
-                self._masks.clear()
+
+        def make():
             found = np.zeros(self.size, dtype=bool)
             if docs:
                 found[np.fromiter(docs, dtype=np.int64, count=len(docs))] = True
-            self._masks[key] = found
-        return found
+            return found
+
+        return self.cache.get(("mask", key), make)
+
+    def array_of(self, key, make):
+        """An array of the view's documents made by ``make()``, cached by ``key``."""
+        return self.cache.get(("array", key), make)
 
     def term_docs(self, fieldname, text):
         """Global document numbers of one word (deleted documents included)."""
         ids = []
         for reader, offset in self.leaves:
-            local = _segment_postings(reader, fieldname, text)[0]
+            local = segment_postings(reader, fieldname, text)[0]
             if len(local):
                 ids.append(local + offset if offset else local)
         if len(ids) == 1:
@@ -157,7 +150,7 @@ class View:
         """``(global docnums, term frequencies, field lengths)`` of one word."""
         ids, weights, lengths = [], [], []
         for reader, offset in self.leaves:
-            local, tf = _segment_postings(reader, fieldname, text)
+            local, tf = segment_postings(reader, fieldname, text)
             if len(local):
                 ids.append(local + offset if offset else local)
                 weights.append(tf)
@@ -168,11 +161,8 @@ class View:
 
     def words(self, query):
         """The words a multi-term clause (``Prefix``, ``FuzzyTerm`` ...) stands for."""
-        key = query.with_boost(1.0)
-        found = self._expanded.get(key)
-        if found is None:
-            found = self._expanded[key] = internals.multiterm_words(query, self.searcher.reader())
-        return found
+        reader = self.searcher.reader()
+        return self.cache.get(("words", query.with_boost(1.0)), lambda: internals.multiterm_words(query, reader))
 
     # queries
 
@@ -246,54 +236,50 @@ class View:
         """``{term: number of documents in mask}`` over the terms of an index filter field
         (a department, a tag ...); terms with none left out. ``mask`` must hold live documents
         only (the per-segment lists include deleted ones)."""
-        found = self._facets.get(fieldname)
-        if found is None:
-            terms, docs, codes, code_of = [], [], [], {}
-            for reader, offset in self.leaves:
-                local_terms, local_docs, local_codes = _segment_facet(reader, fieldname)
-                if not local_terms:
-                    continue
-                remap = np.array([code_of.setdefault(term, len(code_of)) for term in local_terms], dtype=np.int64)
-                docs.append(local_docs + offset if offset else local_docs)
-                codes.append(remap[local_codes])
-            terms = list(code_of)
-            if docs:
-                found = (terms, np.concatenate(docs), np.concatenate(codes))
-            else:
-                found = (terms, _EMPTY[0], _EMPTY[0])
-            self._facets[fieldname] = found
-        terms, docs, codes = found
+        terms, docs, codes = self.cache.get(("facet", fieldname), lambda: self._facet(fieldname))
         counts = np.bincount(codes[mask[docs]], minlength=len(terms))
         return {terms[i]: int(counts[i]) for i in np.flatnonzero(counts)}
+
+    def _facet(self, fieldname):
+        """``(terms, docnums, term codes)``: every (document, term) pair of a filter field."""
+        docs, codes, code_of = [], [], {}
+        for reader, offset in self.leaves:
+            local_terms, local_docs, local_codes = _segment_facet(reader, fieldname)
+            if not local_terms:
+                continue
+            remap = np.array([code_of.setdefault(term, len(code_of)) for term in local_terms], dtype=np.int64)
+            docs.append(local_docs + offset if offset else local_docs)
+            codes.append(remap[local_codes])
+        terms = list(code_of)
+        if docs:
+            return terms, np.concatenate(docs), np.concatenate(codes)
+        return terms, _EMPTY[0], _EMPTY[0]
 
 
 def _segment_facet(reader, fieldname):
     """``(terms, docnums, term codes)`` of one filter field in one segment: every
-    (document, term) pair, cached on the segment's reader."""
-    cache = reader.__dict__.setdefault("_wn_dense_facets", {})
-    found = cache.get(fieldname)
-    if found is None:
+    (document, term) pair, kept in the segment's cache."""
+
+    def make():
         terms, docs = [], []
         if fieldname in reader.indexed_field_names():
             for text in reader.lexicon(fieldname):
                 terms.append(text.decode("utf-8") if isinstance(text, bytes) else text)
                 docs.append(read_postings(reader, fieldname, text)[0])
         sizes = [len(d) for d in docs]
-        found = cache[fieldname] = (
+        return (
             terms,
             np.concatenate(docs) if docs else _EMPTY[0],
             np.repeat(np.arange(len(terms), dtype=np.int64), sizes),
         )
-    return found
+
+    return segment_cache(reader).get(("facet", fieldname), make)
 
 
 def view(searcher) -> View:
-    """The searcher's :class:`View`, made once per searcher (a new searcher after a commit
-    starts afresh; its unchanged segments keep their cached postings)."""
-    found = searcher.__dict__.get("_wn_dense_view")
-    if found is None:
-        found = searcher.__dict__["_wn_dense_view"] = View(searcher)
-    return found
+    """The searcher's :class:`View`, kept in its cache (a new searcher after a commit starts
+    afresh; its unchanged segments keep their cached postings)."""
+    return searcher_cache(searcher).get(("view",), lambda: View(searcher))
 
 
 def supports(dv: View, query) -> bool:

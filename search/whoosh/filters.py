@@ -225,7 +225,7 @@ class FilterTranslationMixin:
     def _indexed_field_names(self):
         """Field names the index holds terms for (set by the backend before translating); an
         index built before related filter terms existed does not translate them."""
-        return getattr(self, "_wn_indexed_fields", ())
+        return getattr(self, "indexed_fields", ())
 
     def _process_lookup(self, field_path, lookup, value):
         if len(field_path) == 2:

@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import heapq
 import logging
-from array import array
 
 import numpy as np
 
 from ..engine import Ranked, per_source
 from . import dense
+from .caches import id_column, indexed_fields, searcher_cache, segment_cache
 
 logger = logging.getLogger(__name__)
 
@@ -38,15 +38,9 @@ class _Untranslated(Exception):
 
 
 def _docs_set(searcher, key, make, kind=frozenset):
-    """A set of global document numbers, cached on the searcher (a new searcher after a commit
+    """A set of global document numbers, in the searcher's cache (a new searcher after a commit
     starts afresh). Whoosh's collector filter takes a ``set``, not a ``frozenset``."""
-    cache = searcher.__dict__.setdefault("_wn_unified_sets", {})
-    docs = cache.get(key)
-    if docs is None:
-        if len(cache) > 256:
-            cache.clear()
-        docs = cache[key] = kind(make())
-    return docs
+    return searcher_cache(searcher).get(("docs", key), lambda: kind(make()))
 
 
 def _allowed(searcher, compiler):
@@ -54,33 +48,34 @@ def _allowed(searcher, compiler):
     docs, translated = compiler.allowed_documents(searcher)
     if not translated:
         raise _Untranslated(compiler.queryset.model)
-    key = compiler._wn_docs_key
+    key = compiler.docs_key
     return key, _docs_set(searcher, ("allowed", key), lambda: docs)
 
 
 def _doc_values(searcher, fieldname: str) -> dict:
-    """``{global docnum: term}`` of a single-valued filter field (dates, for sorting), per
-    searcher; built from per-segment maps cached on the segment readers."""
-    cache = searcher.__dict__.setdefault("_wn_doc_values", {})
-    result = cache.get(fieldname)
-    if result is None:
+    """``{global docnum: term}`` of a single-valued filter field (dates, for sorting), in the
+    searcher's cache; built from per-segment maps kept in the segments' caches."""
+
+    def segment_values(reader):
+        values = {}
+        if fieldname in reader.indexed_field_names():
+            for text in reader.lexicon(fieldname):
+                text = text.decode("utf-8") if isinstance(text, bytes) else text
+                for doc in reader.postings(fieldname, text).all_ids():
+                    values[doc] = text
+        return values
+
+    def make():
         result = {}
         for reader, offset in searcher.reader().leaf_readers():
-            seg_cache = reader.__dict__.setdefault("_wn_doc_values", {})
-            values = seg_cache.get(fieldname)
-            if values is None:
-                values = seg_cache[fieldname] = {}
-                if fieldname in reader.indexed_field_names():
-                    for text in reader.lexicon(fieldname):
-                        text = text.decode("utf-8") if isinstance(text, bytes) else text
-                        for doc in reader.postings(fieldname, text).all_ids():
-                            values[doc] = text
+            values = segment_cache(reader).get(("doc values", fieldname), lambda r=reader: segment_values(r))
             if offset:
                 result.update((doc + offset, text) for doc, text in values.items())
             else:
                 result.update(values)
-        cache[fieldname] = result
-    return result
+        return result
+
+    return searcher_cache(searcher).get(("doc values", fieldname), make)
 
 
 def _weighting_with_factors(base, factors):
@@ -180,7 +175,7 @@ def _whoosh_search(backend, q, sources, operator, sort, offset, limit, facets, c
 
     from .caches import docs_matching
     from .filters import encode
-    from .store import FILTER_PREFIX, ID_FIELD
+    from .store import FILTER_PREFIX
 
     ranked = Ranked(paged=True, facets={} if facets else None)
     searcher = backend.store.searcher()
@@ -194,7 +189,7 @@ def _whoosh_search(backend, q, sources, operator, sort, offset, limit, facets, c
         text_query = compiler.to_whoosh(searcher, fuzzy_fallback=backend.fuzzy_fallback).normalize()
         key, docs = _allowed(searcher, compiler)
         for name, value in sorted(source.index_terms.items()):
-            if FILTER_PREFIX + name not in searcher.__dict__.get("_wn_indexed_fields", ()):
+            if FILTER_PREFIX + name not in indexed_fields(searcher):
                 raise _Untranslated(name)
             docs = docs & docs_matching(searcher, wq.Term(FILTER_PREFIX + name, encode(value)))
             key += ((name, value),)
@@ -253,9 +248,7 @@ def _whoosh_search(backend, q, sources, operator, sort, offset, limit, facets, c
     for type_, mask in masks.items():
         ranked.counts[type_] = int(np.count_nonzero(mask & matched))
     items = items[offset : offset + limit]
-    ids = searcher.__dict__.get("_wn_ids")  # the same cache as the backend's results
-    if ids is None:
-        ids = searcher.__dict__["_wn_ids"] = searcher.reader().column_reader(ID_FIELD)
+    ids = id_column(searcher)  # the same as the backend's results
     type_of, wanted = {}, {}
     for score, docnum in items:
         type_ = next((type_ for type_, mask in masks.items() if mask[docnum]), None)
@@ -424,55 +417,28 @@ def _scores(searcher, query, docnums):
 
 
 def _factor_sets(searcher, keys, everything, factors):
-    """``[(allowed docs with this factor, factor, content type)]``, cached per searcher."""
+    """``[(allowed docs with this factor, factor, content type)]``, in the searcher's cache."""
     if not factors:
         return []
-    cache = searcher.__dict__.setdefault("_wn_factor_sets", {})
-    key = (tuple(keys), tuple((id(docs), factor) for docs, factor, *_ in factors))
-    found = cache.get(key)
-    if found is None:
-        if len(cache) > 64:
-            cache.clear()
-        found = cache[key] = [(set(everything.intersection(docs)), f, ct) for docs, f, ct, *_ in factors]
-    return found
+    key = ("factor sets", tuple(keys), tuple((docs_key, factor) for _, factor, _, docs_key in factors))
+    return searcher_cache(searcher).get(
+        key, lambda: [(set(everything.intersection(docs)), f, ct) for docs, f, ct, *_ in factors]
+    )
 
 
 #: Up to this many matches are scored one by one instead of by Whoosh's top collector.
 DIRECT_SCORING_LIMIT = 500
-#: Document numbers of text terms kept per segment reader (4 bytes each), at most this many.
-POSTINGS_CACHE_IDS = 4_000_000
-
-
-def _segment_postings(reader, fieldname, text):
-    """The local document numbers of ``text`` in ``fieldname`` of one segment, cached on the
-    segment's reader: segments do not change, and their readers are kept across searchers while
-    the segment is unchanged, so a frequent word is decoded once, not at every search. Deleted
-    documents may be listed; every caller intersects with the allowed documents, which come from
-    the live index."""
-    from whoosh.reading import TermNotFound
-
-    cache = reader.__dict__.setdefault("_wn_postings", {})
-    key = (fieldname, text)
-    found = cache.get(key)
-    if found is None:
-        try:
-            found = array("I", reader.postings(fieldname, text).all_ids())
-        except TermNotFound:
-            found = array("I")
-        size = reader.__dict__.get("_wn_postings_size", 0) + len(found)
-        if size > POSTINGS_CACHE_IDS:
-            cache.clear()
-            size = len(found)
-        reader.__dict__["_wn_postings_size"] = size
-        cache[key] = found
-    return found
 
 
 def _postings(reader, fieldname, text) -> set:
+    """The global document numbers of ``text`` in ``fieldname`` (from the posting lists in the
+    segments' caches, :func:`search.whoosh.dense.segment_postings`). Deleted documents may be
+    listed; every caller intersects with the allowed documents, which come from the live index."""
     result = set()
     for leaf, offset in reader.leaf_readers():
-        local = _segment_postings(leaf, fieldname, text)
-        result.update(local if not offset else (doc + offset for doc in local))
+        local = dense.segment_postings(leaf, fieldname, text)[0]
+        if len(local):
+            result.update((local + offset if offset else local).tolist())
     return result
 
 
@@ -608,15 +574,16 @@ def _whoosh_matches(searcher, text, everything, keys, factors, sort, n, allowed,
 
 def _factor_array(dv, factors):
     """Every document's final score factor (1.0 where none applies; the first factor that
-    applies wins, as in :func:`_weighting_with_factors`), cached on the view."""
+    applies wins, as in :func:`_weighting_with_factors`), kept in the searcher's cache."""
     key = ("factors", *((docs_key, factor) for _, factor, _, docs_key in factors))
-    found = dv._masks.get(key)
-    if found is None:
+
+    def make():
         found = np.ones(dv.size, dtype=np.float64)
         for docs, factor, _, docs_key in reversed(factors):
             found[dv.mask_of(("allowed", docs_key), docs)] = factor
-        dv._masks[key] = found
-    return found
+        return found
+
+    return dv.array_of(key, make)
 
 
 def _top_dense(dv, query, matched, n, factor):

@@ -12,6 +12,7 @@ from whoosh.automata.fsa import ANY, EPSILON, NFA
 from .. import typos
 from ..analysis import fold, normalise_digraphs
 from . import internals
+from .caches import segment_cache
 from .store import SPELLING_FIELD
 
 #: Candidate words tried per unknown word of a suggestion (each costs a search of its own).
@@ -59,21 +60,21 @@ def _segment_words(leaf, fieldname: str) -> list[str] | None:
     """The words of ``fieldname`` in one segment, sorted, if there are at most ``MEMORY_WORDS``
     (``None`` above): an automaton walks a list in memory several times faster than the word
     index on disk, whose every lookup is a binary search over all fields' words read from the
-    file (about 0.14 ms each). Read once per segment and process."""
-    cache = leaf.__dict__.setdefault("_wn_segment_words", {})
-    if fieldname not in cache:
+    file (about 0.14 ms each). Kept in the segment's cache."""
+
+    def read():
         words: list[str] | None = []
         if fieldname in leaf.indexed_field_names():
             cursor = leaf.cursor(fieldname)
             text = cursor.text()
             while text is not None:
                 if len(words) == MEMORY_WORDS:
-                    words = None
-                    break
+                    return None
                 words.append(text)
                 text = cursor.next()
-        cache[fieldname] = words
-    return cache[fieldname]
+        return words
+
+    return segment_cache(leaf).get(("words", fieldname, MEMORY_WORDS), read)
 
 
 def _walk(dfa, words: list[str]) -> list[str]:
@@ -98,26 +99,23 @@ def words_within(reader, fieldname: str, word: str, edits: int, prefix: int = 0)
     """The words of ``fieldname`` at most ``edits`` away from ``word`` (see :func:`typo_automaton`),
     ``word`` itself included if the field has it. One automaton, walked through the sorted word
     list of each segment (a composite reader's own ``terms_within`` compares every word of the
-    field in Python unless a prefix narrows it). Remembered on each segment's reader, which the
-    store keeps while the segment is unchanged: after a commit only the new segments are walked."""
-    key = (fieldname, word, edits, prefix)
+    field in Python unless a prefix narrows it). Remembered in each segment's cache, which lives
+    while the store keeps the reader (the segment is unchanged): after a commit only the new
+    segments are walked."""
     dfa = None
+
+    def walk(leaf) -> tuple[str, ...]:
+        nonlocal dfa
+        if dfa is None:
+            dfa = typo_automaton(word, edits, prefix)
+        in_memory = _segment_words(leaf, fieldname)
+        if in_memory is not None:
+            return tuple(_walk(dfa, in_memory))
+        return tuple(internals.words_accepted(dfa, leaf.cursor(fieldname)))
+
     found: set[str] = set()
     for leaf, _ in reader.leaf_readers():
-        cache = leaf.__dict__.setdefault("_wn_words_within", {})
-        words = cache.get(key)
-        if words is None:
-            if dfa is None:
-                dfa = typo_automaton(word, edits, prefix)
-            in_memory = _segment_words(leaf, fieldname)
-            if in_memory is not None:
-                words = tuple(_walk(dfa, in_memory))
-            else:
-                words = tuple(internals.words_accepted(dfa, leaf.cursor(fieldname)))
-            if len(cache) > 1024:
-                cache.clear()
-            cache[key] = words
-        found.update(words)
+        found.update(segment_cache(leaf).get(("within", fieldname, word, edits, prefix), lambda leaf=leaf: walk(leaf)))
     return found
 
 

@@ -9,7 +9,7 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from search import query
-from search.whoosh import dense
+from search.whoosh import caches, dense
 from search.whoosh import ranked as unified
 from tests.search.ui_fixtures import city, fresh_index, whoosh_engine  # noqa: F401
 
@@ -89,8 +89,8 @@ def test_postings_and_lengths_read_in_blocks_are_the_same_as_one_by_one(segmente
                 fast_ids, fast_tf = dense.read_postings(reader, fieldname, word)
                 slow_ids, slow_tf = dense.read_postings(reader, fieldname, word, blocks=False)
                 assert fast_ids.tolist() == slow_ids.tolist() and fast_tf.tolist() == slow_tf.tolist()
-    # a cache that overflows is emptied and refilled, the numbers stay right
-    monkeypatch.setattr(dense, "POSTINGS_CACHE", 10)
+    # a cache over its budget drops entries and reads them again, the numbers stay right
+    monkeypatch.setattr(caches, "SEGMENT_BUDGET", 1000)
     q = QUERIES[2].normalize()
     scores = dense.View(segmented).scores(q)
     for doc, score in whoosh_scores(segmented, q).items():
