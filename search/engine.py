@@ -42,12 +42,11 @@ class Source:
 class Ranked:
     hits: list = field(default_factory=list)  # [(type, obj, score)], best first
     counts: dict = field(default_factory=dict)  # type -> number of matches the user may see
-    #: index path: {facet: {type: {value: count}}} over all matches; None: compute from ``hits``
+    #: index path: {facet: {type: {value: count}}} over all matches, plain values (ids, slugs;
+    #: no None); None: compute from ``hits``
     facets: dict | None = None
     #: True: ``hits`` is already the requested page (sorted and sliced)
     paged: bool = False
-    #: True: ``facets`` holds plain values (ids, slugs); False: the Whoosh index's encoded terms
-    facet_values: bool = False
 
 
 # --- engines without a ranked search of their own ----------------------------------------------

@@ -307,27 +307,20 @@ def _facets(ranked: unified.Ranked) -> dict:
 
 
 def _index_facets(ranked: unified.Ranked) -> dict:
-    """Facets the index counted over all matches (``{facet: {type: {term: count}}}``): two or
+    """Facets the index counted over all matches (``{facet: {type: {value: count}}}``): two or
     three small queries for names, however many matches."""
     from taggit.models import Tag
 
     from people.models import Department
     from posts.models import Channel
 
-    from .whoosh.filters import decode as decode_term
-
-    def decode(term):
-        return term if ranked.facet_values else decode_term(term)
-
     facets = ranked.facets or {}
     by_department: dict = {}
     for counts in facets.get("department", {}).values():
-        for term, n in counts.items():
-            pk = decode(term)
+        for pk, n in counts.items():
             if pk is not None:
                 by_department[pk] = by_department.get(pk, 0) + n
-    channel_counts = {decode(term): n for counts in facets.get("channel", {}).values() for term, n in counts.items()}
-    channel_counts.pop(None, None)
+    channel_counts = {pk: n for counts in facets.get("channel", {}).values() for pk, n in counts.items()}
     if channel_counts:
         for channel, department in Channel.objects.filter(pk__in=list(channel_counts)).values_list("pk", "department"):
             if department:
@@ -341,8 +334,7 @@ def _index_facets(ranked: unified.Ranked) -> dict:
         )
     by_slug: dict = {}
     for counts in facets.get("tag", {}).values():
-        for term, n in counts.items():
-            slug = decode(term)
+        for slug, n in counts.items():
             if slug:
                 by_slug[slug] = by_slug.get(slug, 0) + n
     tags = []

@@ -57,7 +57,7 @@ def _vector():
 
 
 def ranked(backend, q, sources, *, operator=None, sort="relevance", offset=0, limit=20, facets=True, coord=None):
-    result = Ranked(paged=True, facets={} if facets else None, facet_values=True)
+    result = Ranked(paged=True, facets={} if facets else None)
     connection = connections[router.db_for_read(IndexEntry)]
     query = PlainText(q, operator=(operator or "and").lower()) if isinstance(q, str) else q
     words = QueryText(connection, fuzzy=backend.fuzzy_fallback)

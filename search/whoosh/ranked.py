@@ -275,10 +275,22 @@ def _whoosh_search(backend, q, sources, operator, sort, offset, limit, facets, c
             if not source.facet_fields or not mine.any():
                 continue
             for facet, fieldname in source.facet_fields.items():
-                name = FILTER_PREFIX + fieldname
-                counts = dv.facet_counts(name, mine)
-                ranked.facets.setdefault(facet, {})[type_] = counts
+                counts = dv.facet_counts(FILTER_PREFIX + fieldname, mine)
+                ranked.facets.setdefault(facet, {})[type_] = _plain(counts)
     return ranked
+
+
+def _plain(counts: dict) -> dict:
+    """Facet counts by the index's encoded terms -> by plain values (ids, slugs), as every engine
+    returns them (``Ranked.facets``); the term of "no value" is left out."""
+    from .filters import decode
+
+    plain = {}
+    for term, n in counts.items():
+        value = decode(term)
+        if value is not None:
+            plain[value] = plain.get(value, 0) + n
+    return plain
 
 
 def _collect(searcher, query, allow, collector, factors):
