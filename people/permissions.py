@@ -1,12 +1,8 @@
-"""Who counts as having editor or administrator rights — decided here, used everywhere."""
+"""Who counts as having editor or administrator rights — decided here, used everywhere. The
+check on the user alone (``has_elevated_rights``) lives in ``intranet.shared.permissions``, so the
+search (below this app) can use it too."""
 
-
-def has_elevated_rights(user) -> bool:
-    """Editors and administrators: anyone who may enter the Wagtail admin or Django's admin."""
-    if not user.is_authenticated:
-        return False
-    return bool(user.is_superuser or user.is_staff or user.has_perm("wagtailadmin.access_admin"))
-
+from intranet.shared.permissions import has_elevated_rights  # noqa: F401 - re-exported
 
 # Group names shared by the wiki (Wagtail page permissions), the microblog (channel editors,
 # official announcements) and the demo data.

@@ -1,15 +1,15 @@
 """/api/v1/search — the same search as the page `/suche/` (search.query.search)."""
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from pydantic import AfterValidator
 
 from intranet.shared.api import ApiError, ErrorOut, with_errors
-from people.models import Department
 
-from . import query
+from . import query, registry
 from .views import RETRY_AFTER
 
 TAG = "search"
@@ -63,9 +63,29 @@ class SearchOut(Schema):
     facets: FacetsOut
 
 
+def _registered(value: str) -> str:
+    if value not in registry.names():
+        raise ValueError(_("Unknown type. Known types: %(types)s.") % {"types": ", ".join(registry.names())})
+    return value
+
+
+class _TypeNames:
+    """The OpenAPI schema of a type name: one of the registered types (read when the schema is
+    generated, after every app registered its types)."""
+
+    def __get_pydantic_json_schema__(self, core_schema, handler):
+        schema = handler(core_schema)
+        schema["enum"] = registry.names()
+        return schema
+
+
+#: a registered content type ("page", "post" ...; search.registry)
+TypeName = Annotated[str, AfterValidator(_registered), _TypeNames()]
+
+
 class SearchParams(Schema):
     q: str = Field(..., min_length=1, max_length=query.MAX_QUERY_LENGTH)
-    type: list[Literal["page", "post", "person", "document"]] = []
+    type: list[TypeName] = []
     department: str = ""  # slug
     tag: str = Field("", max_length=100)
     sort: Literal["relevance", "date"] = "relevance"
@@ -82,7 +102,7 @@ def search(request, params: Query[SearchParams]):
     search index is being repaired: 503 `search_unavailable` with `Retry-After`."""
     department_id = None
     if params.department:
-        department_id = Department.objects.filter(slug=params.department).values_list("pk", flat=True).first()
+        department_id = registry.departments().by_slug(params.department)
         if department_id is None:
             raise ApiError(
                 422,

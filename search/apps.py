@@ -8,18 +8,16 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.contrib.auth import get_user_model
         from django.db.models.signals import post_delete, post_save
         from wagtail.signals import post_page_move
 
-        from . import synonyms
+        from . import registry, synonyms
         from .models import Synonym
-        from .signals import reindex_moved_subtree, reindex_profile_of_user
+        from .signals import reindex_moved_subtree
 
+        # Every app's search.py registers its content types (search/registry.py).
+        registry.load()
         post_page_move.connect(reindex_moved_subtree, dispatch_uid="search.reindex_moved_subtree")
-        post_save.connect(
-            reindex_profile_of_user, sender=get_user_model(), dispatch_uid="search.reindex_profile_of_user"
-        )
         # An edit of "Synonyme und Abkürzungen" applies from the next search in every process.
         post_save.connect(synonyms.changed, sender=Synonym, dispatch_uid="search.synonyms_changed")
         post_delete.connect(synonyms.changed, sender=Synonym, dispatch_uid="search.synonyms_deleted")

@@ -1,7 +1,6 @@
-"""What a search hit is, whatever its type: the :class:`Hit` each content type's source builds
-(``search.query`` for pages, posts and people, ``documents.search`` for documents) and its
-snippet, :func:`highlight`. Imports no content app and nothing of ``search.query``, so a content
-type's own ``search.py`` can use it without an import loop."""
+"""What a search hit is, whatever its type: the :class:`Hit` each registered content type builds
+(its app's ``search.py``: ``search.registry.SearchType.hit``) and its snippet, :func:`highlight`.
+Imports no content app and nothing of ``search.query``."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""One ranked search over several querysets (pages, posts, people, documents), whatever the
+"""One ranked search over several querysets (one per registered content type), whatever the
 engine: :func:`ranked` expands synonyms and hands the search to the engine's own ``ranked``
 method (the Whoosh engine: :mod:`search.whoosh.ranked`; the PostgreSQL engine:
 :mod:`search.postgres.ranked`), or searches per source where the engine has none

@@ -8,11 +8,8 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from people.models import Department
-
-from . import query
+from . import query, registry
 from .models import record_search
 
 PAGE_SIZE = 20
@@ -63,7 +60,7 @@ def parse_filters(params) -> tuple[query.Filters, list[str]]:
                 % {"min": MIN_DATE.strftime("%d.%m.%Y"), "max": MAX_DATE.strftime("%d.%m.%Y")}
             )
     filters = query.Filters(
-        types=[t for t in params.getlist("type") if t in query.TYPES],
+        types=[t for t in params.getlist("type") if t in registry.names()],
         department=department,
         tag=params.get("tag", "")[:100],
         date_from=dates["from"],
@@ -74,14 +71,6 @@ def parse_filters(params) -> tuple[query.Filters, list[str]]:
 
 def filters_from(params) -> query.Filters:
     return parse_filters(params)[0]
-
-
-TYPE_LABELS = {
-    "page": gettext_lazy("Pages"),
-    "post": gettext_lazy("Posts"),
-    "person": gettext_lazy("People"),
-    "document": gettext_lazy("Documents"),
-}
 
 
 def search_page(request):
@@ -117,22 +106,26 @@ def search_page(request):
                 p[key] = value
         return "?" + p.urlencode()
 
+    types = registry.types()
     type_facets = [
         {
-            "value": value,
-            "label": TYPE_LABELS[value],
-            "count": result.facets["type"].get(value, 0),
-            "checked": value in filters.types,
+            "value": search_type.name,
+            "label": search_type.label,
+            "count": result.facets["type"].get(search_type.name, 0),
+            "checked": search_type.name in filters.types,
         }
-        for value in query.TYPES
+        for search_type in types
     ]
+    hit_labels = {search_type.name: search_type.hit_label for search_type in types}
     context = {
         "q": q,
         "result": result,
         "filters": filters,
         "sort": sort,
         "type_facets": type_facets,
-        "departments": Department.objects.order_by("name"),
+        # each hit with its type's label (the badge)
+        "hits": [(hit, hit_labels.get(hit.type, "")) for hit in result.hits],
+        "departments": registry.departments().choices(),
         "department_facets": [
             dict(row, url=url_with(department=row["id"]), active=row["id"] == filters.department)
             for row in result.facets["department"]
@@ -158,7 +151,8 @@ def unavailable(request, q: str = ""):
 
 
 def suggestions(request):
-    """JSON for the header box: `{"results": [{"type", "label", "url"}]}` (pages, people, tags).
+    """JSON for the header box: `{"results": [{"type", "label", "url", "type_label"}]}` (items of
+    the types that offer suggestions, and tags).
     While the search is unavailable: 503 with no results (the box then shows nothing)."""
     try:
         results = query.suggestions(user=request.user, q=request.GET.get("q", ""))
@@ -166,7 +160,8 @@ def suggestions(request):
         response = JsonResponse({"results": []}, status=503)
         response["Retry-After"] = str(RETRY_AFTER)
         return response
-    labels = {"page": _("Page"), "person": _("Person"), "tag": _("Tag")}
+    labels = {search_type.name: search_type.hit_label for search_type in registry.types()}
+    labels["tag"] = _("Tag")
     for row in results:
         row["type_label"] = str(labels[row["type"]])
     return JsonResponse({"results": results}, json_dumps_params={"ensure_ascii": False})

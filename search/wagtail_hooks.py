@@ -11,7 +11,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from people.permissions import has_elevated_rights
+from intranet.shared.permissions import has_elevated_rights
 
 from .models import Synonym, top_queries, zero_result_queries
 

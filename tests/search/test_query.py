@@ -71,14 +71,15 @@ def test_fresh_reviewed_page_outranks_stale_page_at_equal_relevance(city):
     from django.utils import timezone
 
     from home.models import ContentPage
+    from home.search import fresh
 
     today = timezone.localdate()
     page = ContentPage.objects.get(pk=city.antrag.pk)
-    assert query._fresh(page, 1.0) == 1.0
+    assert fresh(page, 1.0) == 1.0
     page.last_reviewed, page.review_due = today, today + datetime.timedelta(days=100)
-    assert query._fresh(page, 1.0) > 1.0
+    assert fresh(page, 1.0) > 1.0
     page.review_due = today - datetime.timedelta(days=1)
-    assert query._fresh(page, 1.0) < 1.0
+    assert fresh(page, 1.0) < 1.0
 
 
 def test_one_list_over_pages_posts_and_people(city):

@@ -1,0 +1,93 @@
+"""The "person" type of the one search (``search.registry``): profiles of active accounts, their
+filters, and how a person hit looks; the departments of the search's department filter and
+facet; and the re-indexing of a profile when its account changes."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy
+from wagtail.search import index
+
+from search.hits import Hit, highlight
+from search.registry import Departments, SearchType, Source, register, register_departments
+
+from .models import Department, Profile
+
+
+class PersonType(SearchType):
+    name = "person"
+    label = gettext_lazy("People")
+    hit_label = gettext_lazy("Person")
+    order = 30
+    autocomplete = True
+
+    def source(self, user, filters):
+        if filters.date_from or filters.date_to:  # people have no date
+            return None
+        people = Profile.objects.filter(user__is_active=True).select_related("user", "department")
+        if filters.department:
+            people = people.filter(department_id=filters.department)
+        return Source(
+            self.name,
+            people,
+            narrow=Profile.objects.filter(expertise__slug=filters.tag).values("pk") if filters.tag else None,
+            index_terms={"expertise__slug": filters.tag} if filters.tag else {},
+            facet_fields={"department": "department_id"},
+        )
+
+    def hit(self, obj, score, q, tags, request=None):
+        text = " · ".join(part for part in (obj.job_title, obj.responsibilities) if part)
+        return Hit(
+            self.name, obj.pk, str(obj.user), obj.get_absolute_url(), highlight(text, q),
+            obj.department.name if obj.department_id else "", sorted(tags), None, score,
+        )  # fmt: skip
+
+    def tags(self, ids):
+        """A person's tags are their expertise."""
+        tags: dict = {}
+        for object_id, name in Profile.expertise.through.objects.filter(content_object_id__in=ids).values_list(
+            "content_object_id", "tag__name"
+        ):
+            tags.setdefault(object_id, []).append(name)
+        return tags
+
+    def department_of(self, obj):
+        return obj.department_id
+
+    def suggestion(self, obj):
+        return {"label": str(obj.user), "url": obj.get_absolute_url()}
+
+
+class ProfileDepartments(Departments):
+    def names(self, ids):
+        return dict(Department.objects.filter(pk__in=list(ids)).values_list("pk", "name"))
+
+    def choices(self):
+        return Department.objects.order_by("name")
+
+    def by_slug(self, slug):
+        return Department.objects.filter(slug=slug).values_list("pk", flat=True).first()
+
+
+register(PersonType())
+register_departments(ProfileDepartments())
+
+
+#: User fields the person's search document holds (name in its text, the account's state as the
+#: ``user__is_active`` filter term that keeps inactive people out of the results and counts).
+USER_FIELDS_IN_PROFILE = {"is_active", "first_name", "last_name"}
+
+
+def reindex_profile_of_user(sender, instance, update_fields=None, **kwargs):
+    """The person's search document holds fields of their account; saving the account (HR
+    deactivating it, a name change) re-indexes the profile after commit. A login (which only
+    saves ``last_login``) does not."""
+    if update_fields is not None and not USER_FIELDS_IN_PROFILE & set(update_fields):
+        return
+
+    def reindex():
+        profile = Profile.objects.filter(user_id=instance.pk).first()
+        if profile is not None:
+            index.insert_or_update_object(profile)
+
+    transaction.on_commit(reindex)
