@@ -181,8 +181,8 @@ def search(
     *, user, q: str, filters: Filters | None = None, sort: str = "relevance", offset: int = 0, limit: int = 20,
     request=None,
 ):  # fmt: skip
-    """Everything ``user`` may see that matches ``q``: one ranked list of pages, posts and
-    people with counts, facets and, when nothing matches, a "Meinten Sie" suggestion.
+    """Everything ``user`` may see that matches ``q``: one ranked list over the registered types
+    with counts, facets and, when nothing matches, a "Meinten Sie" suggestion.
     Raises :class:`SearchUnavailable` if the search engine cannot answer (a damaged index).
     ``request`` (optional) lets Wagtail look up the site's root paths once for all page URLs.
 
