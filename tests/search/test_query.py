@@ -363,3 +363,22 @@ def test_a_page_with_the_word_ranks_above_a_page_with_it_inside_a_compound(city)
     add_page(city.section, WikiPage(title="Merkblatt B", slug="merkblatt-b", body=rich("Der Anwohnerparkausweis.")))
     found = titles(find(city.user, "Ausweis"))
     assert found.index("Merkblatt A") < found.index("Merkblatt B")
+
+
+@whoosh_only
+def test_the_engine_counts_facets_as_plain_values(city):
+    """Both shapes' engines hand facets over as ids and slugs (the Whoosh index's encoded terms
+    stay inside the Whoosh engine), so the search reads them without knowing the engine."""
+    from modelsearch.backends import get_search_backend
+    from taggit.models import Tag
+
+    from search import unified
+
+    backend = get_search_backend()
+    antrag = unified.ranked(backend, "Antrag", query._sources(city.user, query.Filters()))
+    assert antrag.paged, "both shapes' engines count facets over all matches"
+    assert antrag.facets["department"]["page"] == {city.buergeramt.pk: 2, city.bauamt.pk: 1}
+    opening = unified.ranked(backend, "Öffnungszeiten", query._sources(city.user, query.Filters()))
+    slug = Tag.objects.get(name="Bürgerservice").slug
+    assert opening.facets["tag"]["post"] == {slug: 1}
+    assert opening.facets["channel"]["post"] == {city.channel.pk: 1}
