@@ -213,10 +213,6 @@ def _edge_grams(word: str) -> tuple[str, ...]:
     return tuple(word[:size] for size in range(1, min(AUTOCOMPLETE_MAX_GRAM, len(word)) + 1))
 
 
-def _reverse(word: str) -> str:
-    return word[::-1]
-
-
 #: Full-text fields and queries: stop words and one-letter words dropped, stemmed, folded.
 TEXT = WordAnalysis(
     "text",
@@ -241,7 +237,7 @@ AUTOCOMPLETE = WordAnalysis(
     normal=_folded,
     kept=_edge_grams,
     dropped=str,
-    query=lambda word: (word[:AUTOCOMPLETE_MAX_GRAM],),
+    query=lambda word: (word[:AUTOCOMPLETE_MAX_GRAM],) if word else (),
     grams=True,
 )
 #: Folded, unstemmed words, whole: what has been typed so far.
@@ -331,195 +327,18 @@ def compound_parts(word: str) -> list[str]:
     return split_compound(normalise_digraphs(word.lower()))
 
 
-# --- the Whoosh analyzers (moving to search.whoosh.analyzers) -------------------------------------
+# --- names older releases pickled into a Whoosh index -------------------------------------------
 
-from whoosh.analysis import (  # noqa: E402
-    Analyzer,
-    Filter,
-    LowercaseFilter,
-    NgramFilter,
-    RegexTokenizer,
-    StemFilter,
-    StopFilter,
-    Token,
-)
+#: Whoosh stores its schema, analyzers included, pickled in the index's table of contents. Indexes
+#: written before the analyzers moved to :mod:`search.whoosh.analyzers` name their classes here
+#: (``search.analysis.WordCachedAnalyzer``, ``GermanDigraphFilter`` ...). This module imports no
+#: Whoosh; the Whoosh engine registers its classes under those names when it is imported, before
+#: it opens an index, so such an index still opens (:func:`__getattr__`).
+PICKLED_NAMES: dict[str, type] = {}
 
 
-class GermanDigraphFilter(Filter):
-    """ae/oe/ue -> ä/ö/ü on lower-cased tokens (see :func:`normalise_digraphs`)."""
-
-    def __call__(self, tokens: Iterator) -> Iterator:
-        for t in tokens:
-            t.text = normalise_digraphs(t.text)
-            yield t
-
-
-class GermanFoldFilter(Filter):
-    """Folds umlauts, ß and accents (see :func:`fold`). Runs after the stemmer, which needs
-    the umlauts to find German suffixes."""
-
-    def __call__(self, tokens: Iterator) -> Iterator:
-        for t in tokens:
-            t.text = fold(t.text)
-            yield t
-
-
-class ReverseFilter(Filter):
-    """Writes each token backwards, so a suffix search becomes a prefix search."""
-
-    def __call__(self, tokens: Iterator) -> Iterator:
-        for t in tokens:
-            t.text = t.text[::-1]
-            yield t
-
-
-class WordCachedAnalyzer(Analyzer):
-    """``RegexTokenizer(WORD_PATTERN) | <per-word filters>`` with each word's result cached.
-
-    The filters must map a word to its terms without looking at its neighbours (true of the
-    chains below: lower case, digraphs, stop words, stemmer, folding, reversing, n-grams).
-    Positions follow ``StopFilter(renumber=True)``: the first kept word keeps its own position,
-    every later kept word is one more than the previous, so phrases work as with the chain.
-    Output is token for token what the chain gives (``tests/search/test_analysis.py`` compares
-    both on German text); calls with ``chars=True``, ``removestops=False``,
-    ``keeporiginal=True`` or ``tokenize=False`` are passed to the chain unchanged."""
-
-    #: Distinct words kept; the cache starts afresh when full (German vocabularies of a city
-    #: administration's intranet stay well below this).
-    CACHE_SIZE = 200_000
-
-    def __init__(self, *filters):
-        self.filters = filters
-        self._setup()
-
-    def _setup(self):
-        self.chain = RegexTokenizer(WORD_PATTERN)
-        for f in self.filters:
-            self.chain = self.chain | f
-        self._word = re.compile(WORD_PATTERN)
-        # One cache per mode: some filters answer differently in "query" mode (n-grams).
-        self._caches: dict[str, dict[str, tuple[str, ...]]] = {}
-
-    def __getstate__(self):
-        # Whoosh pickles the schema into the index; the cache and compiled chain stay out.
-        return {"filters": self.filters}
-
-    def __setstate__(self, state):
-        self.filters = state["filters"]
-        self._setup()
-
-    def __eq__(self, other):
-        return type(self) is type(other) and self.filters == other.filters
-
-    def __hash__(self):
-        return hash((type(self), len(self.filters)))
-
-    def __repr__(self):
-        return f"{type(self).__name__}({', '.join(map(repr, self.filters))})"
-
-    def __or__(self, other):
-        return WordCachedAnalyzer(*self.filters, other)
-
-    def has_morph(self):
-        return self.chain.has_morph()
-
-    def clean(self):
-        self.chain.clean()
-
-    def terms(self, word: str, mode: str = "") -> tuple[str, ...]:
-        """The terms of one word (empty for a stop word)."""
-        cache = self._caches.get(mode)
-        if cache is None or len(cache) >= self.CACHE_SIZE:
-            cache = self._caches[mode] = {}
-        terms = cache.get(word)
-        if terms is None:
-            terms = cache[word] = tuple(t.text for t in self.chain(word, mode=mode))
-        return terms
-
-    def __call__(
-        self,
-        value,
-        positions=False,
-        chars=False,
-        keeporiginal=False,
-        removestops=True,
-        start_pos=0,
-        start_char=0,
-        tokenize=True,
-        mode="",
-        **kwargs,
-    ):
-        if chars or keeporiginal or not removestops or not tokenize:
-            return self.chain(
-                value,
-                positions=positions,
-                chars=chars,
-                keeporiginal=keeporiginal,
-                removestops=removestops,
-                start_pos=start_pos,
-                start_char=start_char,
-                tokenize=tokenize,
-                mode=mode,
-                **kwargs,
-            )
-        return self._tokens(value, positions, start_pos, mode, kwargs)
-
-    def _tokens(self, value, positions, start_pos, mode, kwargs):
-        assert isinstance(value, str), f"{value!r} is not unicode"
-        t = Token(positions, False, removestops=True, mode=mode, **kwargs)
-        terms_of = self.terms
-        pos = None
-        for index, match in enumerate(self._word.finditer(value)):
-            terms = terms_of(match.group(0), mode)
-            if not terms:
-                continue
-            pos = start_pos + index if pos is None else pos + 1
-            for text in terms:
-                t.text = text
-                t.boost = 1.0
-                t.stopped = False
-                if positions:
-                    t.pos = pos
-                yield t
-
-
-def german_analyzer():
-    """The analyzer of every full-text field: German stemming, stop words and folding."""
-    return WordCachedAnalyzer(*_german_filters())
-
-
-def _german_filters():
-    return (
-        LowercaseFilter(),
-        GermanDigraphFilter(),
-        StopFilter(stoplist=GERMAN_STOPWORDS, minsize=2, renumber=True),
-        # Indexing and queries reach the stemmer once per distinct word (the analyzer caches
-        # words); this smaller cache serves highlighting, which runs the chain itself.
-        StemFilter(lang="de", cachesize=20_000),
-        GermanFoldFilter(),
-    )
-
-
-def reversed_analyzer():
-    """Like :func:`german_analyzer`, with every token reversed (compound-word head matching)."""
-    return WordCachedAnalyzer(*_german_filters(), ReverseFilter())
-
-
-def autocomplete_analyzer():
-    """Edge n-grams of folded, unstemmed words, for "search as you type"."""
-    return WordCachedAnalyzer(
-        LowercaseFilter(),
-        GermanDigraphFilter(),
-        GermanFoldFilter(),
-        NgramFilter(minsize=1, maxsize=AUTOCOMPLETE_MAX_GRAM, at="start"),
-    )
-
-
-def autocomplete_query_analyzer():
-    return WordCachedAnalyzer(LowercaseFilter(), GermanDigraphFilter(), GermanFoldFilter())
-
-
-def spelling_analyzer():
-    """Whole lower-cased words with their umlauts, the vocabulary for spelling suggestions."""
-    return WordCachedAnalyzer(LowercaseFilter(), StopFilter(stoplist=(), minsize=3))
-
+def __getattr__(name: str):
+    try:
+        return PICKLED_NAMES[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None

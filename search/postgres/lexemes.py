@@ -19,10 +19,9 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-from ..analysis import COMPOUND_PART_MIN_WORD, WORD_PATTERN, autocomplete_query_terms, compound_parts, german_analyzer
+from ..analysis import COMPOUND_PART_MIN_WORD, TEXT, WORD_PATTERN, autocomplete_query_terms, compound_parts
 
 _WORD = re.compile(WORD_PATTERN)
-_ANALYZER = german_analyzer()
 
 #: PostgreSQL keeps positions 1..16383 (larger ones become 16383) and at most 256 per lexeme.
 MAX_POSITION = 16383
@@ -35,7 +34,7 @@ MAX_LEXEME = 60
 
 def stems(word: str) -> tuple[str, ...]:
     """The index terms of one word (none for a stop word): ``stems("Anträge") == ("antrag",)``."""
-    return _ANALYZER.terms(word)
+    return TEXT.terms(word)
 
 
 @lru_cache(maxsize=100_000)

@@ -63,8 +63,8 @@ from whoosh.index import LockError
 from whoosh.reading import CorruptIndexError
 from whoosh.writing import CLEAR
 
-from ..analysis import autocomplete_analyzer, german_analyzer, reversed_analyzer, spelling_analyzer
 from . import internals
+from .analyzers import autocomplete_analyzer, german_analyzer, reversed_analyzer, spelling_analyzer
 
 logger = logging.getLogger(__name__)
 

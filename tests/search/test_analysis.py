@@ -1,20 +1,19 @@
-"""German analysis (search.analysis): what a word becomes in the index and in a query."""
-
-import pickle
+"""German analysis (search.analysis, plain Python): what a word becomes in either engine's index
+and in a query. The Whoosh analyzers around it: tests/search/test_whoosh_analyzers.py."""
 
 import pytest
 
 from search.analysis import (
-    autocomplete_analyzer,
-    autocomplete_query_analyzer,
+    AUTOCOMPLETE,
+    REVERSED,
+    SPELLING,
+    TEXT,
     autocomplete_query_terms,
     fold,
-    german_analyzer,
     normalise_digraphs,
     query_terms,
-    reversed_analyzer,
-    spelling_analyzer,
 )
+from search.postgres import lexemes
 
 
 @pytest.mark.parametrize(
@@ -68,14 +67,19 @@ def test_hyphenated_words_are_split():
 
 
 def test_compound_field_writes_words_backwards():
-    tokens = [t.text for t in reversed_analyzer()("Bauanträge")]
-    assert tokens == ["gartnauab"]  # "bauantrag" reversed: a prefix query "gartna*" finds it
+    assert REVERSED.text_terms("Bauanträge") == ["gartnauab"]  # "bauantrag": a prefix query "gartna*" finds it
 
 
 def test_autocomplete_writes_edge_ngrams_of_folded_words():
-    grams = [t.text for t in autocomplete_analyzer()("Grünflächenamt")]
+    grams = AUTOCOMPLETE.text_terms("Grünflächenamt")
     assert grams[:4] == ["g", "gr", "gru", "grun"]
     assert "grunflachenamt" in grams
+
+
+def test_autocomplete_ngrams_stop_at_the_longest_gram():
+    grams = AUTOCOMPLETE.text_terms("Grundstücksverkehrsgenehmigung")
+    assert len(grams) == 20 and grams[-1] == "grundstucksverkehrsg"
+    assert autocomplete_query_terms("Grundstücksverkehrsgenehmigung") == ["grundstucksverkehrsg"]
 
 
 def test_autocomplete_query_terms_are_not_stemmed():
@@ -85,51 +89,20 @@ def test_autocomplete_query_terms_are_not_stemmed():
 
 
 def test_spelling_field_keeps_whole_words_with_umlauts():
-    assert [t.text for t in spelling_analyzer()("Die Anträge")] == ["die", "anträge"]
+    assert SPELLING.text_terms("Die Anträge zu") == ["die", "anträge"]
 
 
-SENTENCES = [
-    "Der Antrag auf Genehmigung wird von dem Bürgeramt für die Bürger bearbeitet.",
-    "Die Straßenreinigung (Strasse, Straße) beginnt um 7 Uhr; Öffnungszeiten: Mo-Fr.",
-    "Fuer Buerger: Quellen, Café, Bau-Antrag, Urlaubsanträge und Persönlichkeitsrechte",
-    "",
-    " -- ",
-]
+def test_a_dropped_word_is_known_as_dropped_and_keeps_its_normal_form():
+    assert TEXT.terms("Für") == () and TEXT.is_dropped("Für") and TEXT.dropped_form("Fuer") == "fur"
+    assert TEXT.terms("E") == () and TEXT.is_dropped("E")
+    assert not TEXT.is_dropped("Anträge")
 
 
-@pytest.mark.parametrize(
-    "make",
-    [german_analyzer, reversed_analyzer, autocomplete_analyzer, autocomplete_query_analyzer, spelling_analyzer],
-)
-@pytest.mark.parametrize(
-    "options",
-    [{}, {"positions": True}, {"positions": True, "start_pos": 7}, {"mode": "index"}, {"mode": "query"}],
-)
-def test_cached_analysis_gives_the_filter_chains_tokens(make, options):
-    # The analyzers cache what each word becomes; the index must not see a difference.
-    analyzer = make()
-    for _ in range(2):  # the second round answers from the cache
-        for sentence in SENTENCES:
-            cached = [(t.text, getattr(t, "pos", None), t.stopped) for t in analyzer(sentence, **options)]
-            chain = [(t.text, getattr(t, "pos", None), t.stopped) for t in analyzer.chain(sentence, **options)]
-            assert cached == chain
-
-
-def test_phrase_positions_skip_stop_words_as_before():
-    tokens = [(t.text, t.pos) for t in german_analyzer()("der Antrag der Bürger", positions=True)]
-    assert tokens == [("antrag", 1), ("burg", 2)]
-
-
-def test_highlighting_offsets_come_from_the_chain():
-    tokens = [(t.text, t.startchar, t.endchar) for t in german_analyzer()("Die Anträge", chars=True)]
-    assert tokens == [("antrag", 4, 11)]
-
-
-def test_analyzers_survive_the_schema_stored_in_the_index():
-    # Whoosh pickles the schema, analyzers included, into the index's table of contents.
-    for make in (german_analyzer, reversed_analyzer, autocomplete_analyzer, spelling_analyzer):
-        analyzer = make()
-        list(analyzer("Anträge der Bürger"))  # a filled cache is not pickled
-        restored = pickle.loads(pickle.dumps(analyzer))  # noqa: S301 (our own bytes)
-        assert restored == analyzer
-        assert [t.text for t in restored("Anträge der Bürger")] == [t.text for t in analyzer("Anträge der Bürger")]
+def test_the_postgres_engine_writes_the_terms_of_the_one_analysis():
+    # The PostgreSQL engine's lexemes are the TEXT terms (plus compound parts, weight D).
+    text = "Der Antrag auf Genehmigung wird von dem Bürgeramt für die Buerger bearbeitet"
+    written = lexemes.document_lexemes([(text, "A")])
+    assert {lexeme for lexeme, entries in written.items() if any(w == "A" for _, w in entries)} == set(
+        query_terms(text)
+    )
+    assert all(lexemes.stems(word) == TEXT.terms(word) for word in text.split())
