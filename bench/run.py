@@ -164,6 +164,19 @@ def search_in_process(env) -> dict:
     return json.loads(output.strip().splitlines()[-1])
 
 
+def expansion_cost(env) -> dict:
+    """bench/expansion_cost.py: the same queries with the query expansion on and off."""
+    output = subprocess.run(
+        [PYTHON, "bench/expansion_cost.py", "--user", "bench.messung"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        text=True,
+        capture_output=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
 def search_urls(base: str, queries: list[str]) -> list[str]:
     return [f"{base}/api/v1/search?{urlencode({'q': q})}" for q in queries]
 
@@ -283,6 +296,8 @@ def main():
     else:
         say("in-process search timing: Whoosh alone vs. search.query.search")
         results["search_in_process"] = search_in_process(env)
+        say("in-process search timing: query expansion on and off")
+        results["expansion_cost"] = expansion_cost(env)
     token = manage(env, "create_api_token", "bench.messung", "--name", "Benchmark", capture=True).strip().split()[-1]
 
     base = f"http://127.0.0.1:{args.port}"
@@ -411,6 +426,20 @@ def main():
                 f"| {api.get('p50_ms', '–')} | {api.get('p95_ms', '–')} | {row.get('ratio_p50', '–')} "
                 f"| {whoosh.get('cpu_p50_ms', '–')} / {site['cpu_p50_ms']} | {row.get('ratio_cpu_p50', '–')} "
                 f"| {whoosh.get('first_ms', '–')} / {site.get('first_ms', '–')} |"
+            )
+    cost = results.get("expansion_cost", {})
+    if cost.get("kinds"):
+        lines += [
+            "",
+            "Query expansion (synonyms, compounds; bench/expansion_cost.py), search.query.search, warm, ms:",
+            "",
+            "| kind | mean on / off | cost | p95 on / off | cost |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for kind, row in [*cost["kinds"].items(), ("overall", cost["overall"])]:
+            lines.append(
+                f"| {kind} | {row['on_mean_ms']} / {row['off_mean_ms']} | {row['cost_mean_pct']:+} % "
+                f"| {row['on_p95_ms']} / {row['off_p95_ms']} | {row['cost_p95_pct']:+} % |"
             )
     table = "\n".join(lines)
     RESULTS.mkdir(parents=True, exist_ok=True)
