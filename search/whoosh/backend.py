@@ -449,7 +449,8 @@ class WhooshSearchQueryCompiler(FilterTranslationMixin, BaseSearchQueryCompiler)
         """Whether some indexed word ends in ``term`` without being ``term`` itself."""
 
         def compute():
-            reversed_term = term[::-1]
+            # The reader yields the index's words as bytes: compare bytes with bytes.
+            reversed_term = term[::-1].encode("utf-8")
             for word in self._searcher.reader().expand_prefix(COMPOUND_FIELD, reversed_term):
                 if word != reversed_term:
                     return True

@@ -38,6 +38,24 @@ def test_compound_words_are_found_by_their_last_part_and_rank_below_the_word_its
     assert last_exact < first_compound, found
 
 
+def test_a_word_is_looked_up_inside_compounds_only_where_compounds_of_it_exist(backend, german_pages):
+    """The compound clause (a prefix over every reversed word of the index) is asked only for a
+    word some longer indexed word ends in: "Antrag" ("Bauantrag", "Urlaubsantrag"), not "Vertrag",
+    which no indexed word ends in but itself. (The check compared the index's bytes with a str and
+    so held for every indexed word: each word of each search paid for the clause.)"""
+    from whoosh import query as wq
+
+    from search.whoosh.store import COMPOUND_FIELD
+
+    def compound_clauses(q):
+        compiled = backend.search(q, Page).query_compiler.to_whoosh(backend.store.searcher())
+        return [leaf for leaf in compiled.leaves() if isinstance(leaf, wq.Prefix) and leaf.fieldname == COMPOUND_FIELD]
+
+    assert [clause.text for clause in compound_clauses("Antrag")] == ["gartna"]
+    assert compound_clauses("Vertrag") == []
+    assert titles(backend.search("Vertrag", Page)) == ["Vertrag mit dem Reinigungsdienst"]
+
+
 def test_plural_and_singular_find_each_other(backend, german_pages):
     assert "Genehmigungen für Sondernutzung" in titles(backend.search("Genehmigung", Page))
     assert "Antrag auf Akteneinsicht" in titles(backend.search("Anträge", Page))
