@@ -4,7 +4,8 @@
 Engine-independent and at query time: :func:`expand` turns the query text into a modelsearch
 query in which each term that belongs to an entry is an ``Or`` of the entry's terms (a term of
 several words an ``And`` group, ``PlainText(..., operator="and")``); the rest of the query stays
-as typed. Both engines (Whoosh and Wagtail's database backend) compile that query with their own
+as typed. The terms the expansion supplies (an entry's other terms, a compound's parts) are
+:class:`ExactText`: searched without typo tolerance. Both engines (Whoosh and Wagtail's database backend) compile that query with their own
 analysis, so nothing is written into any index and an edit takes effect on the next search - no
 rebuild. :func:`search.unified.ranked` is the one caller.
 
@@ -25,6 +26,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from modelsearch.query import PlainText
 
 from .analysis import GERMAN_STOPWORDS, fold, normalise_digraphs
 from .compounds import split_compound
@@ -110,6 +112,18 @@ def forget() -> None:
 # --- expansion ----------------------------------------------------------------------------------
 
 
+class ExactText(PlainText):
+    """Text the expansion supplies (an entry's other terms): its words are searched as written,
+    without the typo tolerance typed words get - the list's words are not typos, and a word no
+    document has would otherwise be looked up as a typo of every close word at each search.
+    Engines read ``exact``; one that does not know it searches the text as plain text."""
+
+    exact = True
+
+    def __repr__(self):
+        return f"<ExactText {self.query_string!r} operator={self.operator!r} boost={self.boost!r}>"
+
+
 def _words_only(text: str) -> str:
     """``text`` from its first to its last word character ("", if it has none)."""
     words = list(_WORD.finditer(text))
@@ -138,7 +152,7 @@ def expand(q: str, *, operator: str = "and", table_: Table | None = None):
     parts are joined by ``operator``; ``q`` itself (the string) if nothing was expanded. The
     longest term wins where terms overlap ("SGB II" before "SGB"); text outside the terms stays as
     typed (``PlainText`` with ``operator``)."""
-    from modelsearch.query import And, Or, PlainText
+    from modelsearch.query import And, Or
 
     found = table_ if table_ is not None else table()
     words = list(_WORD.finditer(q))
@@ -161,7 +175,11 @@ def expand(q: str, *, operator: str = "and", table_: Table | None = None):
         rest = _words_only(q[rest_from : words[i].start()])
         if rest:
             parts.append(PlainText(rest, operator=operator))
-        terms = [PlainText(term, operator="and") for term in group]
+        typed = tuple(keys[i : i + n])
+        terms = [
+            PlainText(term, operator="and") if term_key(term) == typed else ExactText(term, operator="and")
+            for term in group
+        ]
         parts.append(Or(terms))
         matched = True
         rest_from = words[i + n - 1].end()

@@ -415,7 +415,9 @@ class WhooshSearchQueryCompiler(FilterTranslationMixin, BaseSearchQueryCompiler)
             return self._combine(parts, "or")
         if isinstance(query, PlainText):
             terms = self.analyse_typed(query.query_string)
-            return self._combine([self.term_query(t, boost * query.boost) for t in terms], query.operator)
+            # exact: words the synonym list supplies (search.synonyms.ExactText), no typo fallback
+            exact = getattr(query, "exact", False)
+            return self._combine([self.term_query(t, boost * query.boost, exact=exact) for t in terms], query.operator)
         if isinstance(query, Fuzzy):
             terms = self.analyse_typed(query.query_string)
             return self._combine([self.fuzzy_query(t, boost, explicit=True) for t in terms], query.operator)
@@ -462,7 +464,9 @@ class WhooshSearchQueryCompiler(FilterTranslationMixin, BaseSearchQueryCompiler)
         reader = self._searcher.reader()
         return self._lexicon_fact(("df", fieldname, term), lambda: reader.doc_frequency(fieldname, term))
 
-    def term_query(self, term: str, boost: float):
+    def term_query(self, term: str, boost: float, exact: bool = False):
+        """The clauses of one word: the fields holding it, inside compounds, as a part of a
+        compound and, for a word no document has, the words a typo away - unless ``exact``."""
         # Only fields that contain the word: every extra branch costs time for each match.
         present = [(path, b) for path, b in self._fields if self._doc_frequency(TEXT_PREFIX + path, term)]
         compounds = self.fields is None and len(term) >= COMPOUND_MIN_LENGTH and self._has_compounds(term)
@@ -473,7 +477,8 @@ class WhooshSearchQueryCompiler(FilterTranslationMixin, BaseSearchQueryCompiler)
             and bool(self._doc_frequency(PARTS_FIELD, term))
         )
         parts = [wq.Term(TEXT_PREFIX + path, term, boost=b * boost) for path, b in present]
-        if self._fuzzy_fallback and self._allowed_edits(term) and not present and not compounds and not in_parts:
+        typo = self._fuzzy_fallback and not exact and not present and not compounds and not in_parts
+        if typo and self._allowed_edits(term):
             # "Persnalrat": no document has this word, so look for close ones instead (and, in a
             # partial_match field, for words it begins).
             fuzzy = self.fuzzy_query(term, boost)
@@ -575,7 +580,7 @@ class WhooshAutocompleteQueryCompiler(WhooshSearchQueryCompiler):
     def analyse(self, text: str) -> list[str]:
         return autocomplete_query_terms(text)
 
-    def term_query(self, term: str, boost: float):
+    def term_query(self, term: str, boost: float, exact: bool = False):
         reader = self._searcher.reader()
         parts = [
             wq.Term(AUTOCOMPLETE_PREFIX + path, term, boost=boost)

@@ -163,6 +163,28 @@ def test_an_abbreviation_finds_the_page_with_the_expansion_and_vice_versa(owig_p
     assert titles(user_client, "OWiG Außendienst")[0] == {"Verwarnungen im Außendienst"}
 
 
+def test_the_list_s_other_terms_are_not_taken_for_typos(city, user_client, django_capture_on_commit_callbacks):
+    """A typed word a typo away from an indexed word finds it; a term the list supplies does not:
+    "Kontrakt" also finds "Vertrag", but not the "Vortrag" one letter from it (the city has no
+    "Vertrag"). The words of the list are no typos - and looking each one up as a typo at every
+    search cost time."""
+    with django_capture_on_commit_callbacks(execute=True):
+        add_page(city.section, WikiPage(title="Vortrag über Brandschutz", slug="vortrag", body=rich("Termine der Reihe.")))  # fmt: skip
+        Synonym.objects.create(terms="Kontrakt, Vertrag")
+    assert titles(user_client, "Vertrag")[0] == {"Vortrag über Brandschutz"}  # typed: one typo allowed
+    assert titles(user_client, "Kontrakt") == (set(), 0)
+
+
+def test_expand_marks_the_terms_it_supplies_as_exact():
+    query = synonyms.expand("Kontrakt Frist", table_=table("Kontrakt, Vertrag", "Frist, Termin"))
+    assert [[type(term).__name__ for term in group.subqueries] for group in query.subqueries] == [
+        ["PlainText", "ExactText"],
+        ["PlainText", "ExactText"],
+    ]
+    compound = synonyms.expand("Hundesteuer", table_=table("Kontrakt, Vertrag"))
+    assert [type(term).__name__ for term in compound.subqueries] == ["PlainText", "ExactText"]
+
+
 def test_a_compound_finds_a_page_where_its_parts_stand_apart(city, user_client, django_capture_on_commit_callbacks):
     """Decompounding at query time (search/compounds.py): "Hundesteuer" finds "Steuer für jeden
     Hund", and the page with the compound itself still comes first."""
