@@ -30,7 +30,7 @@ class RawTsQuery(SearchQuery):
 class QueryText:
     """Turns a modelsearch query into ``tsquery`` text with our analysis. Words the index does not
     know also match the known words within the allowed typo distance (one vocabulary query for
-    all words of the query)."""
+    all words of the query), except the words of an ``exact`` text (the synonym list's)."""
 
     def __init__(self, connection, *, fuzzy=True):
         self.connection = connection
@@ -38,6 +38,9 @@ class QueryText:
         self._alternatives: dict[str, tuple[str, ...]] | None = None
 
     def words_of(self, query) -> list[str]:
+        """The words that may be typos: not those of an ``exact`` text (the synonym list's)."""
+        if isinstance(query, PlainText) and getattr(query, "exact", False):
+            return []
         if isinstance(query, (PlainText, Fuzzy, Phrase)):
             return list(lexemes.words(query.query_string))
         if isinstance(query, (Boost, Not)):
@@ -50,13 +53,14 @@ class QueryText:
         if self.fuzzy and self._alternatives is None:
             self._alternatives = vocabulary.alternatives(self.connection, self.words_of(query))
 
-    def word(self, word: str) -> str:
+    def word(self, word: str, *, exact: bool = False) -> str:
         stems = lexemes.stems(word)
         if not stems:
             return ""
         operands = [lexemes.term(stem) for stem in stems]
-        for alternative in (self._alternatives or {}).get(word, ()):
-            operands.append(lexemes.term(alternative))
+        if not exact:
+            for alternative in (self._alternatives or {}).get(word, ()):
+                operands.append(lexemes.term(alternative))
         return lexemes.any_of(operands)
 
     def text(self, query, invert: bool = False) -> str | None:
@@ -69,7 +73,9 @@ class QueryText:
         if isinstance(query, Not):
             return self.text(query.subquery, not invert)
         if isinstance(query, (PlainText, Fuzzy)):
-            operands = [self.word(word) for word in lexemes.words(query.query_string)]
+            # exact: words the synonym list supplies (search.synonyms.ExactText), no typo alternatives
+            exact = getattr(query, "exact", False)
+            operands = [self.word(word, exact=exact) for word in lexemes.words(query.query_string)]
             operator = getattr(query, "operator", "and")
             combined = lexemes.all_of(operands) if operator == "and" else lexemes.any_of(operands)
             return lexemes.negate(combined) if invert else combined
