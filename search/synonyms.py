@@ -4,8 +4,7 @@
 Engine-independent and at query time: :func:`expand` turns the query text into a modelsearch
 query in which each term that belongs to an entry is an ``Or`` of the entry's terms (a term of
 several words an ``And`` group, ``PlainText(..., operator="and")``); the rest of the query stays
-as typed. The terms the expansion supplies (an entry's other terms, a compound's parts) are
-:class:`ExactText`: searched without typo tolerance. Both engines (Whoosh and Wagtail's database backend) compile that query with their own
+as typed. An entry's other terms are :class:`ExactText`: searched without typo tolerance. Both engines (Whoosh and Wagtail's database backend) compile that query with their own
 analysis, so nothing is written into any index and an edit takes effect on the next search - no
 rebuild. :func:`search.unified.ranked` is the one caller.
 
@@ -166,6 +165,7 @@ def expand(q: str, *, operator: str = "and", table_: Table | None = None):
                 group = None
             if group is not None:
                 break
+        listed = group is not None
         if group is None:
             n = 1
             group = _compound_group(words[i].group(0))
@@ -175,9 +175,11 @@ def expand(q: str, *, operator: str = "and", table_: Table | None = None):
         rest = _words_only(q[rest_from : words[i].start()])
         if rest:
             parts.append(PlainText(rest, operator=operator))
+        # The list's other terms are exact; a compound's parts keep the typo tolerance, which also
+        # bridges a part to its inflected forms ("Streupflicht": "streu" finds "streut").
         typed = tuple(keys[i : i + n])
         terms = [
-            PlainText(term, operator="and") if term_key(term) == typed else ExactText(term, operator="and")
+            ExactText(term, operator="and") if listed and term_key(term) != typed else PlainText(term, operator="and")
             for term in group
         ]
         parts.append(Or(terms))
