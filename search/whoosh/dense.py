@@ -12,7 +12,10 @@ operations:
 * ``Prefix`` and other multi-term clauses are the ``Or`` of their words' ``Term`` clauses, as
   Whoosh's ``MultiTerm.matcher`` builds them;
 * ``Or`` and ``And`` add up the scores of the clauses a document matches (Whoosh's union and
-  intersection matchers), ``Require`` scores its first clause only.
+  intersection matchers), ``Require`` scores its first clause only. An ``And`` or ``Require``
+  inside an ``Or`` (a compound word or its parts; one branch per content type) adds its score
+  only where it matches as a whole: a document with some of an ``And``'s words but not all gets
+  nothing from them, as in Whoosh's union matcher.
 
 Anything else (phrases, ``Not``, a weighting other than BM25F) is not expressed here:
 :func:`supports` says so and the caller uses Whoosh's matchers. ``tests/search/test_dense.py``
@@ -176,11 +179,6 @@ class View:
             return [(query.fieldname, word, boost) for word in self.words(query)]
         if isinstance(query, wq.Require):
             return self.leaves_of(query.subqueries[0], boost)
-        if type(query) is wq.Or and any(type(sub) is wq.And for sub in query.subqueries):
-            # An "and" inside an "or" (a compound word or its parts): a document with some of the
-            # "and"'s words but not all matches without them, and Whoosh does not score them -
-            # a sum over the leaves would. Through Whoosh's matchers instead.
-            raise Unsupported("And inside Or")
         if type(query) in (wq.And, wq.Or) and not getattr(query, "scale", None):
             return [leaf for sub in query.subqueries for leaf in self.leaves_of(sub, boost)]
         raise Unsupported(type(query).__name__)
@@ -211,10 +209,37 @@ class View:
         :meth:`matches` is true."""
         if self.bm25f is None:
             raise Unsupported("weighting")
+        return self._scores(query, 1.0)
+
+    def _scores(self, query, boost):
+        if _flat(query):
+            return self._leaf_scores(self.leaves_of(query, boost))
+        # An "and" (or "require") inside an "or": summed over the leaves, a document with some of
+        # the "and"'s words would get their scores, where Whoosh's union matcher adds an "and"'s
+        # score only if the "and" matches. So each part of the "or" on its own, the "and"s masked.
+        boost *= query.boost
+        if type(query) is wq.Or:
+            total = np.zeros(self.size, dtype=np.float64)
+            for sub in query.subqueries:
+                part = self._scores(sub, boost)
+                if type(sub) in (wq.And, wq.Require):
+                    part[~self.matches(sub)] = 0.0
+                total += part
+            return total
+        if type(query) is wq.And:
+            total = np.zeros(self.size, dtype=np.float64)
+            for sub in query.subqueries:
+                total += self._scores(sub, boost)
+            return total
+        if type(query) is wq.Require:
+            return self._scores(query.subqueries[0], boost)
+        raise Unsupported(type(query).__name__)
+
+    def _leaf_scores(self, leaves):
         total = np.zeros(self.size, dtype=np.float64)
         weighting, searcher = self.bm25f, self.searcher
         k1 = weighting.K1
-        for fieldname, word, boost in self.leaves_of(query):
+        for fieldname, word, boost in leaves:
             ids, tf, length_bytes = self.term_postings(fieldname, word)
             if not len(ids):
                 continue
@@ -293,6 +318,19 @@ def supports(dv: View, query) -> bool:
         return False
     schema = dv.searcher.schema
     return all(fieldname in schema and schema[fieldname].scorable for fieldname, _, _ in leaves)
+
+
+def _flat(query, inside_or=False) -> bool:
+    """Whether ``query``'s score is the sum of its leaves' scores: no ``And`` or ``Require``
+    inside an ``Or`` (a ``Require`` outside one scores its first clause, see ``leaves_of``)."""
+    if type(query) in (wq.And, wq.Require):
+        if inside_or:
+            return False
+        subs = query.subqueries[:1] if type(query) is wq.Require else query.subqueries
+        return all(_flat(sub, inside_or) for sub in subs)
+    if type(query) is wq.Or:
+        return all(_flat(sub, True) for sub in query.subqueries)
+    return True
 
 
 def _check_matchable(query):

@@ -61,6 +61,36 @@ QUERIES = [
     wq.Or([wq.Term("body", "urlaub"), wq.Prefix("body", "bau", boost=0.15, constantscore=False)]),
     wq.And([wq.Prefix("title", "b", constantscore=False), wq.Term("body", "rat")], boost=1.7),
     wq.Require(wq.Or([wq.Term("title", "straße"), wq.Term("body", "dienstplan")]), wq.Term("kind", "page")),
+    # a compound or its parts (synonyms.expand): an "and" inside an "or" scores only where the
+    # "and" matches as a whole - documents with "bau" but not "antrag" get nothing from "bau"
+    wq.Or([wq.Term("body", "bauantrag"), wq.And([wq.Term("body", "frist"), wq.Term("title", "antrag")])]),
+    wq.And(
+        [
+            wq.Or([wq.Term("title", "dienstplan"), wq.And([wq.Term("body", "rat"), wq.Term("body", "urlaub")])]),
+            wq.Or([wq.Term("body", "haushalt", boost=2.0), wq.Term("title", "haushalt")]),
+        ]
+    ),
+    # one branch per content type (search.whoosh.ranked._merge_branches): a "require" inside an
+    # "or", the branches sharing fields - each document scored by its own branch only (summed over
+    # the leaves, a page matching "vergabe" was scored 1 + 3 times for it)
+    wq.Or(
+        [
+            wq.Require(wq.Term("body", "vergabe"), wq.Term("kind", "page")),
+            wq.Require(wq.Term("body", "vergabe", boost=3.0), wq.Term("kind", "post")),
+        ]
+    ),
+    wq.Or(
+        [
+            wq.Require(
+                wq.Or([wq.Term("body", "vergabe"), wq.And([wq.Term("body", "rat"), wq.Term("body", "frist")])]),
+                wq.Term("kind", "page"),
+            ),
+            wq.Require(
+                wq.Or([wq.Term("body", "vergabe", boost=3.0), wq.Term("title", "rat")]), wq.Term("kind", "post")
+            ),
+        ],
+        boost=1.3,
+    ),
 ]
 
 
@@ -127,6 +157,9 @@ SEARCHES = [
     "Straße Winterdienst",
     # no item has all three words: the partial matches, those with two of the words first
     "Antrag Bürgeramt Urlaub",
+    # compounds split by the expansion (an "and" inside an "or"), a compound with a word
+    "Hundesteuer",
+    "Bauantrag Frist",
 ]
 
 
