@@ -14,13 +14,17 @@ Terms are compared word by word after the German folding of the index (:func:`fo
 
 The entries are loaded once per process and kept until an entry is saved or deleted: a version
 key in Django's cache (shared by all app servers when the cache is) is changed then, and each
-process reloads when it sees a version it has not loaded.
+process reloads when it sees a version it has not loaded. A process reads that key at most once
+per :data:`VERSION_TTL` (a cache round trip - a database query with the database cache - is not
+paid by every search): an edit takes effect at once in the process that made it, and within a
+second in the others.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -32,6 +36,8 @@ from .compounds import split_compound
 from .synonym_terms import split_terms, term_key
 
 VERSION_KEY = "search:synonyms:version"
+#: Seconds a process keeps the version it read before it reads the key again.
+VERSION_TTL = 1.0
 
 _WORD = re.compile(r"\w+")
 
@@ -48,7 +54,9 @@ class Table:
 
 
 _loaded: tuple = (None, None)  # (version, Table)
+_checked = float("-inf")  # when this process last read the version (_now())
 _lock = threading.Lock()
+_now = time.monotonic
 
 
 def build_table(entries) -> Table:
@@ -78,10 +86,14 @@ def _version() -> str:
 
 
 def table() -> Table:
-    """The entries as a lookup table: one cache read per call, one database query per process
-    and edit."""
-    global _loaded
+    """The entries as a lookup table: at most one cache read per process and second
+    (:data:`VERSION_TTL`), one database query per process and edit."""
+    global _loaded, _checked
+    now = _now()
+    if _loaded[1] is not None and now - _checked < VERSION_TTL:
+        return _loaded[1]
     version = _version()
+    _checked = now
     if _loaded[0] != version or not version:
         with _lock:
             if _loaded[0] != version or not version:
@@ -97,14 +109,22 @@ def changed(**kwargs) -> None:
     process that reloaded in between read the old rows)."""
     from django.db import transaction
 
+    _new_version()
+    transaction.on_commit(_new_version)
+
+
+def _new_version() -> None:
+    """A new version in the cache; this process reads it at its next search."""
+    global _checked
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
+    _checked = float("-inf")
 
 
 def forget() -> None:
     """Drops this process's copy and the version (tests: the database was rolled back)."""
-    global _loaded
+    global _loaded, _checked
     _loaded = (None, None)
+    _checked = float("-inf")
     cache.delete(VERSION_KEY)
 
 

@@ -116,6 +116,30 @@ def test_the_list_is_loaded_once_and_again_after_an_edit(django_assert_num_queri
         assert ("wochenkurier",) not in synonyms.table().groups
 
 
+def test_an_edit_in_another_process_is_seen_within_a_second(monkeypatch, django_assert_num_queries):
+    """The version in the shared cache is read at most once a second per process, not at every
+    search; an edit made elsewhere (another app server: a new version in the cache, no signal
+    here) is seen at the first search after that second."""
+    clock = [1000.0]
+    monkeypatch.setattr(synonyms, "_now", lambda: clock[0])
+    reads = []
+    real_get = synonyms.cache.get
+    monkeypatch.setattr(synonyms.cache, "get", lambda key, *args: reads.append(key) or real_get(key, *args))
+    synonyms.table()
+    Synonym.objects.bulk_create([Synonym(terms="Wochenkurier, Amtsblatt")])  # no signal: as if elsewhere
+    synonyms.cache.set(synonyms.VERSION_KEY, "edited-elsewhere", timeout=None)
+    reads.clear()
+    clock[0] += synonyms.VERSION_TTL - 0.01
+    with django_assert_num_queries(0):
+        for _ in range(5):
+            assert ("wochenkurier",) not in synonyms.table().groups
+    assert reads == []  # not even the cache was asked
+    clock[0] += 0.01
+    with django_assert_num_queries(1):
+        assert synonyms.table().groups[("wochenkurier",)] == ("Wochenkurier", "Amtsblatt")
+    assert reads == [synonyms.VERSION_KEY]
+
+
 # --- the default list ----------------------------------------------------------------------------
 
 
