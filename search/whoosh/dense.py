@@ -139,7 +139,12 @@ class View:
         return self.cache.get(("array", key), make)
 
     def term_docs(self, fieldname, text):
-        """Global document numbers of one word (deleted documents included)."""
+        """Global document numbers of one word (deleted documents included), kept in the
+        searcher's cache: one search asks for the same word in several places (each type's
+        branch, the ranking query, matching and scoring), and the next search for it again."""
+        return self.cache.get(("term docs", fieldname, text), lambda: self._term_docs(fieldname, text))
+
+    def _term_docs(self, fieldname, text):
         ids = []
         for reader, offset in self.leaves:
             local = segment_postings(reader, fieldname, text)[0]
@@ -165,7 +170,11 @@ class View:
     def words(self, query):
         """The words a multi-term clause (``Prefix``, ``FuzzyTerm`` ...) stands for."""
         reader = self.searcher.reader()
-        return self.cache.get(("words", query.with_boost(1.0)), lambda: internals.multiterm_words(query, reader))
+        if type(query) is wq.Prefix:  # the compound clause of every word: no copy for the key
+            key = ("words", "prefix", query.fieldname, query.text)
+        else:
+            key = ("words", query.with_boost(1.0))
+        return self.cache.get(key, lambda: internals.multiterm_words(query, reader))
 
     # queries
 
@@ -237,23 +246,34 @@ class View:
 
     def _leaf_scores(self, leaves):
         total = np.zeros(self.size, dtype=np.float64)
-        weighting, searcher = self.bm25f, self.searcher
-        k1 = weighting.K1
         for fieldname, word, boost in leaves:
-            ids, tf, length_bytes = self.term_postings(fieldname, word)
+            ids, score = self.term_scores(fieldname, word)
             if not len(ids):
                 continue
-            fl = _LENGTH_OF_BYTE[length_bytes]
-            b = internals.bm25f_b(weighting, fieldname)
-            idf = searcher.idf(fieldname, word)
-            avgfl = searcher.avg_field_length(fieldname) or 1
-            tf = tf.astype(np.float64)
-            # whoosh.scoring.bm25, operation for operation (the same floating-point result)
-            score = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
             if boost != 1.0:
                 score = score * boost
             total[ids] += score
         return total
+
+    def term_scores(self, fieldname, word):
+        """``(global docnums, BM25F scores with boost 1)`` of one word in one field, kept in the
+        searcher's cache (see :meth:`term_docs`)."""
+        return self.cache.get(("term scores", fieldname, word), lambda: self._term_scores(fieldname, word))
+
+    def _term_scores(self, fieldname, word):
+        ids, tf, length_bytes = self.term_postings(fieldname, word)
+        if not len(ids):
+            return ids, _EMPTY[1]
+        weighting, searcher = self.bm25f, self.searcher
+        k1 = weighting.K1
+        fl = _LENGTH_OF_BYTE[length_bytes]
+        b = internals.bm25f_b(weighting, fieldname)
+        idf = searcher.idf(fieldname, word)
+        avgfl = searcher.avg_field_length(fieldname) or 1
+        tf = tf.astype(np.float64)
+        # whoosh.scoring.bm25, operation for operation (the same floating-point result)
+        score = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
+        return ids, score
 
     # facets
 
