@@ -377,6 +377,7 @@ class WhooshSearchQueryCompiler(FilterTranslationMixin, BaseSearchQueryCompiler)
         self._searcher = searcher
         self._fuzzy_fallback = fuzzy_fallback
         self._fields = self.fields_with_boosts()
+        self._fields_key = (self.fields is None, *self._fields)
         self._typed: dict[str, str] = {}  # term -> the word it was typed as, in lower case
         return self._compile(self.query, 1.0)
 
@@ -464,9 +465,9 @@ class WhooshSearchQueryCompiler(FilterTranslationMixin, BaseSearchQueryCompiler)
         reader = self._searcher.reader()
         return self._lexicon_fact(("df", fieldname, term), lambda: reader.doc_frequency(fieldname, term))
 
-    def term_query(self, term: str, boost: float, exact: bool = False):
-        """The clauses of one word: the fields holding it, inside compounds, as a part of a
-        compound and, for a word no document has, the words a typo away - unless ``exact``."""
+    def _where(self, term: str):
+        """``(fields holding term, compounds of it exist, it is a part of a compound)``: looked
+        up once per word and searcher, for all of this model's fields at once."""
         # Only fields that contain the word: every extra branch costs time for each match.
         present = [(path, b) for path, b in self._fields if self._doc_frequency(TEXT_PREFIX + path, term)]
         compounds = self.fields is None and len(term) >= COMPOUND_MIN_LENGTH and self._has_compounds(term)
@@ -476,6 +477,12 @@ class WhooshSearchQueryCompiler(FilterTranslationMixin, BaseSearchQueryCompiler)
             and PARTS_FIELD in self._searcher.schema
             and bool(self._doc_frequency(PARTS_FIELD, term))
         )
+        return present, compounds, in_parts
+
+    def term_query(self, term: str, boost: float, exact: bool = False):
+        """The clauses of one word: the fields holding it, inside compounds, as a part of a
+        compound and, for a word no document has, the words a typo away - unless ``exact``."""
+        present, compounds, in_parts = self._lexicon_fact(("term", term, self._fields_key), lambda: self._where(term))
         parts = [wq.Term(TEXT_PREFIX + path, term, boost=b * boost) for path, b in present]
         typo = self._fuzzy_fallback and not exact and not present and not compounds and not in_parts
         if typo and self._allowed_edits(term):
