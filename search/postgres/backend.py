@@ -38,7 +38,7 @@ from modelsearch.utils import get_content_type_pk
 
 from ..analysis import autocomplete_query_terms
 from ..indexing import prefetch_tags
-from . import lexemes, vocabulary
+from . import documents, lexemes, vocabulary
 from .queries import EVERYTHING, NOTHING, QueryText, RawTsQuery
 
 
@@ -128,6 +128,12 @@ class Index(pg.PostgresIndex):
                 """,  # noqa: S608 — the model's table name and our own placeholders
                 data_params,
             )
+        related = documents.related_filter_fields(model)
+        documents.write(
+            self.write_connection,
+            content_type_pk,
+            [(indexer.id, documents.related_values(indexer.obj, related)) for indexer in indexers],
+        )
         vocabulary.add(self.write_connection, words)
 
     def reset(self):
@@ -153,6 +159,7 @@ def _analyze(index):
     with index.write_connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {pg.IndexEntry._meta.db_table}")
         cursor.execute(f"ANALYZE {vocabulary.TABLE}")
+        cursor.execute(f"ANALYZE {documents.TABLE}")
 
 
 # --- queries ------------------------------------------------------------------------------------

@@ -1,38 +1,27 @@
-"""One ranked search across every source, in one SQL query (the PostgreSQL engine).
+"""One ranked search across every source, in one SQL statement (the PostgreSQL engine).
 
-Each source (``search.unified.Source``: a content type and the queryset of what the user may
-see) becomes a condition of the same query over the index table::
+Each source (``search.engine.Source``: a content type and the queryset of what the user may
+see) becomes one branch of ``UNION ALL``: the index entries of the type whose text matches
+(``(title || body) @@ query``, the GIN index of migration ``search.0002``), **joined** with the
+type's permission queryset (its primary key, boost factor, date and plain facet columns)::
 
-    (content_type_id IN (<the type's content types>)
-     AND object_id::bigint IN (SELECT id FROM <the type's table> WHERE <permission filters>))
-    OR ...
+    SELECT <n>, e.object_id, ts_rank(...) * a._boost, a._date, a._f0 ...
+    FROM (<matching entries of the type>) e JOIN (<what the user may see>) a ON a._pk = e._oid
 
 so permissions sit inside the query, before ranking and counting: what a user may not see is
-never ranked, counted, faceted or returned. The text condition is ``(title || body) @@ query``
-(the GIN index of migration ``search.0002``); the score is ``ts_rank`` over our weights, times a
-source's boost factors (fresh and stale pages); sorting by date reads each type's date columns.
-Counts per type come from one grouped query, facets from one grouped query per facet field of a
-type with matches, and the objects of the requested page from one query per type.
+never ranked, counted, faceted or returned. The matches are found once
+(``WITH m AS MATERIALIZED``) and the same statement answers the counts per type, every facet
+over all matches (a type's own column read in the join; a many-to-many field such as tags
+through its join) and the requested page (``ORDER BY`` score or date, ``LIMIT``/``OFFSET``). The
+score is ``ts_rank`` over our weights, times a source's boost factors (fresh and stale pages).
+Then one query per type loads the page's objects.
 """
 
 from __future__ import annotations
 
-from django.contrib.postgres.search import SearchRank
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
-from django.db.models import (
-    BigIntegerField,
-    Case,
-    Count,
-    DateTimeField,
-    F,
-    FloatField,
-    OuterRef,
-    Subquery,
-    TextField,
-    Value,
-    When,
-)
+from django.db.models import Case, Count, DateTimeField, F, FloatField, TextField, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
 from modelsearch.backends.database.postgres.postgres import IndexEntry
@@ -40,7 +29,8 @@ from modelsearch.query import PlainText
 from modelsearch.utils import get_descendants_content_types_pks
 
 from ..engine import Ranked
-from .queries import NOTHING, QueryText, RawTsQuery
+from .documents import TABLE, related_filter_fields
+from .queries import NOTHING, QueryText
 
 #: ts_rank weights of D, C, B, A (compound parts, minor fields, body, title).
 WEIGHTS = [0.05, 0.2, 0.4, 1.0]
@@ -51,9 +41,7 @@ NORMALIZATION = 1
 #: normalised by its length; the title's is not).
 TITLE_FACTOR = 2.0
 
-
-def _vector():
-    return F("title")._combine(F("body"), "||", False)
+_WEIGHTS_SQL = "'{" + ",".join(str(weight) for weight in WEIGHTS) + "}'::float4[]"
 
 
 def ranked(backend, q, sources, *, operator=None, sort="relevance", offset=0, limit=20, facets=True, coord=None):
@@ -66,152 +54,188 @@ def ranked(backend, q, sources, *, operator=None, sort="relevance", offset=0, li
     if not text or text == NOTHING or not sources:
         result.counts = {source.type: 0 for source in sources}
         return result
-    tsquery = RawTsQuery(text)
-
-    base = IndexEntry._default_manager.annotate(_oid=Cast("object_id", BigIntegerField()), _vector=_vector()).filter(
-        _vector=tsquery
-    )
-    # One branch per source, joined by UNION ALL (not one OR of conditions): each branch is a
-    # plain semi-join of the matches with the type's permission queryset, which PostgreSQL can
-    # answer by probing the type's primary key for a few matches instead of reading every
-    # visible post into a hash.
-    branches = []
-    for number, source in enumerate(sources):
-        content_types = get_descendants_content_types_pks(source.queryset.model)
-        allowed = source.queryset.order_by()
-        if source.narrow is not None:
-            allowed = allowed.filter(pk__in=source.narrow)
-        branches.append(
-            base.filter(content_type_id__in=content_types, _oid__in=allowed.values("pk")).annotate(_src=Value(number))
-        )
-
-    counts, found = _counts_and_facets(branches, sources, facets, connection)
+    coord_texts = _coord_texts(connection, coord) if sort != "date" and coord else []
+    statement = _Statement(sources, text, sort, coord_texts, facets, connection)
+    counts, found, rows = statement.run(offset, limit)
     result.counts = {source.type: counts.get(number, 0) for number, source in enumerate(sources)}
     if facets:
         result.facets = found
-    total = sum(result.counts.values())
-    if total and limit > 0 and offset < total:
-        result.hits = _page(branches, sources, tsquery, sort, offset, limit, coord, connection)
+    if rows:
+        result.hits = _load(sources, rows)
     return result
 
 
-def _score(source, tsquery):
-    score = Value(TITLE_FACTOR) * SearchRank(F("title"), tsquery, weights=WEIGHTS) + SearchRank(
-        F("body"), tsquery, weights=WEIGHTS, normalization=Value(NORMALIZATION)
-    )
-    for kwargs, factor in source.boosts:
-        boosted = source.queryset.model._default_manager.filter(**kwargs).order_by().values("pk")
-        score = score * Case(
-            When(_oid__in=boosted, then=Value(float(factor))), default=Value(1.0), output_field=FloatField()
+def _coord_texts(connection, coord) -> list[str]:
+    words = QueryText(connection)
+    words.prepare(PlainText(" ".join(coord), operator="or"))  # one vocabulary look-up for all
+    texts = []
+    for word in coord:
+        text = words.text(PlainText(word))
+        if text and text != NOTHING:
+            texts.append(text)
+    return texts
+
+
+def _sql(queryset) -> tuple[str, list]:
+    sql, params = queryset.query.sql_with_params()
+    return sql, list(params)
+
+
+class _Statement:
+    """The one statement of a search: matches (``m``), counts, facets and the page."""
+
+    def __init__(self, sources, text, sort, coord_texts, facets, connection):
+        self.sources = sources
+        self.text = text
+        self.sort = sort
+        self.coord_texts = coord_texts
+        self.facets = facets
+        self.connection = connection
+        #: (facet, source number) -> (field, column of m or None for a joined field)
+        self.facet_columns: dict[tuple[str, int], tuple[str, str | None]] = {}
+        self.width = max(
+            [sum("__" not in field for field in source.facet_fields.values()) for source in sources] or [0]
         )
-    return score
 
-
-def _page(branches, sources, tsquery, sort, offset, limit, coord, connection):
-    key = Value(0)
-    order = "_score DESC, id DESC"
-    coord_texts = []
-    if sort != "date" and coord:
-        words = QueryText(connection)
-        words.prepare(PlainText(" ".join(coord), operator="or"))  # one vocabulary look-up for all
-        for word in coord:
-            text = words.text(PlainText(word))
-            if text and text != NOTHING:
-                coord_texts.append(text)
-        if coord_texts:
-            order = "_k DESC, _score DESC, id DESC"
-    elif sort == "date":
-        order = "_k DESC NULLS LAST, _score DESC, id DESC"
-    statements, params = [], []
-    for branch, source in zip(branches, sources, strict=True):
-        if sort == "date":
-            if source.date_fields:
-                fields = [F(name) for name in source.date_fields]
-                value = fields[0] if len(fields) == 1 else Coalesce(*fields)
-                model = source.queryset.model
-                dated = model._default_manager.filter(pk=OuterRef("_oid")).annotate(_d=value).values("_d")[:1]
-                key = Subquery(dated, output_field=DateTimeField())
-            else:
-                key = Value(None, output_field=DateTimeField())
-        elif coord_texts:
-            matched = [Case(When(_vector=RawTsQuery(text), then=Value(1)), default=Value(0)) for text in coord_texts]
-            key = matched[0]
-            for expression in matched[1:]:
-                key = key + expression
-        rows = branch.annotate(_score=_score(source, tsquery), _k=key).values_list("_src", "_oid", "_score", "_k", "id")
+    def _branch(self, number, source) -> tuple[str, list] | None:
+        model = source.queryset.model
+        allowed = source.queryset.order_by()
+        if source.narrow is not None:
+            allowed = allowed.filter(pk__in=source.narrow)
+        annotations = {"_pk": F("pk")}
+        boost = Value(1.0, output_field=FloatField())
+        for kwargs, factor in source.boosts:
+            boost = boost * Case(
+                When(**kwargs, then=Value(float(factor))), default=Value(1.0), output_field=FloatField()
+            )
+        annotations["_boost"] = boost
+        if self.sort == "date":  # one type in every branch (a type without dates: NULL, sorted last)
+            fields = [F(name) for name in source.date_fields]
+            value = (fields[0] if len(fields) == 1 else Coalesce(*fields)) if fields else Value(None)
+            annotations["_date"] = Cast(value, DateTimeField())
+        column = 0
+        related = False
+        for facet, field in source.facet_fields.items() if self.facets else ():
+            if "__" in field:  # a related field (tags): from the document's related values, or a join
+                kept = tuple(field.split("__", 1)) in related_filter_fields(model)
+                self.facet_columns[facet, number] = (field, "_rel" if kept else None)
+                related = related or kept
+                continue
+            annotations[f"_f{column}"] = Cast(F(field), TextField())
+            self.facet_columns[facet, number] = (field, f"_f{column}")
+            column += 1
         try:
-            sql, branch_params = rows.query.sql_with_params()
-        except EmptyResultSet:
-            continue
-        statements.append(f"({sql})")
-        params.extend(branch_params)
-    union = " UNION ALL ".join(statements)
-    statement = f"SELECT _src, _oid, _score FROM ({union}) AS u ORDER BY {order} LIMIT %s OFFSET %s"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(statement, [*params, limit, offset])
-        rows = cursor.fetchall()
+            allowed_sql, allowed_params = _sql(allowed.annotate(**annotations).values(*annotations))
+        except EmptyResultSet:  # a source whose filters admit nothing ("pk IN ()")
+            return None
+        content_types = list(get_descendants_content_types_pks(model))
+        # The rank (and the words an "or" search orders by) are computed where the document is
+        # read, so only numbers go on through the join with the permission queryset.
+        rank = (
+            f"{TITLE_FACTOR} * ts_rank({_WEIGHTS_SQL}, title, %s::tsquery)"
+            f" + ts_rank({_WEIGHTS_SQL}, body, %s::tsquery, {NORMALIZATION})"
+        )
+        inner_params: list = [self.text, self.text]
+        if self.coord_texts:
+            words = " + ".join("(vector @@ %s::tsquery)::int" for _ in self.coord_texts)
+            inner_params.extend(self.coord_texts)
+        else:
+            words = "0"
+        key = {"date": "a._date"}.get(self.sort, "e._words")
+        facet_sql = "".join(f", a._f{i}" if i < column else ", NULL::text" for i in range(self.width))
+        facet_sql += ", e.related AS _rel" if related else ", NULL::jsonb AS _rel"
+        params = [number, *inner_params, content_types, self.text, *allowed_params]
+        sql = (
+            f"SELECT %s AS _src, e._oid, e.id AS _id, e._rank * a._boost AS _score, {key} AS _k{facet_sql} "  # noqa: S608
+            f"FROM (SELECT entry_id AS id, object_id AS _oid, {rank} AS _rank, {words} AS _words"
+            f"{', related' if related else ''} FROM {TABLE} "
+            "WHERE content_type_id = ANY(%s) AND vector @@ %s::tsquery) e "
+            f"JOIN ({allowed_sql}) a ON a._pk = e._oid"
+        )
+        return sql, params
+
+    def run(self, offset, limit):
+        branches, params = [], []
+        for number, source in enumerate(self.sources):
+            branch = self._branch(number, source)
+            if branch is not None:
+                branches.append(f"({branch[0]})")
+                params.extend(branch[1])
+        if not branches:
+            return {}, {}, []
+        # Every part answers (kind, source, value, n, score): kind '' counts, a facet's name its
+        # values, '#' the page's rows (value: the object's id, in page order by n).
+        parts = [
+            "SELECT '' AS kind, _src AS s, NULL::text AS v, count(*) AS n, NULL::float8 AS score FROM m GROUP BY _src"
+        ]
+        part_params: list = []
+        for (facet, number), (field, column) in self.facet_columns.items():
+            if column == "_rel":
+                parts.append(
+                    "SELECT %s, %s, x, count(*), NULL::float8 FROM m, jsonb_array_elements_text(m._rel -> %s) AS x "
+                    "WHERE _src = %s GROUP BY x"
+                )
+                part_params.extend([facet, number, field, number])
+                continue
+            if column is not None:
+                parts.append(
+                    f"SELECT %s, %s, {column}, count(*), NULL::float8 FROM m WHERE _src = %s GROUP BY {column}"  # noqa: S608
+                )
+                part_params.extend([facet, number, number])
+                continue
+            model = self.sources[number].queryset.model
+            grouped = (
+                model._default_manager.filter(pk__in=RawSQL("SELECT _oid FROM m WHERE _src = %s", (number,)))
+                .order_by()
+                .annotate(_v=Cast(F(field), TextField()))
+                .values("_v")
+                .annotate(_n=Count("pk"))
+                .values_list(Value(facet), Value(number), "_v", "_n", Value(None, output_field=FloatField()))
+            )
+            sql, grouped_params = _sql(grouped)
+            parts.append(sql)
+            part_params.extend(grouped_params)
+        order = {
+            "date": "_k DESC NULLS LAST, _score DESC, _id DESC",
+        }.get(self.sort, "_k DESC, _score DESC, _id DESC" if self.coord_texts else "_score DESC, _id DESC")
+        parts.append(
+            f"SELECT '#', _src, _oid::text, row_number() OVER (ORDER BY {order}), _score FROM "  # noqa: S608
+            f"(SELECT _src, _oid, _id, _score, _k FROM m ORDER BY {order} LIMIT %s OFFSET %s) AS page"
+        )
+        part_params.extend([limit, offset])
+        statement = f"WITH m AS MATERIALIZED ({' UNION ALL '.join(branches)}) " + " UNION ALL ".join(
+            f"({part})" for part in parts
+        )
+        counts: dict[int, int] = {}
+        found: dict = {}
+        rows: list[tuple[int, int, int, float]] = []
+        with self.connection.cursor() as cursor:
+            cursor.execute(statement, [*params, *part_params])
+            for kind, number, value, n, score in cursor.fetchall():
+                number = int(number)
+                if kind == "":
+                    counts[number] = n
+                elif kind == "#":
+                    rows.append((n, number, int(value), float(score or 0.0)))
+                elif value is not None:
+                    field = self.facet_columns[kind, number][0]
+                    key = int(value) if field.endswith("_id") else value
+                    found.setdefault(kind, {}).setdefault(self.sources[number].type, {})[key] = n
+        rows.sort()
+        return counts, found, [(number, pk, score) for _, number, pk, score in rows]
+
+
+def _load(sources, rows):
     wanted: dict[int, list] = {}
     for number, pk, _ in rows:
         wanted.setdefault(number, []).append(pk)
     loaded = {}
     for number, pks in wanted.items():
-        if number < 0:
-            continue
         for obj in sources[number].queryset.filter(pk__in=pks):
             loaded[(number, obj.pk)] = obj
     hits = []
     for number, pk, score in rows:
         obj = loaded.get((number, pk))
         if obj is not None:
-            hits.append((sources[number].type, obj, float(score or 0.0)))
+            hits.append((sources[number].type, obj, score))
     return hits
-
-
-def _counts_and_facets(branches, sources, facets, connection):
-    """Counts per type and (with ``facets``) every facet of every type, in one statement: the
-    matches (type, id) are found once (``WITH m AS MATERIALIZED``) and grouped by type and by each
-    facet field (a type's own column, or its tags through their join)."""
-    match_sqls, match_params = [], []
-    for branch in branches:
-        try:
-            sql, branch_params = branch.order_by().values_list("_src", "_oid").query.sql_with_params()
-        except EmptyResultSet:  # a source whose filters admit nothing ("pk IN ()")
-            continue
-        match_sqls.append(f"({sql})")
-        match_params.extend(branch_params)
-    if not match_sqls:
-        return {}, {}
-    match_sql = " UNION ALL ".join(match_sqls)
-    parts = ["SELECT '' AS f, _src AS s, '' AS v, count(*) AS n FROM m GROUP BY _src"]
-    params: list = []
-    kinds = {}
-    if facets:
-        for number, source in enumerate(sources):
-            for facet, field in source.facet_fields.items():
-                grouped = (
-                    source.queryset.model._default_manager.filter(
-                        pk__in=RawSQL("SELECT _oid FROM m WHERE _src = %s", (number,))
-                    )
-                    .order_by()
-                    .annotate(_v=Cast(F(field), TextField()))
-                    .values("_v")
-                    .annotate(_n=Count("pk"))
-                    .values_list(Value(facet), Value(number), "_v", "_n")
-                )
-                sql, grouped_params = grouped.query.sql_with_params()
-                parts.append(sql)
-                params.extend(grouped_params)
-                kinds[facet, number] = field
-    statement = f"WITH m AS MATERIALIZED ({match_sql}) " + " UNION ALL ".join(f"({part})" for part in parts)
-    counts: dict[int, int] = {}
-    found: dict = {}
-    with connection.cursor() as cursor:
-        cursor.execute(statement, [*match_params, *params])
-        for facet, number, value, n in cursor.fetchall():
-            if not facet:
-                counts[int(number)] = n
-            elif value is not None:
-                field = kinds[facet, int(number)]
-                key = int(value) if field.endswith("_id") else value
-                found.setdefault(facet, {}).setdefault(sources[int(number)].type, {})[key] = n
-    return counts, found

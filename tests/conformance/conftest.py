@@ -9,14 +9,14 @@ else:
 
     @pytest.fixture(scope="session")
     def django_db_setup(django_db_setup, django_db_blocker):
-        """On PostgreSQL, the vocabulary table of our PostgreSQL engine (made by the search app's
-        migration, which this suite does not install): every test class indexes into every
+        """On PostgreSQL, the vocabulary and document tables of our PostgreSQL engine (made by the
+        search app's migrations, which this suite does not install): every test class indexes into every
         configured backend, the engine included."""
         import importlib
 
         from django.db import connection
 
         if connection.vendor == "postgresql":
-            migration = importlib.import_module("search.migrations.0005_postgres_vocabulary")
             with django_db_blocker.unblock(), connection.schema_editor() as editor:
-                migration.create(None, editor)
+                for name in ("0005_postgres_vocabulary", "0006_postgres_documents"):
+                    importlib.import_module(f"search.migrations.{name}").create(None, editor)

@@ -1,0 +1,89 @@
+"""The PostgreSQL engine's own narrow table of what a search reads (migration ``search.0006``).
+
+``search_document`` holds one row per row of modelsearch's ``wagtailsearch_indexentry`` (its
+``entry_id``, a foreign key with ``ON DELETE CASCADE``: whatever removes an index entry -
+``delete_item``, stale entries, ``reset`` - removes the document in the same statement): the
+content type, the object's id as a number, the ``title`` and ``body`` vectors (for ``ts_rank``),
+their concatenation ``vector`` (GIN index: what ``@@`` matches, without concatenating two vectors
+per row) and ``related``, the values of the object's related filter fields
+(``{"tags__slug": ["bauen", ...]}``), so the facets over tags need no join to the objects.
+
+modelsearch's table stays as it is (Wagtail's admin searches per model through it); a search
+of the site reads only this one. Rows are written by :meth:`search.postgres.backend.Index.add_items`
+in the transaction of the change, so every app server sees them at once.
+"""
+
+from __future__ import annotations
+
+import json
+
+from modelsearch.index import FilterField, RelatedFields
+
+TABLE = "search_document"
+ENTRIES = "wagtailsearch_indexentry"
+
+CREATE = [
+    f"""CREATE TABLE IF NOT EXISTS {TABLE} (
+        entry_id integer PRIMARY KEY REFERENCES {ENTRIES} (id) ON DELETE CASCADE,
+        content_type_id integer NOT NULL,
+        object_id bigint NOT NULL,
+        title tsvector NOT NULL,
+        body tsvector NOT NULL,
+        vector tsvector NOT NULL,
+        related jsonb NOT NULL DEFAULT '{{}}'::jsonb
+    )""",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_vector ON {TABLE} USING gin (vector)",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_object ON {TABLE} (content_type_id, object_id)",
+]
+
+
+def related_filter_fields(model) -> list[tuple[str, str]]:
+    """``[(relation, field)]`` of the model's ``RelatedFields`` filter fields (``("tags", "slug")``)."""
+    found = []
+    for field in model.get_search_fields():
+        if isinstance(field, RelatedFields):
+            for sub in field.fields:
+                if isinstance(sub, FilterField):
+                    found.append((field.field_name, sub.field_name))
+    return found
+
+
+def related_values(obj, fields: list[tuple[str, str]]) -> dict:
+    """``{"tags__slug": [...]}`` of one object (its related objects' values as text)."""
+    from django.db.models import Manager
+
+    out: dict[str, list[str]] = {}
+    for relation, name in fields:
+        value = getattr(obj, relation, None)
+        if value is None:
+            items = []
+        elif isinstance(value, Manager):
+            items = list(value.all())
+        else:
+            items = [value]
+        out[f"{relation}__{name}"] = [str(getattr(item, name)) for item in items if getattr(item, name) is not None]
+    return out
+
+
+def write(connection, content_type_id: int, documents: list[tuple[str, dict]]) -> None:
+    """Copies the index entries of ``[(object_id, related)]`` (just written) into the table.
+    Objects whose primary key is no integer are left out (every type of this site has one)."""
+    documents = [(object_id, related) for object_id, related in documents if str(object_id).isdigit()]
+    if not documents:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {TABLE} (entry_id, content_type_id, object_id, title, body, vector, related)
+            SELECT e.id, e.content_type_id, e.object_id::bigint, e.title, e.body, e.title || e.body, d.related::jsonb
+            FROM unnest(%s::text[], %s::text[]) AS d (object_id, related)
+            JOIN {ENTRIES} e ON e.content_type_id = %s AND e.object_id = d.object_id
+            ON CONFLICT (entry_id) DO UPDATE SET title = EXCLUDED.title, body = EXCLUDED.body,
+                vector = EXCLUDED.vector, related = EXCLUDED.related
+            """,  # noqa: S608 — our table names
+            [
+                [str(object_id) for object_id, _ in documents],
+                [json.dumps(related) for _, related in documents],
+                content_type_id,
+            ],
+        )
