@@ -16,8 +16,8 @@ def create(apps, schema_editor):
         schema_editor.execute(statement)
     schema_editor.execute(
         f"""
-        INSERT INTO {documents.TABLE} (entry_id, content_type_id, object_id, title, body, vector)
-        SELECT id, content_type_id, object_id::bigint, title, body, title || body
+        INSERT INTO {documents.TABLE} (entry_id, content_type_id, object_id, title, body)
+        SELECT id, content_type_id, object_id::bigint, title, body
         FROM {documents.ENTRIES} WHERE object_id ~ '^[0-9]+$'
         ON CONFLICT (entry_id) DO NOTHING
         """  # noqa: S608 — our table names

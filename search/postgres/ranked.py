@@ -137,7 +137,7 @@ class _Statement:
         )
         inner_params: list = [self.text, self.text]
         if self.coord_texts:
-            words = " + ".join("(vector @@ %s::tsquery)::int" for _ in self.coord_texts)
+            words = " + ".join("((title || body) @@ %s::tsquery)::int" for _ in self.coord_texts)
             inner_params.extend(self.coord_texts)
         else:
             words = "0"
@@ -149,7 +149,8 @@ class _Statement:
             f"SELECT %s AS _src, e._oid, e.id AS _id, e._rank * a._boost AS _score, {key} AS _k{facet_sql} "  # noqa: S608
             f"FROM (SELECT entry_id AS id, object_id AS _oid, {rank} AS _rank, {words} AS _words"
             f"{', related' if related else ''} FROM {TABLE} "
-            "WHERE content_type_id = ANY(%s) AND vector @@ %s::tsquery) e "
+            # OFFSET 0: the subquery is not pulled up into the join (the vectors would travel with it)
+            "WHERE content_type_id = ANY(%s) AND (title || body) @@ %s::tsquery OFFSET 0) e "
             f"JOIN ({allowed_sql}) a ON a._pk = e._oid"
         )
         return sql, params
@@ -179,7 +180,7 @@ class _Statement:
                 continue
             if column is not None:
                 parts.append(
-                    f"SELECT %s, %s, {column}, count(*), NULL::float8 FROM m WHERE _src = %s GROUP BY {column}"  # noqa: S608
+                    f'SELECT %s, %s, {column} COLLATE "C", count(*), NULL::float8 FROM m WHERE _src = %s GROUP BY 3'  # noqa: S608
                 )
                 part_params.extend([facet, number, number])
                 continue

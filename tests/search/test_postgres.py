@@ -147,3 +147,36 @@ def test_a_search_makes_a_fixed_number_of_queries(city, django_assert_max_num_qu
     find(city.user, "Antrag")  # warm caches (synonyms, content types)
     with django_assert_max_num_queries(18):
         find(city.user, "Antrag")
+
+
+def test_an_upgraded_site_finds_everything_without_a_rebuild(city):
+    """Migration search.0006 fills the engine's document table from the index entries a site
+    already has, tags included (the tag facet counts from the table)."""
+    import importlib
+
+    from search.postgres import documents
+
+    before = find(city.user, "Öffnungszeiten")
+    assert before.count and [row["name"] for row in before.facets["tag"]] == ["Bürgerservice"]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {documents.TABLE}")  # as before the migration
+    assert find(city.user, "Öffnungszeiten").count == 0
+    migration = importlib.import_module("search.migrations.0006_postgres_documents")
+    with connection.schema_editor(atomic=False) as editor:
+        migration.create(None, editor)
+    after = find(city.user, "Öffnungszeiten")
+    assert after.count == before.count and titles(after) == titles(before)
+    assert after.facets["tag"] == before.facets["tag"]
+
+
+def test_a_deleted_object_leaves_the_document_table(city):
+    """Every way an index entry goes (here a page deleted) takes the engine's row with it."""
+    assert "Antrag auf Akteneinsicht" in titles(find(city.user, "Akteneinsicht"))
+    city.antrag.delete()
+    assert find(city.user, "Akteneinsicht").count == 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM search_document d LEFT JOIN wagtailsearch_indexentry e ON e.id = d.entry_id "
+            "WHERE e.id IS NULL"
+        )
+        assert cursor.fetchone()[0] == 0
