@@ -64,7 +64,8 @@ def fill_related(connection, chunk=2000):
 
 def drop(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP TABLE IF EXISTS {documents.TABLE}")
+        for statement in documents.DROP:
+            schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):

@@ -1,8 +1,10 @@
 """The PostgreSQL engine's own narrow table of what a search reads (migration ``search.0006``).
 
 ``search_document`` holds one row per row of modelsearch's ``wagtailsearch_indexentry`` (its
-``entry_id``, a foreign key with ``ON DELETE CASCADE``: whatever removes an index entry -
-``delete_item``, stale entries, ``reset`` - removes the document in the same statement): the
+``entry_id``; triggers on the index table delete the rows of deleted entries and empty the table
+when it is truncated, so whatever removes an index entry - ``delete_item``, stale entries,
+``reset``, Django's ``flush`` - removes the document in the same statement; a foreign key
+would make ``TRUNCATE`` of the index table fail): the
 content type, the object's id as a number, the ``title`` and ``body`` vectors (``ts_rank``; a GIN
 index on ``title || body`` answers ``@@``: a stored concatenation doubled the table and made a
 search read twice the pages) and ``related``, the values of the object's related filter fields
@@ -24,7 +26,7 @@ ENTRIES = "wagtailsearch_indexentry"
 
 CREATE = [
     f"""CREATE TABLE IF NOT EXISTS {TABLE} (
-        entry_id integer PRIMARY KEY REFERENCES {ENTRIES} (id) ON DELETE CASCADE,
+        entry_id integer PRIMARY KEY,
         content_type_id integer NOT NULL,
         object_id bigint NOT NULL,
         title tsvector NOT NULL,
@@ -33,6 +35,26 @@ CREATE = [
     )""",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_text ON {TABLE} USING gin ((title || body))",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_object ON {TABLE} (content_type_id, object_id)",
+    f"""CREATE OR REPLACE FUNCTION {TABLE}_forget() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'TRUNCATE' THEN
+            TRUNCATE {TABLE};
+        ELSE
+            DELETE FROM {TABLE} AS d USING gone WHERE d.entry_id = gone.id;
+        END IF;
+        RETURN NULL;
+    END $$""",  # noqa: S608 — our table names
+    f"""CREATE OR REPLACE TRIGGER {TABLE}_forget AFTER DELETE ON {ENTRIES}
+        REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_forget()""",
+    f"""CREATE OR REPLACE TRIGGER {TABLE}_truncate AFTER TRUNCATE ON {ENTRIES}
+        FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_forget()""",
+]
+
+DROP = [
+    f"DROP TRIGGER IF EXISTS {TABLE}_forget ON {ENTRIES}",
+    f"DROP TRIGGER IF EXISTS {TABLE}_truncate ON {ENTRIES}",
+    f"DROP FUNCTION IF EXISTS {TABLE}_forget()",
+    f"DROP TABLE IF EXISTS {TABLE}",
 ]
 
 

@@ -159,7 +159,7 @@ def test_an_upgraded_site_finds_everything_without_a_rebuild(city):
     before = find(city.user, "Öffnungszeiten")
     assert before.count and [row["name"] for row in before.facets["tag"]] == ["Bürgerservice"]
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {documents.TABLE}")  # as before the migration
+        cursor.execute(f"DELETE FROM {documents.TABLE}")  # noqa: S608 — as before the migration
     assert find(city.user, "Öffnungszeiten").count == 0
     migration = importlib.import_module("search.migrations.0006_postgres_documents")
     with connection.schema_editor(atomic=False) as editor:
