@@ -15,8 +15,9 @@ language:
   indexed word in a table with a ``pg_trgm`` index; a query word the index does not know also
   looks for the known words within :mod:`search.typos`' distance.
 * **One ranked search across all types** (:meth:`PostgresSearchBackend.ranked`,
-  :mod:`search.postgres.ranked`): one SQL query over the index table, each source's permission
-  queryset inside it, counts, facets and the requested page.
+  :mod:`search.postgres.ranked`): one SQL statement over the engine's narrow table
+  (:mod:`search.postgres.documents`, written next to modelsearch's entries), each source's
+  permission queryset joined inside it, counts, facets and the requested page.
 
 Writes go to the database in the transaction of the change, so every app server sees them at
 once (no per-process index).

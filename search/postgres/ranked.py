@@ -1,20 +1,28 @@
 """One ranked search across every source, in one SQL statement (the PostgreSQL engine).
 
-Each source (``search.engine.Source``: a content type and the queryset of what the user may
-see) becomes one branch of ``UNION ALL``: the index entries of the type whose text matches
-(``(title || body) @@ query``, the GIN index of migration ``search.0002``), **joined** with the
-type's permission queryset (its primary key, boost factor, date and plain facet columns)::
+It reads the engine's own narrow table ``search_document`` (:mod:`search.postgres.documents`),
+not modelsearch's wide index table. Each source (``search.engine.Source``: a content type and the
+queryset of what the user may see) becomes one branch of ``UNION ALL``: the documents of the
+type whose text matches (``(title || body) @@ query``, GIN index of migration ``search.0006``),
+ranked where they are read, **joined** with the type's permission queryset, which brings the
+boost factor, the date and the facet columns of the type's own table::
 
-    SELECT <n>, e.object_id, ts_rank(...) * a._boost, a._date, a._f0 ...
-    FROM (<matching entries of the type>) e JOIN (<what the user may see>) a ON a._pk = e._oid
+    SELECT <n>, e._oid, e._rank * a._boost, a._date, a._f0 ..., e.related
+    FROM (<matching documents of the type, ranked>) e JOIN (<what the user may see>) a ON a._pk = e._oid
 
 so permissions sit inside the query, before ranking and counting: what a user may not see is
 never ranked, counted, faceted or returned. The matches are found once
 (``WITH m AS MATERIALIZED``) and the same statement answers the counts per type, every facet
-over all matches (a type's own column read in the join; a many-to-many field such as tags
-through its join) and the requested page (``ORDER BY`` score or date, ``LIMIT``/``OFFSET``). The
-score is ``ts_rank`` over our weights, times a source's boost factors (fresh and stale pages).
-Then one query per type loads the page's objects.
+over all matches (a column of the type's table; tags from the document's stored related values,
+any other related field through its join) and the requested page (``ORDER BY`` score, date or
+the number of words matched, ``LIMIT``/``OFFSET``). The score is ``ts_rank`` of title and body
+over our weights, times a source's boost factors (fresh and stale pages). Then one query per
+type loads the page's objects.
+
+Every match is ranked (exact top-k with our own scoring). A RUM index ordering by its own
+distance was measured at 100k (docs/performance.md): it would save part of the ranking, but
+not the reading, joining and counting of every permitted match that exact counts and facets
+need, and would rank by another formula.
 """
 
 from __future__ import annotations

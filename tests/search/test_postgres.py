@@ -142,11 +142,23 @@ def test_sort_by_date_puts_the_newest_first(city):
 
 
 def test_a_search_makes_a_fixed_number_of_queries(city, django_assert_max_num_queries):
-    """Vocabulary (1-2), counts (1), the page (1), objects per type (<= 4), facets per field
-    (<= 5), names of departments and tags (<= 3), tags of the hits, the synonym table."""
+    """Vocabulary (1-2), counts, facets and the page (1), objects per type (<= 4), names of
+    departments and tags (<= 3), tags of the hits, the synonym table."""
     find(city.user, "Antrag")  # warm caches (synonyms, content types)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(12):
         find(city.user, "Antrag")
+
+
+def test_counts_facets_and_page_come_from_one_statement(city):
+    """The engine reads its document table once per search: the matches are found once, and the
+    counts, every facet and the page are answered from them."""
+    from django.test.utils import CaptureQueriesContext
+
+    find(city.user, "Antrag")  # warm caches
+    with CaptureQueriesContext(connection) as queries:
+        result = find(city.user, "Antrag")
+    assert result.count >= 3 and result.facets["department"]
+    assert sum("search_document" in query["sql"] for query in queries.captured_queries) == 1
 
 
 def test_an_upgraded_site_finds_everything_without_a_rebuild(city):
