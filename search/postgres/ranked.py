@@ -137,34 +137,20 @@ class _Statement:
         except EmptyResultSet:  # a source whose filters admit nothing ("pk IN ()")
             return None
         content_types = list(get_descendants_content_types_pks(model))
-        # The rank (and the words an "or" search orders by) are computed where the document is
-        # read, so only numbers go on through the join with the permission queryset.
-        rank = (
-            f"{TITLE_FACTOR} * ts_rank({_WEIGHTS_SQL}, title, %s::tsquery)"
-            f" + ts_rank({_WEIGHTS_SQL}, body, %s::tsquery, {NORMALIZATION})"
-        )
-        inner_params: list = [self.text, self.text]
-        if self.coord_texts:
-            words = " + ".join("((title || body) @@ %s::tsquery)::int" for _ in self.coord_texts)
-            inner_params.extend(self.coord_texts)
-        else:
-            words = "0"
         key = {"date": "a._date"}.get(self.sort, "e._words")
         facet_sql = "".join(f", a._f{i}" if i < column else ", NULL::text" for i in range(self.width))
         facet_sql += ", e.related AS _rel" if related else ", NULL::jsonb AS _rel"
-        params = [number, *inner_params, content_types, self.text, *allowed_params]
+        self.content_types.extend(content_types)
+        params = [number, *allowed_params, content_types]
         sql = (
             f"SELECT %s AS _src, e._oid, e.id AS _id, e._rank * a._boost AS _score, {key} AS _k{facet_sql} "  # noqa: S608
-            f"FROM (SELECT entry_id AS id, object_id AS _oid, {rank} AS _rank, {words} AS _words"
-            f"{', related' if related else ''} FROM {TABLE} "
-            # OFFSET 0: the subquery is not pulled up into the join (the vectors would travel with it)
-            "WHERE content_type_id = ANY(%s) AND (title || body) @@ %s::tsquery OFFSET 0) e "
-            f"JOIN ({allowed_sql}) a ON a._pk = e._oid"
+            f"FROM d e JOIN ({allowed_sql}) a ON a._pk = e._oid WHERE e.content_type_id = ANY(%s)"
         )
         return sql, params
 
     def run(self, offset, limit):
         branches, params = [], []
+        self.content_types: list[int] = []
         for number, source in enumerate(self.sources):
             branch = self._branch(number, source)
             if branch is not None:
@@ -212,8 +198,27 @@ class _Statement:
             f"(SELECT _src, _oid, _id, _score, _k FROM m ORDER BY {order} LIMIT %s OFFSET %s) AS page"
         )
         part_params.extend([limit, offset])
-        statement = f"WITH m AS MATERIALIZED ({' UNION ALL '.join(branches)}) " + " UNION ALL ".join(
-            f"({part})" for part in parts
+        # The matching documents of every type, read and ranked once (the words an "or" search
+        # orders by too), so only numbers go on through the joins with the permission querysets.
+        rank = (
+            f"{TITLE_FACTOR} * ts_rank({_WEIGHTS_SQL}, title, %s::tsquery)"
+            f" + ts_rank({_WEIGHTS_SQL}, body, %s::tsquery, {NORMALIZATION})"
+        )
+        found_params: list = [self.text, self.text]
+        if self.coord_texts:
+            words = " + ".join("((title || body) @@ %s::tsquery)::int" for _ in self.coord_texts)
+            found_params.extend(self.coord_texts)
+        else:
+            words = "0"
+        found_params.extend([self.content_types, self.text])
+        matching = (
+            f"SELECT entry_id AS id, content_type_id, object_id AS _oid, {rank} AS _rank, {words} AS _words, "  # noqa: S608
+            f"related FROM {TABLE} WHERE content_type_id = ANY(%s) AND (title || body) @@ %s::tsquery"
+        )
+        params = [*found_params, *params]
+        statement = (
+            f"WITH d AS MATERIALIZED ({matching}), m AS MATERIALIZED ({' UNION ALL '.join(branches)}) "
+            + " UNION ALL ".join(f"({part})" for part in parts)
         )
         counts: dict[int, int] = {}
         found: dict = {}
