@@ -12,13 +12,13 @@ from search.postgres import documents
 def create(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    for statement in documents.CREATE:
+    for statement in documents.create_statements():
         schema_editor.execute(statement)
     schema_editor.execute(
         f"""
         INSERT INTO {documents.TABLE} (entry_id, content_type_id, object_id, title, body)
         SELECT id, content_type_id, object_id::bigint, title, body
-        FROM {documents.ENTRIES} WHERE object_id ~ '^[0-9]+$'
+        FROM {documents.entries_table()} WHERE object_id ~ '^[0-9]+$'
         ON CONFLICT (entry_id) DO NOTHING
         """  # noqa: S608 — our table names
     )
@@ -64,7 +64,7 @@ def fill_related(connection, chunk=2000):
 
 def drop(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        for statement in documents.DROP:
+        for statement in documents.drop_statements():
             schema_editor.execute(statement)
 
 

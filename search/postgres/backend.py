@@ -272,6 +272,19 @@ class PostgresSearchBackend(pg.PostgresSearchBackend):
             raise NotSupportedError("search.postgres needs a PostgreSQL database")
         return index
 
+    def healthcheck(self) -> tuple[bool, str]:
+        """Whether the tables a search reads answer (``/healthz``): modelsearch's index table and
+        the engine's documents."""
+        from django.db import connection, transaction
+
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:  # a failure must not break the request
+                cursor.execute(f"SELECT 1 FROM {documents.entries_table()} LIMIT 1")  # noqa: S608
+                cursor.execute(f"SELECT 1 FROM {documents.TABLE} LIMIT 1")  # noqa: S608
+        except Exception as exc:  # any database error means "cannot be read"
+            return False, exc.__class__.__name__
+        return True, "ok"
+
     def ranked(self, q, sources, **kwargs):
         from .ranked import ranked
 

@@ -22,10 +22,19 @@ import json
 from modelsearch.index import FilterField, RelatedFields
 
 TABLE = "search_document"
-ENTRIES = "wagtailsearch_indexentry"
 
-CREATE = [
-    f"""CREATE TABLE IF NOT EXISTS {TABLE} (
+
+def entries_table() -> str:
+    """modelsearch's index table (``wagtailsearch_indexentry`` on this site)."""
+    from modelsearch.backends.database.postgres.postgres import IndexEntry
+
+    return IndexEntry._meta.db_table
+
+
+def create_statements() -> list[str]:
+    entries = entries_table()
+    return [
+        f"""CREATE TABLE IF NOT EXISTS {TABLE} (
         entry_id integer PRIMARY KEY,
         content_type_id integer NOT NULL,
         object_id bigint NOT NULL,
@@ -33,9 +42,9 @@ CREATE = [
         body tsvector NOT NULL,
         related jsonb NOT NULL DEFAULT '{{}}'::jsonb
     )""",
-    f"CREATE INDEX IF NOT EXISTS {TABLE}_text ON {TABLE} USING gin ((title || body))",
-    f"CREATE INDEX IF NOT EXISTS {TABLE}_object ON {TABLE} (content_type_id, object_id)",
-    f"""CREATE OR REPLACE FUNCTION {TABLE}_forget() RETURNS trigger LANGUAGE plpgsql AS $$
+        f"CREATE INDEX IF NOT EXISTS {TABLE}_text ON {TABLE} USING gin ((title || body))",
+        f"CREATE INDEX IF NOT EXISTS {TABLE}_object ON {TABLE} (content_type_id, object_id)",
+        f"""CREATE OR REPLACE FUNCTION {TABLE}_forget() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         IF TG_OP = 'TRUNCATE' THEN
             TRUNCATE {TABLE};
@@ -44,18 +53,21 @@ CREATE = [
         END IF;
         RETURN NULL;
     END $$""",  # noqa: S608 — our table names
-    f"""CREATE OR REPLACE TRIGGER {TABLE}_forget AFTER DELETE ON {ENTRIES}
+        f"""CREATE OR REPLACE TRIGGER {TABLE}_forget AFTER DELETE ON {entries}
         REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_forget()""",
-    f"""CREATE OR REPLACE TRIGGER {TABLE}_truncate AFTER TRUNCATE ON {ENTRIES}
+        f"""CREATE OR REPLACE TRIGGER {TABLE}_truncate AFTER TRUNCATE ON {entries}
         FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_forget()""",
-]
+    ]
 
-DROP = [
-    f"DROP TRIGGER IF EXISTS {TABLE}_forget ON {ENTRIES}",
-    f"DROP TRIGGER IF EXISTS {TABLE}_truncate ON {ENTRIES}",
-    f"DROP FUNCTION IF EXISTS {TABLE}_forget()",
-    f"DROP TABLE IF EXISTS {TABLE}",
-]
+
+def drop_statements() -> list[str]:
+    entries = entries_table()
+    return [
+        f"DROP TRIGGER IF EXISTS {TABLE}_forget ON {entries}",
+        f"DROP TRIGGER IF EXISTS {TABLE}_truncate ON {entries}",
+        f"DROP FUNCTION IF EXISTS {TABLE}_forget()",
+        f"DROP TABLE IF EXISTS {TABLE}",
+    ]
 
 
 def related_filter_fields(model) -> list[tuple[str, str]]:
@@ -98,7 +110,7 @@ def write(connection, content_type_id: int, documents: list[tuple[str, dict]]) -
             INSERT INTO {TABLE} (entry_id, content_type_id, object_id, title, body, related)
             SELECT e.id, e.content_type_id, e.object_id::bigint, e.title, e.body, d.related::jsonb
             FROM unnest(%s::text[], %s::text[]) AS d (object_id, related)
-            JOIN {ENTRIES} e ON e.content_type_id = %s AND e.object_id = d.object_id
+            JOIN {entries_table()} e ON e.content_type_id = %s AND e.object_id = d.object_id
             ON CONFLICT (entry_id) DO UPDATE SET title = EXCLUDED.title, body = EXCLUDED.body,
                 related = EXCLUDED.related
             """,  # noqa: S608 — our table names
