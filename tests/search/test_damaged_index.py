@@ -181,19 +181,24 @@ def test_with_if_needed_the_repair_heals_a_damaged_index(city, user_client, sett
 
 @database_only
 def test_a_failing_search_table_answers_unavailable_and_healthz_says_so(city, user_client, client):
-    """SEARCH_BACKEND=postgres: the index is a table in the database. If searching it fails,
-    search answers 503 too (not 500), and /healthz's search check fails."""
+    """SEARCH_BACKEND=postgres: the index is two tables in the database (modelsearch's entries,
+    which the suggestions read, and the engine's documents, which the search reads). If searching
+    them fails, search answers 503 too (not 500), and /healthz's search check fails."""
     from django.db import connection
+    from wagtail.search.models import IndexEntry
 
-    from search.postgres.documents import TABLE as table  # the engine's table a search reads
+    from search.postgres.documents import TABLE
 
+    tables = [IndexEntry._meta.db_table, TABLE]
     assert healthz(client)[0] == 200
     with connection.cursor() as cursor:
-        cursor.execute(f"ALTER TABLE {table} RENAME TO {table}_away")
+        for table in tables:
+            cursor.execute(f"ALTER TABLE {table} RENAME TO {table}_away")
     assert_search_unavailable(user_client)
     status, body = healthz(client)
     assert status == 503 and body["checks"]["search_index"]["ok"] is False
     with connection.cursor() as cursor:
-        cursor.execute(f"ALTER TABLE {table}_away RENAME TO {table}")
+        for table in tables:
+            cursor.execute(f"ALTER TABLE {table}_away RENAME TO {table}")
     assert user_client.get("/api/v1/search", {"q": "Akteneinsicht"}).status_code == 200
     assert healthz(client)[0] == 200
