@@ -53,9 +53,7 @@ class Site:
         else:
             self.database = None
             url = f"sqlite:///{folder / 'db.sqlite3'}"
-        self.env = {
-            k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_")) and k != "REDIS_URL"
-        }
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_")) and k != "REDIS_URL"}
         self.env.update(
             DJANGO_SETTINGS_MODULE="intranet.settings.dev",
             DATABASE_URL=url,
@@ -243,6 +241,7 @@ def copy_of(backup: Path, tmp_path: Path) -> Path:
 def test_a_backup_holds_the_database_the_files_and_a_manifest_of_them(original):
     source, snapshot, backup, out = original
     assert "Backup complete" in out
+    assert "Backup is intact" in source.ok("restore", "--check", str(backup))
     manifest = json.loads((backup / "manifest.json").read_text())
     assert manifest["database"]["engine"] == {"sqlite": "sqlite", "postgres": "postgresql"}[SHAPE]
     assert manifest["migrations"]["posts"] and manifest["migrations"]["wagtailcore"]
@@ -260,7 +259,7 @@ def test_a_backup_holds_the_database_the_files_and_a_manifest_of_them(original):
 
 
 def test_restore_into_an_empty_site_gives_back_every_page_post_person_document_and_file(original, sites):
-    source, snapshot, backup, _ = original
+    _, snapshot, backup, _ = original
     _, site = sites
     target = site("restored")
     out = target.ok("restore", str(backup))
@@ -282,6 +281,9 @@ def test_a_damaged_file_is_refused_by_name_before_anything_changes(original, sit
     document = next((damaged / "documents").rglob("*.txt"))
     document.write_text("Formular für die Akteneinsicht, verändert\n")
     target = site("damaged")
+    result = target.manage("restore", "--check", str(damaged))
+    assert result.returncode != 0
+    assert f"{document.relative_to(damaged).as_posix()} does not match its checksum" in result.stderr
     result = target.manage("restore", str(damaged))
     assert result.returncode != 0
     assert f"{document.relative_to(damaged).as_posix()} does not match its checksum" in result.stderr
@@ -304,7 +306,7 @@ def test_a_folder_without_manifest_is_refused(original, sites, tmp_path):
 
 
 def test_a_site_with_content_is_replaced_only_with_force(original, sites):
-    source, snapshot, backup, _ = original
+    _, snapshot, backup, _ = original
     _, site = sites
     target = site("busy")
     target.ok("migrate", "--noinput", "-v0")

@@ -24,7 +24,24 @@ class Command(BaseCommand):
             "beyond the root and start page)",
         )
 
-    def handle(self, *args, directory, force, **options):
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="only check the backup (manifest and every checksum); change nothing",
+        )
+
+    def handle(self, *args, directory, force, check, **options):
+        if check:
+            manifest = backup.read_manifest(Path(directory))
+            backup.verify(Path(directory), manifest, say=self.stdout.write)
+            database = manifest["database"]
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Backup is intact: {database['engine']}, made {manifest['created_at']} by version "
+                    f"{manifest['app_version']}."
+                )
+            )
+            return
         manifest = backup.restore(Path(directory), force=force, say=self.stdout.write)
         contents = backup.site_contents()
         summary = ", ".join(f"{n} {label}" for label, n in contents.items())
