@@ -191,6 +191,9 @@ def _pg_environment() -> dict[str, str]:
     for key, var in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER"), ("PASSWORD", "PGPASSWORD")):
         if conf.get(key):
             env[var] = str(conf[key])
+    for option in ("sslmode", "sslrootcert", "sslcert", "sslkey"):
+        if conf.get("OPTIONS", {}).get(option):
+            env[f"PG{option.upper()}"] = str(conf["OPTIONS"][option])
     env["PGDATABASE"] = conf["NAME"]
     return env
 
@@ -287,6 +290,20 @@ def verify(source: Path, manifest: dict, *, say: Say) -> None:
     say(f"Checked {len(listed)} files: all checksums match.")
 
 
+def unknown_migrations(manifest: dict) -> list[str]:
+    """Migrations applied in the backup that this version's code does not have ("app.name"): the
+    backup comes from a newer version, whose database this code cannot use."""
+    from django.db.migrations.loader import MigrationLoader
+
+    known = MigrationLoader(None, ignore_no_migrations=True).disk_migrations
+    apps = {app for app, _ in known}
+    return [
+        f"{app}.{name}"
+        for app, name in sorted(manifest.get("migrations", {}).items())
+        if app in apps and (app, name) not in known
+    ]
+
+
 def site_contents() -> dict[str, int]:
     """What the site holds beyond what migrations create: user accounts, pages other than the
     tree's root and the start page, documents and images. All zero on an empty site (also on a
@@ -320,6 +337,12 @@ def restore(source: Path, *, force: bool, say: Say) -> dict:
         raise CommandError(
             f"This backup is of a {ENGINE_NAMES.get(theirs, theirs)} database; this site runs on "
             f"{ENGINE_NAMES[kind]}. A backup can only be restored into the engine it was made from."
+        )
+    unknown = unknown_migrations(manifest)
+    if unknown:
+        raise CommandError(
+            f"This backup is from a newer version ({manifest['app_version']}): this version does not know "
+            f"the migration {unknown[0]}. Install that version (or a newer one) and restore again."
         )
     contents = site_contents()
     if any(contents.values()) and not force:

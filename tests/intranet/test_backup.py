@@ -305,6 +305,20 @@ def test_a_folder_without_manifest_is_refused(original, sites, tmp_path):
     assert "has no manifest.json" in result.stderr
 
 
+def test_a_backup_from_a_newer_version_is_refused(original, sites, tmp_path):
+    _, _, backup, _ = original
+    _, site = sites
+    newer = copy_of(backup, tmp_path)
+    manifest = json.loads((newer / "manifest.json").read_text())
+    manifest["migrations"]["posts"] = "0099_from_the_future"  # as a later release would have it
+    (newer / "manifest.json").write_text(json.dumps(manifest))
+    target = site("older-code")
+    result = target.manage("restore", str(newer))
+    assert result.returncode != 0
+    assert "newer version" in result.stderr and "posts.0099_from_the_future" in result.stderr
+    assert target.python(TABLES) == []
+
+
 def test_a_site_with_content_is_replaced_only_with_force(original, sites):
     _, snapshot, backup, _ = original
     _, site = sites
