@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= 2
 XDIST := $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist worksteal)
 
-.PHONY: run test test-stages venv lock lint format check test-sqlite test-postgres test-conformance browser-deps messages messages-de bench search-quality clean
+.PHONY: run test test-stages venv lock lint format check test-sqlite test-postgres pg-client test-conformance browser-deps messages messages-de bench search-quality clean
 
 venv: $(STAMP)
 
@@ -96,10 +96,20 @@ test-postgres: venv
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
 	  redis=$$($(BIN)/python -c "import redis; redis.Redis.from_url('$(REDIS_TEST_URL)', socket_connect_timeout=3).ping(); print('$(REDIS_TEST_URL)')" 2>/dev/null); \
 	  if [ -z "$$redis" ] && [ -n "$$CI" ]; then echo "Redis is not reachable at $(REDIS_TEST_URL), but CI must test on it" >&2; exit 1; fi; \
+	  $(MAKE) -s pg-client; \
 	  echo "== test suite on PostgreSQL ($(PG_URL)) with the PostgreSQL search engine, cache on $${redis:-local memory}"; \
 	  DATABASE_URL=$(PG_URL) SEARCH_BACKEND=postgres REDIS_URL=$$redis $(BIN)/pytest $(XDIST) $(PYTEST_ARGS); \
 	elif [ -n "$$CI" ]; then echo "PostgreSQL is not reachable at $(PG_URL), but CI must test on it" >&2; exit 1; \
 	else echo "== PostgreSQL not reachable at $(PG_URL): skipping the PostgreSQL run (CI always runs it)"; fi
+
+# pg_dump/pg_restore of the server's major version, for manage.py backup/restore (tests/intranet/
+# test_backup.py); Debian ships them with the server, a CI with the server elsewhere installs them.
+pg-client: venv
+	@major=$$($(BIN)/python -c "import psycopg; print(psycopg.connect('$(PG_URL)'.rsplit('/',1)[0] + '/postgres').info.server_version // 10000)"); \
+	if ! pg_dump --version 2>/dev/null | grep -q " $$major\."; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client-$$major >/dev/null; \
+	  else echo "pg_dump $$major is missing: sudo apt-get install postgresql-client-$$major (backup tests will fail without it)" >&2; exit 1; fi; \
+	fi
 
 # modelsearch's own shared backend suite against our Whoosh backend, beside modelsearch's SQLite
 # backend as the peer, and on PostgreSQL against our PostgreSQL engine beside modelsearch's

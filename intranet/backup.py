@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -209,10 +210,9 @@ def _pg_tool(name: str) -> str:
             f"(Debian: apt-get install postgresql-client-{server})."
         )
     output = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=10).stdout  # noqa: S603
-    try:
-        client = int(output.split()[-1].split(".")[0])
-    except (IndexError, ValueError):
-        raise CommandError(f"Could not read the version of {path}: {output!r}") from None
+    client = client_major(output)
+    if client is None:
+        raise CommandError(f"Could not read the version of {path}: {output!r}")
     if client < server:
         raise CommandError(
             f"{path} is version {client}, the server is PostgreSQL {server}: {name} must be of the "
@@ -220,6 +220,13 @@ def _pg_tool(name: str) -> str:
             f"bin folder, e.g. /usr/lib/postgresql/{server}/bin, first in PATH)."
         )
     return path
+
+
+def client_major(version_output: str) -> int | None:
+    """The major version in ``pg_dump --version``'s answer, e.g. 15 from
+    "pg_dump (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)"."""
+    match = re.search(r"\(PostgreSQL\) (\d+)", version_output)
+    return int(match[1]) if match else None
 
 
 def _server_major() -> int:

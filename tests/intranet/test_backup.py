@@ -370,3 +370,18 @@ def test_without_pg_dump_the_backup_fails_clearly_and_leaves_no_folder(original,
     assert result.returncode != 0
     assert "pg_dump is not installed" in result.stderr and "postgresql-client-15" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("output", "major"),
+    [
+        ("pg_dump (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)\n", 15),
+        ("pg_restore (PostgreSQL) 9.6.24\n", 9),
+        ("pg_dump (PostgreSQL) 17beta1\n", 17),
+        ("something else", None),
+    ],
+)
+def test_the_client_version_is_read_from_pg_dump(output, major):
+    from intranet.backup import client_major
+
+    assert client_major(output) == major
