@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -203,10 +204,12 @@ print(json.dumps({q: [[h.type, h.title] for h in search(user=admin, q=q).hits]
 
 
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory):
+def sites():
     if SHAPE == "postgres" and not pg_reachable():
         pytest.skip("PostgreSQL is not reachable")
-    folder = tmp_path_factory.mktemp("backup")
+    # Not pytest's scratch: other pytest sessions of the same user (parallel runs on one machine)
+    # delete all but the newest three of its base folders, this one's included.
+    folder = Path(tempfile.mkdtemp(prefix="wn-test-backup-"))
     made = []
 
     def site(name: str, shape: str = SHAPE) -> Site:
@@ -216,6 +219,15 @@ def sites(tmp_path_factory):
     yield folder, site
     for s in made:
         s.drop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def scratch(sites) -> Path:
+    """An empty folder of this test's own, beside the sites."""
+    folder = sites[0] / f"scratch-{uuid.uuid4().hex[:8]}"
+    folder.mkdir()
+    return folder
 
 
 @pytest.fixture(scope="module")
@@ -232,8 +244,8 @@ def original(sites):
     return source, snapshot, folder / "backup", out
 
 
-def copy_of(backup: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "copy"
+def copy_of(backup: Path, scratch: Path) -> Path:
+    copy = scratch / "copy"
     shutil.copytree(backup, copy)
     return copy
 
@@ -274,10 +286,10 @@ def test_restore_into_an_empty_site_gives_back_every_page_post_person_document_a
     assert ["page", "Personalrat Protokoll"] in found["Personalrat"]  # the admin may see it
 
 
-def test_a_damaged_file_is_refused_by_name_before_anything_changes(original, sites, tmp_path):
+def test_a_damaged_file_is_refused_by_name_before_anything_changes(original, sites, scratch):
     _, _, backup, _ = original
     _, site = sites
-    damaged = copy_of(backup, tmp_path)
+    damaged = copy_of(backup, scratch)
     document = next((damaged / "documents").rglob("*.txt"))
     document.write_text("Formular für die Akteneinsicht, verändert\n")
     target = site("damaged")
@@ -295,20 +307,20 @@ def test_a_damaged_file_is_refused_by_name_before_anything_changes(original, sit
     assert f"{document.relative_to(damaged).as_posix()} is missing" in result.stderr
 
 
-def test_a_folder_without_manifest_is_refused(original, sites, tmp_path):
+def test_a_folder_without_manifest_is_refused(original, sites, scratch):
     _, _, backup, _ = original
     _, site = sites
-    copy = copy_of(backup, tmp_path)
+    copy = copy_of(backup, scratch)
     (copy / "manifest.json").unlink()
     result = site("no-manifest").manage("restore", str(copy))
     assert result.returncode != 0
     assert "has no manifest.json" in result.stderr
 
 
-def test_a_backup_from_a_newer_version_is_refused(original, sites, tmp_path):
+def test_a_backup_from_a_newer_version_is_refused(original, sites, scratch):
     _, _, backup, _ = original
     _, site = sites
-    newer = copy_of(backup, tmp_path)
+    newer = copy_of(backup, scratch)
     manifest = json.loads((newer / "manifest.json").read_text())
     manifest["migrations"]["posts"] = "0099_from_the_future"  # as a later release would have it
     (newer / "manifest.json").write_text(json.dumps(manifest))
@@ -348,9 +360,9 @@ def test_a_backup_of_the_other_engine_is_refused(original, sites):
     assert f"This backup is of a {mine} database; this site runs on {theirs}" in result.stderr
 
 
-def test_backup_refuses_a_folder_that_is_not_empty(original, tmp_path):
+def test_backup_refuses_a_folder_that_is_not_empty(original, scratch):
     source = original[0]
-    target = tmp_path / "full"
+    target = scratch / "full"
     target.mkdir()
     (target / "notes.txt").write_text("keep me")
     result = source.manage("backup", str(target))
@@ -364,12 +376,12 @@ def test_backup_refuses_a_folder_that_is_not_empty(original, tmp_path):
 
 
 @pytest.mark.skipif(SHAPE != "postgres", reason="pg_dump is the PostgreSQL shape's")
-def test_without_pg_dump_the_backup_fails_clearly_and_leaves_no_folder(original, tmp_path):
+def test_without_pg_dump_the_backup_fails_clearly_and_leaves_no_folder(original, scratch):
     source = original[0]
-    result = source.manage("backup", str(tmp_path / "nightly"), PATH="/nonexistent")
+    result = source.manage("backup", str(scratch / "nightly"), PATH="/nonexistent")
     assert result.returncode != 0
     assert "pg_dump is not installed" in result.stderr and "postgresql-client-15" in result.stderr
-    assert list(tmp_path.iterdir()) == []
+    assert list(scratch.iterdir()) == []
 
 
 @pytest.mark.parametrize(
