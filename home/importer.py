@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-import bleach
 import markdown
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.text import slugify
 
+from intranet.shared.html import sanitise
 from people.models import Department
 
 from .models import ContentPage, DepartmentPage, HomePage, WikiPage
@@ -124,8 +124,8 @@ def _rich_text(html: str) -> str:
     html = re.sub(r"<(/?)h[56]>", r"<\1h4>", html)
     html = re.sub(r"<(/?)strong>", r"<\1b>", html)
     html = re.sub(r"<(/?)em>", r"<\1i>", html)
-    cleaned = bleach.clean(
-        html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, protocols=["http", "https", "mailto", "tel"], strip=True
+    cleaned = sanitise(
+        html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, protocols=["http", "https", "mailto", "tel"]
     )
     return cleaned.strip()
 

@@ -1,24 +1,24 @@
 """The one place where post text becomes HTML.
 
 A Markdown subset (bold, italic, links, lists, quotes, inline code; line breaks kept) -> HTML ->
-bleach with an allow-list. Raw HTML typed by a user is never passed through: it is shown as text.
+the sanitiser (intranet.shared.html) with an allow-list. Raw HTML typed by a user is never passed through: it is shown as text.
 Along the way the text's #hashtags, @mentions and links to wiki pages are collected, so the
 caller can store tags, mention notifications and `linked_pages` from the same pass.
 
 The result's `html` is safe to render as is (`|safe`)."""
 
-import html as htmllib
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-import bleach
 import markdown
 from django.conf import settings
 from django.urls import reverse
 from markdown.inlinepatterns import InlineProcessor
 from markdown.util import AtomicString
+
+from intranet.shared.html import rewrite_links, sanitise, text_of
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", "code"}
 ALLOWED_PROTOCOLS = {"http", "https", "mailto"}
@@ -191,26 +191,26 @@ def render(text: str) -> Rendered:
     mentions: list = []
     users = _find_users(text)
     raw = _markdown(tags, users, mentions).convert(text)
-    clean = bleach.clean(raw, tags=ALLOWED_TAGS, attributes=_allowed_attribute, protocols=ALLOWED_PROTOCOLS, strip=True)
+    clean = sanitise(raw, tags=ALLOWED_TAGS, attributes=_allowed_attribute, protocols=ALLOWED_PROTOCOLS)
 
     internal_paths: list[str] = []
 
-    def set_rel(attrs, new=False):
-        href = attrs.get((None, "href"))
+    def set_rel(attrs):
+        href = attrs.get("href")
         if not href:
             return None  # a link whose address was removed (javascript:, data:, ...) becomes text
         path = internal_path(href)
         if path is None:
-            attrs[(None, "rel")] = "noopener nofollow"
+            attrs["rel"] = "noopener nofollow"
         else:
-            attrs.pop((None, "rel"), None)
-            if attrs.get((None, "class")) not in LINK_CLASSES:
+            attrs.pop("rel", None)
+            if attrs.get("class") not in LINK_CLASSES:
                 internal_paths.append(path)
         return attrs
 
-    # linkify with parse_email off and no new URLs (the Markdown pass linked them already,
-    # except inside code, which is skipped): only the callback runs over the existing links.
-    html = bleach.linkify(clean, callbacks=[set_rel], skip_tags={"code"}, parse_email=False)
+    # The Markdown pass linked the URLs already (except inside code, which is skipped): only
+    # set_rel runs over the existing links.
+    html = rewrite_links(clean, set_rel, skip_tags={"code"})
     return Rendered(html=html, tags=tags, mentions=mentions, pages=_find_pages(internal_paths))
 
 
@@ -218,4 +218,4 @@ def plain_text(html: str) -> str:
     """The text of rendered HTML, for e-mails and previews: the tags stripped and the entities
     read back ("&amp;" is "&"), so the result is text. Whoever puts it into HTML escapes it (the
     templates do)."""
-    return htmllib.unescape(bleach.clean(html, tags=set(), strip=True))
+    return text_of(html)
