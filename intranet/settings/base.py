@@ -3,6 +3,7 @@ environment variables (see docs/deploy.md for the full list); the defaults are s
 development and never used by production.py where that would be unsafe."""
 
 import os
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
@@ -286,7 +287,11 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Wissensnetz <wissensnetz@localhost>")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Who hears of errors: a server error (500) and a failed background task are mailed to them
+# (DEBUG off). "IT-Betrieb <it@stadt.example>, ops@stadt.example"; empty: nobody is mailed, the
+# errors are still logged.
+ADMINS = [(name, address) for name, address in getaddresses([os.environ.get("ADMINS", "")]) if address]
 
 # --- Wagtail and search -----------------------------------------------------------------------
 WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "Wissensnetz")
@@ -406,12 +411,23 @@ PERMISSIONS_POLICY_DENIED_FEATURES = [
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # ERROR records to ADMINS by e-mail (nothing is sent while ADMINS is empty)
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
-        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
-        # django-tasks logs every task's start and end at INFO: two lines per index update.
-        "django_tasks": {"level": os.environ.get("TASKS_LOG_LEVEL", "WARNING")},
+        # a 500: the traceback to the log and to ADMINS
+        "django.request": {"handlers": ["console", "mail_admins"], "level": "ERROR", "propagate": False},
+        # django-tasks logs every task's start and end at INFO (two lines per index update), a
+        # failed task at ERROR: to the log and to ADMINS.
+        "django_tasks": {"handlers": ["mail_admins"], "level": os.environ.get("TASKS_LOG_LEVEL", "WARNING")},
     },
 }
 
