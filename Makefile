@@ -55,13 +55,16 @@ messages: venv
 
 ## run: install, migrate, load the demo data once, build the search index, serve on :8000
 run: venv messages
-	mkdir -p var
-	$(MANAGE) migrate --noinput -v0
-	$(MANAGE) createcachetable
-	$(MANAGE) load_demo_data --if-empty --no-index
-	$(MANAGE) update_index
-	$(MANAGE) demo_logins
-	$(MANAGE) runserver $(HOST):$(PORT)
+	@mkdir -p var
+	@echo "== 1/4 database: migrations"
+	@$(MANAGE) migrate --noinput -v0 && $(MANAGE) createcachetable
+	@echo "== 2/4 demo data (first run only)"
+	@$(MANAGE) load_demo_data --if-empty --no-index
+	@echo "== 3/4 search index"
+	@$(MANAGE) update_index
+	@echo "== 4/4 the site: http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
+	@$(MANAGE) demo_logins
+	@$(MANAGE) runserver $(HOST):$(PORT)
 
 ## test: lint, Django checks, the whole suite on SQLite and PostgreSQL, search conformance
 TEST_STAGES := venv messages browser-deps lint check test-sqlite test-postgres test-conformance
