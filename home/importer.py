@@ -236,11 +236,14 @@ def import_file(path: Path, *, user=None) -> tuple[str, WikiPage]:
     return outcome, page
 
 
-def import_directory(directory: Path, *, user=None) -> ImportResult:
+def import_directory(directory: Path, *, user=None, progress=None) -> ImportResult:
     """Imports every *.md file below `directory`. Files whose parent page comes from another file
-    are imported after it (several passes); a file that fails is reported and skipped."""
+    are imported after it (several passes); a file that fails is reported and skipped.
+    ``progress(total)`` is called once with the number of files and returns a callable called
+    with the number of files done since the last call (intranet.shared.progress)."""
     result = ImportResult()
     remaining = sorted(directory.rglob("*.md"))
+    advance = progress(len(remaining)) if progress else (lambda count: None)
     while remaining:
         deferred, last_errors = [], {}
         for path in remaining:
@@ -255,6 +258,7 @@ def import_directory(directory: Path, *, user=None) -> ImportResult:
                     result.errors.append(f"{name}:{error.line}: {error.message}")
                 continue
             (result.created if outcome == "created" else result.updated).append(name)
+            advance(1)
         if len(deferred) == len(remaining):
             result.errors.extend(last_errors[path] for path in deferred)
             break

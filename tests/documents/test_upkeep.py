@@ -133,15 +133,16 @@ def test_the_command_extracts_what_is_missing_and_updates_the_index(upload, user
         call_command("update_index", stdout=StringIO())  # the index as the database has it: no text
     assert titles(user, "Schlüsselübergabe") == []
 
-    out = StringIO()
+    out, err = StringIO(), StringIO()
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("extract_document_text", stdout=out)
-    assert out.getvalue().strip() == "Documents: ok: 1"  # only the one without text
+        call_command("extract_document_text", stdout=out, stderr=err)
+    assert out.getvalue().startswith("Documents: ok: 1 (")  # only the one without text; seconds
+    assert "documents [" in err.getvalue() and " 1/1 " in err.getvalue()  # the progress bar's last state
     assert Document.objects.get(pk=document.pk).text_status == extraction.OK
     assert titles(user, "Schlüsselübergabe") == ["Checkliste"]
 
     out = StringIO()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("extract_document_text", "--all", stdout=out)
-    assert out.getvalue().strip() == "Documents: ok: 2"
+    assert out.getvalue().startswith("Documents: ok: 2 (")
     assert Document.objects.get(pk=other.pk).text == "Gar nichts Besonderes."

@@ -64,8 +64,11 @@ def owner(db):
 def test_import_creates_department_section_and_pages_with_rich_content(tmp_path, owner, user):
     (tmp_path / "b-sonderurlaub.md").write_text(CHILD, encoding="utf-8")  # before its parent, alphabetically
     (tmp_path / "a-urlaub.md").write_text(GOOD, encoding="utf-8")
-    _out, err, failed = run(tmp_path)
+    out, err, failed = run(tmp_path)
     assert failed is None, err
+    # a progress bar and a one-line summary, not a line per file
+    assert "pages  [" in err and " 2/2 " in err
+    assert out.strip().splitlines() == ["2 created, 0 updated, 0 failed."]
     department = Department.objects.get(name="Personalamt")
     section = DepartmentPage.objects.get(department=department)
     page = WikiPage.objects.get(title="Urlaubsantrag stellen")

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from wagtail.documents import get_document_model
 
 from documents import extraction
+from intranet.shared.progress import Progress
 
 
 class Command(BaseCommand):
@@ -25,10 +26,13 @@ class Command(BaseCommand):
         elif not all:
             documents = documents.filter(text_status__in=["", extraction.FAILED, extraction.TOO_LARGE])
         counts: dict = {}
+        progress = Progress("documents", documents.count(), self.stderr)
         for document in documents.iterator():
             result = document.extract_text()
             # A save with update_fields: Wagtail's search signal re-indexes the document.
             document.save(update_fields=["text", "text_status"])
             counts[result.status] = counts.get(result.status, 0) + 1
+            progress.advance()
+        seconds = progress.finish()
         summary = ", ".join(f"{status}: {n}" for status, n in sorted(counts.items())) or "nothing to do"
-        self.stdout.write(f"Documents: {summary}")
+        self.stdout.write(f"Documents: {summary} ({seconds:.1f} s)")

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from home.importer import import_directory
+from intranet.shared.progress import Progress
 
 
 class Command(BaseCommand):
@@ -25,11 +26,20 @@ class Command(BaseCommand):
             user = get_user_model().objects.filter(username=as_user).first()
             if user is None:
                 raise CommandError(f"unknown user {as_user!r}")
-        result = import_directory(path, user=user)
-        for name in result.created:
-            self.stdout.write(f"created  {name}")
-        for name in result.updated:
-            self.stdout.write(f"updated  {name}")
+        bars = []
+
+        def progress(total):
+            bars.append(Progress("pages", total, self.stderr))
+            return bars[0].advance
+
+        result = import_directory(path, user=user, progress=progress)
+        if bars:
+            bars[0].finish()
+        if options["verbosity"] >= 2:
+            for name in result.created:
+                self.stdout.write(f"created  {name}")
+            for name in result.updated:
+                self.stdout.write(f"updated  {name}")
         for error in result.errors:
             self.stderr.write(f"error    {error}")
         summary = f"{len(result.created)} created, {len(result.updated)} updated, {len(result.errors)} failed."

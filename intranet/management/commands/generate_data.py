@@ -22,6 +22,7 @@ from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
 from home.models import DepartmentPage, HomePage, PageTag, WikiPage
+from intranet.shared.progress import Progress
 from people.models import Department, Profile, User
 from posts import actions as post_actions
 from posts import markup
@@ -192,33 +193,6 @@ def _ascii(text: str) -> str:
     text = text.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss").replace("ı", "i")
     text = text.replace("Ä", "Ae").replace("Ö", "Oe").replace("Ü", "Ue")
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-
-
-class Progress:
-    """A one-line progress bar on stderr: `posts [#####.....] 50% 500/1000 1234/s`."""
-
-    def __init__(self, label: str, total: int, stream):
-        self.label, self.total, self.stream = label, total, stream
-        self.started = time.monotonic()
-        self.done = 0
-
-    def advance(self, count: int) -> None:
-        self.done += count
-        width = 30
-        share = self.done / self.total if self.total else 1
-        elapsed = max(time.monotonic() - self.started, 1e-6)
-        bar = "#" * int(share * width) + "." * (width - int(share * width))
-        self.stream.write(
-            ending="",
-            msg=f"\r{self.label:<6} [{bar}] {share:4.0%} {self.done}/{self.total} {self.done / elapsed:,.0f}/s",
-        )
-        self.stream.flush()
-
-    def finish(self) -> float:
-        elapsed = time.monotonic() - self.started
-        self.stream.write("")
-        self.stream.flush()
-        return elapsed
 
 
 @contextmanager
