@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from search.hits import Hit, highlight
-from search.registry import SearchType, Source, register, start_of
+from search.registry import SearchType, Source, register, start_of, tag_names
 
 from .models import ContentPage, PageTag
 from .permissions import visible_pages
@@ -82,12 +82,7 @@ class PageType(SearchType):
         )  # fmt: skip
 
     def tags(self, ids):
-        tags: dict = {}
-        for object_id, name in PageTag.objects.filter(content_object_id__in=ids).values_list(
-            "content_object_id", "tag__name"
-        ):
-            tags.setdefault(object_id, []).append(name)
-        return tags
+        return tag_names(PageTag, ids)
 
     def updated(self, obj):
         return obj.last_published_at

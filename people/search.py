@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.search import index
 
 from search.hits import Hit, highlight
-from search.registry import Departments, SearchType, Source, register, register_departments
+from search.registry import Departments, SearchType, Source, register, register_departments, tag_names
 
 from .models import Department, Profile
 
@@ -44,12 +44,7 @@ class PersonType(SearchType):
 
     def tags(self, ids):
         """A person's tags are their expertise."""
-        tags: dict = {}
-        for object_id, name in Profile.expertise.through.objects.filter(content_object_id__in=ids).values_list(
-            "content_object_id", "tag__name"
-        ):
-            tags.setdefault(object_id, []).append(name)
-        return tags
+        return tag_names(Profile.expertise.through, ids)
 
     def department_of(self, obj):
         return obj.department_id

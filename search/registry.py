@@ -42,6 +42,17 @@ def start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+def tag_names(through, ids) -> dict:
+    """``{object id: [tag name, ...]}`` of the objects ``ids`` from a taggit through model with a
+    ``content_object`` foreign key (a page's tags, a person's expertise): one query."""
+    tags: dict = {}
+    for object_id, name in through.objects.filter(content_object_id__in=ids).values_list(
+        "content_object_id", "tag__name"
+    ):
+        tags.setdefault(object_id, []).append(name)
+    return tags
+
+
 class SearchType:
     """One searchable content type. Subclass it in the app's ``search.py``, set the attributes,
     implement :meth:`source` and :meth:`hit`, and :func:`register` an instance. The defaults are

@@ -1,12 +1,11 @@
 """posts.markup: the Markdown subset, sanitising against script injection, hashtags, mentions,
 links to wiki pages."""
 
-from html.parser import HTMLParser
-
 import pytest
 
 from posts.markup import render
 from tests.conftest import make_user
+from tests.intranet.test_shared_html import _Collector
 
 
 def html(text):
@@ -100,19 +99,6 @@ ATTACKS = [
     "<object data=x></object><embed src=x>",
     "<form action=https://evil.example><input name=p></form>",
 ]
-
-
-class _Collector(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.elements = []
-        self.comments = []
-
-    def handle_starttag(self, tag, attrs):
-        self.elements.append((tag, dict(attrs)))
-
-    def handle_comment(self, data):
-        self.comments.append(data)
 
 
 def parsed(out):
