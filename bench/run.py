@@ -152,29 +152,21 @@ def worker_memory_mb(master_pid: int, field: str = "VmRSS") -> list[float]:
     return sizes
 
 
-def search_in_process(env) -> dict:
-    output = subprocess.run(
-        [PYTHON, "bench/search_timing.py", "--queries", "|".join(ONE_WORD + TWO_WORDS), "--user", "bench.messung"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        text=True,
-        capture_output=True,
-    ).stdout
+def _last_json_line(env, *args) -> dict:
+    """Runs a bench script in its own process and reads the JSON of its last line."""
+    output = subprocess.run([PYTHON, *args], cwd=ROOT, env=env, check=True, text=True, capture_output=True).stdout
     return json.loads(output.strip().splitlines()[-1])
+
+
+def search_in_process(env) -> dict:
+    return _last_json_line(
+        env, "bench/search_timing.py", "--queries", "|".join(ONE_WORD + TWO_WORDS), "--user", "bench.messung"
+    )
 
 
 def expansion_cost(env) -> dict:
     """bench/expansion_cost.py: the same queries with the query expansion on and off."""
-    output = subprocess.run(
-        [PYTHON, "bench/expansion_cost.py", "--user", "bench.messung"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        text=True,
-        capture_output=True,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    return _last_json_line(env, "bench/expansion_cost.py", "--user", "bench.messung")
 
 
 def search_urls(base: str, queries: list[str]) -> list[str]:
