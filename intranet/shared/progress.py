@@ -15,7 +15,7 @@ class Progress:
         self.started = self._shown = time.monotonic()
         self.done = 0
         self.interval = interval
-        isatty = getattr(getattr(stream, "_out", stream), "isatty", None)
+        isatty = getattr(stream, "isatty", None)  # Django's OutputWrapper asks the stream it wraps
         self.terminal = bool(isatty and isatty())
 
     def line(self) -> str:
