@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
 
@@ -32,7 +33,7 @@ def test_staff_create_copy_use_and_revoke_a_token(page, live_server, staff):
     page.goto(f"{live_server.url}/api-zugang/")
     assert token not in page.content()  # shown once
     page.get_by_role("button", name="Widerrufen").click()
-    assert page.get_by_text("wurde widerrufen").is_visible()
+    expect(page.get_by_text("wurde widerrufen")).to_be_visible()
     response = page.request.get(f"{live_server.url}/api/v1/people", headers={"Authorization": f"Bearer {token}"})
     assert response.status == 401
 
@@ -44,5 +45,5 @@ def test_a_bad_token_form_keeps_the_input_and_explains(page, live_server, staff)
     page.get_by_label("Name").fill("Skript")
     page.get_by_label("Gültig für (Tage)").fill("0")
     page.get_by_role("button", name="Token erstellen").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert page.get_by_label("Name").input_value() == "Skript"

@@ -20,7 +20,7 @@ def test_mention_notification_and_reply(browser, live_server, staff, department)
     anna.get_by_label("Ihr Beitrag").fill("Kannst du die neuen #Öffnungszeiten prüfen, @mehmet.yilmaz?")
     anna.get_by_role("button", name="Veröffentlichen").click()
     anna.wait_for_url(f"{live_server.url}/beitraege/")
-    assert anna.get_by_role("link", name="#Öffnungszeiten").first.is_visible()
+    expect(anna.get_by_role("link", name="#Öffnungszeiten").first).to_be_visible()
     anna.context.close()
 
     mehmet = browser.new_context(locale="de-DE").new_page()
@@ -31,7 +31,7 @@ def test_mention_notification_and_reply(browser, live_server, staff, department)
     mehmet.get_by_role("link", name="Anna Schmidt hat Sie in einem Beitrag erwähnt").click()
     mehmet.get_by_label("Ihre Antwort").fill("Mache ich heute noch, danke @anna.schmidt!")
     mehmet.get_by_role("button", name="Antworten").click()
-    assert mehmet.get_by_text("Mache ich heute noch").is_visible()
+    expect(mehmet.get_by_text("Mache ich heute noch")).to_be_visible()
     assert "1" not in mehmet.get_by_role("link", name="Benachrichtigungen").inner_text()
     mehmet.context.close()
 
@@ -39,7 +39,7 @@ def test_mention_notification_and_reply(browser, live_server, staff, department)
     sign_in(anna, live_server, staff)
     anna.get_by_role("link", name="Benachrichtigungen").click()
     anna.get_by_role("link", name="Mehmet Yılmaz hat Sie in einem Beitrag erwähnt").click()
-    assert anna.get_by_text("Mache ich heute noch").is_visible()
+    expect(anna.get_by_text("Mache ich heute noch")).to_be_visible()
     anna.context.close()
 
 
@@ -50,11 +50,11 @@ def test_load_older_posts_without_reload(page, live_server, staff):
         actions.create_post(author=staff, channel=general, text=f"Beitrag Nummer {i}", check_limits=False)
     sign_in(page, live_server, staff)
     page.goto(f"{live_server.url}/beitraege/")
-    assert page.locator("article.post").count() == 20
+    expect(page.locator("article.post")).to_have_count(20)
     page.get_by_role("link", name="Ältere laden").click()
     expect(page.locator("article.post")).to_have_count(25)  # no eval: the CSP forbids it
     assert page.url == f"{live_server.url}/beitraege/"
-    assert page.get_by_text("Beitrag Nummer 0", exact=True).is_visible()
+    expect(page.get_by_text("Beitrag Nummer 0", exact=True)).to_be_visible()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -72,4 +72,4 @@ def test_urgent_banner_until_acknowledged(page, live_server, staff):
     assert "Sturmwarnung" in banner.inner_text()
     banner.get_by_role("button", name="Zur Kenntnis genommen").click()
     page.wait_for_url(f"{live_server.url}/personen/")
-    assert page.get_by_text("Sturmwarnung").count() == 0
+    expect(page.get_by_text("Sturmwarnung")).to_have_count(0)

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
 
@@ -10,7 +11,7 @@ def test_staff_signs_in_and_sees_the_german_start_page(page, live_server, staff)
     sign_in(page, live_server, staff)
     assert page.locator("html").get_attribute("lang") == "de"
     assert page.get_by_role("heading", level=1).inner_text().startswith("Schön, dass Sie da sind, Anna")
-    assert page.get_by_role("search").is_visible()
+    expect(page.get_by_role("search")).to_be_visible()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -27,10 +28,10 @@ def test_wrong_password_shows_the_reason_and_keeps_the_address(page, live_server
 def test_phone_menu_opens_and_closes(phone_page, live_server, staff):
     sign_in(phone_page, live_server, staff)
     toggle = phone_page.get_by_role("button", name="Menü")
-    assert not phone_page.get_by_role("link", name="Personen").is_visible()
+    expect(phone_page.get_by_role("link", name="Personen")).not_to_be_visible()
     toggle.click()
     assert toggle.get_attribute("aria-expanded") == "true"
-    assert phone_page.get_by_role("link", name="Personen").is_visible()
+    expect(phone_page.get_by_role("link", name="Personen")).to_be_visible()
     # nothing overflows the 360 px viewport horizontally
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
 

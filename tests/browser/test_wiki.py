@@ -87,8 +87,8 @@ def test_editor_creates_and_submits_redaktion_publishes_and_staff_read_it(browse
 
     # A member of staff reads it and finds it in the section.
     assert reader.goto(f"{live_server.url}{created.url}").status == 200
-    assert reader.get_by_role("heading", level=1).inner_text() == "Winterdienst auf Baustellen"
-    assert reader.get_by_text("Verantwortlich").first.is_visible()
+    expect(reader.get_by_role("heading", level=1)).to_have_text("Winterdienst auf Baustellen")
+    expect(reader.get_by_text("Verantwortlich").first).to_be_visible()
     reader.goto(f"{live_server.url}/bauamt/")
     reader.get_by_role("link", name="Winterdienst auf Baustellen").click()
     assert reader.url.endswith("/bauamt/winterdienst-auf-baustellen/")
@@ -110,6 +110,6 @@ def test_reader_marks_own_page_as_reviewed_and_watches_it(page, live_server, sta
     page.goto(f"{live_server.url}/buergeramt/meldebescheinigung/")
     page.get_by_role("button", name="Als geprüft markieren").click()
     assert page.get_by_role("status").inner_text().startswith("Danke")
-    assert page.get_by_text("Geprüft am").is_visible()
+    expect(page.get_by_text("Geprüft am")).to_be_visible()
     page.get_by_role("button", name="Beobachten").click()
-    assert page.get_by_role("button", name="Nicht mehr beobachten").is_visible()
+    expect(page.get_by_role("button", name="Nicht mehr beobachten")).to_be_visible()
