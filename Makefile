@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= 2
 XDIST := $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist worksteal)
 
-.PHONY: run test test-stages venv lock lint format check test-sqlite test-postgres pg-client test-conformance browser-deps messages messages-de bench search-quality clean
+.PHONY: run test test-stages venv lock lint format check test-sqlite test-postgres pg-client test-conformance browser-deps nginx-deps messages messages-de bench search-quality clean
 
 venv: $(STAMP)
 
@@ -67,7 +67,7 @@ run: venv messages
 	@$(MANAGE) runserver $(HOST):$(PORT)
 
 ## test: lint, Django checks, the whole suite on SQLite and PostgreSQL, search conformance
-TEST_STAGES := venv messages browser-deps lint check test-sqlite test-postgres test-conformance
+TEST_STAGES := venv messages browser-deps nginx-deps lint check test-sqlite test-postgres test-conformance
 test: $(TEST_STAGES)
 
 # For .ci/run, which runs the stages one by one and prints how long each took.
@@ -140,6 +140,14 @@ browser-deps:
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	  else echo "Chromium is missing: sudo apt-get install chromium chromium-driver (browser tests will fail without it)" >&2; exit 1; fi; \
+	fi
+
+# tests/intranet/test_nginx.py runs deploy/nginx.conf in Debian's nginx (as the test's own user, in a
+# temporary folder; the package's own server is neither started nor needed).
+nginx-deps:
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; \
+	  else echo "nginx is missing: sudo apt-get install nginx-light (tests/intranet/test_nginx.py needs it)" >&2; exit 1; fi; \
 	fi
 
 # Benchmarks (issue 8): a scratch site under var/bench/ with production settings, gunicorn with
