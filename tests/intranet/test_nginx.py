@@ -179,45 +179,45 @@ def production_site(*, database_url: str, var_dir: Path, secret_key: str):
     listener.bind(("127.0.0.1", 0))
     listener.listen(64)
     gunicorn_port = listener.getsockname()[1]
-    https_port, http_port = free_port(), free_port()
-    nginx_dir = var_dir / "nginx"
-    nginx_dir.mkdir()
-    (nginx_dir / "wissensnetz.conf").write_text(
-        render_site_conf(
-            {
-                "server web:8000;": f"server 127.0.0.1:{gunicorn_port};",
-                "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
-                "listen 80;": f"listen 127.0.0.1:{http_port};",
-                "/srv/wissensnetz/media/": f"{Path(django_settings.MEDIA_ROOT).resolve()}/",
-                "/etc/ssl/intranet.crt": str(cert),
-                "/etc/ssl/intranet.key": str(key),
-            }
-        )
-    )
-    temp = {name: nginx_dir / name for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")}
-    # What Debian's /etc/nginx/nginx.conf around the site's file does; run as root (CI), the
-    # workers keep root's rights to read the test's private temporary folders.
-    (nginx_dir / "nginx.conf").write_text(
-        ("user root root;\n" if os.geteuid() == 0 else "")
-        + f"worker_processes 1;\npid {nginx_dir}/nginx.pid;\nerror_log stderr warn;\n"
-        + "events { worker_connections 64; }\n"
-        + "http {\n    include /etc/nginx/mime.types;\n    default_type application/octet-stream;\n"
-        + f"    access_log {nginx_dir}/access.log;\n"
-        + "".join(f"    {name}_temp_path {path};\n" for name, path in temp.items())
-        + f"    include {nginx_dir}/wissensnetz.conf;\n}}\n"
-    )
-    check = subprocess.run(
-        [NGINX, "-t", "-q", "-e", "stderr", "-p", str(nginx_dir), "-c", str(nginx_dir / "nginx.conf")],
-        capture_output=True,
-        text=True,
-    )
-    assert check.returncode == 0, f"nginx -t refused deploy/nginx.conf:\n{check.stderr}"
-
-    gunicorn = [sys.executable, "-m", "gunicorn", "intranet.wsgi:application", "--workers", "2"]
-    gunicorn += ["-b", f"fd://{listener.fileno()}", "--timeout", "60", "--no-control-socket"]
-    gunicorn_log, nginx_log = var_dir / "gunicorn.log", var_dir / "nginx.log"
-    nginx = [NGINX, "-e", "stderr", "-p", str(nginx_dir), "-c", str(nginx_dir / "nginx.conf"), "-g", "daemon off;"]
     try:
+        https_port, http_port = free_port(), free_port()
+        nginx_dir = var_dir / "nginx"
+        nginx_dir.mkdir()
+        (nginx_dir / "wissensnetz.conf").write_text(
+            render_site_conf(
+                {
+                    "server web:8000;": f"server 127.0.0.1:{gunicorn_port};",
+                    "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
+                    "listen 80;": f"listen 127.0.0.1:{http_port};",
+                    "/srv/wissensnetz/media/": f"{Path(django_settings.MEDIA_ROOT).resolve()}/",
+                    "/etc/ssl/intranet.crt": str(cert),
+                    "/etc/ssl/intranet.key": str(key),
+                }
+            )
+        )
+        temp = {name: nginx_dir / name for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")}
+        # What Debian's /etc/nginx/nginx.conf around the site's file does; run as root (CI), the
+        # workers keep root's rights to read the test's private temporary folders.
+        (nginx_dir / "nginx.conf").write_text(
+            ("user root root;\n" if os.geteuid() == 0 else "")
+            + f"worker_processes 1;\npid {nginx_dir}/nginx.pid;\nerror_log stderr warn;\n"
+            + "events { worker_connections 64; }\n"
+            + "http {\n    include /etc/nginx/mime.types;\n    default_type application/octet-stream;\n"
+            + f"    access_log {nginx_dir}/access.log;\n"
+            + "".join(f"    {name}_temp_path {path};\n" for name, path in temp.items())
+            + f"    include {nginx_dir}/wissensnetz.conf;\n}}\n"
+        )
+        check = subprocess.run(
+            [NGINX, "-t", "-q", "-e", "stderr", "-p", str(nginx_dir), "-c", str(nginx_dir / "nginx.conf")],
+            capture_output=True,
+            text=True,
+        )
+        assert check.returncode == 0, f"nginx -t refused deploy/nginx.conf:\n{check.stderr}"
+
+        gunicorn = [sys.executable, "-m", "gunicorn", "intranet.wsgi:application", "--workers", "2"]
+        gunicorn += ["-b", f"fd://{listener.fileno()}", "--timeout", "60", "--no-control-socket"]
+        gunicorn_log, nginx_log = var_dir / "gunicorn.log", var_dir / "nginx.log"
+        nginx = [NGINX, "-e", "stderr", "-p", str(nginx_dir), "-c", str(nginx_dir / "nginx.conf"), "-g", "daemon off;"]
         with (
             running(
                 gunicorn,
