@@ -70,6 +70,15 @@ run: venv messages
 	@$(MANAGE) demo_logins
 	@$(MANAGE) runserver $(HOST):$(PORT)
 
+# The container image (Dockerfile; docs/deploy.md, "Route A"). Podman needs --format docker to
+# keep the HEALTHCHECK; IMAGE_ARGS passes more, e.g. --build-arg BASE=... or a pip-ca secret.
+CONTAINER ?= $(shell command -v docker || command -v podman)
+IMAGE ?= wissensnetz:latest
+IMAGE_ARGS ?=
+image:
+	@test -n "$(CONTAINER)" || { echo "Neither docker nor podman is installed (apt-get install podman)" >&2; exit 1; }
+	$(CONTAINER) build $(if $(findstring podman,$(CONTAINER)),--format docker) $(IMAGE_ARGS) -t $(IMAGE) .
+
 ## test: lint, Django checks, the whole suite on SQLite and PostgreSQL, search conformance
 TEST_STAGES := venv messages browser-deps lint check test-sqlite test-postgres test-conformance
 test: $(TEST_STAGES)
