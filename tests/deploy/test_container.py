@@ -5,6 +5,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import socket
 import subprocess
 import sys
@@ -206,3 +207,25 @@ def test_the_compose_environment_passes_the_production_deploy_check():
 def test_the_health_check_refuses_an_address_that_is_not_http():
     result = healthcheck("file:///etc/passwd", "localhost")
     assert result.returncode == 2 and "must be an http(s) address" in result.stderr
+
+
+@pytest.mark.skipif(not shutil.which("docker-compose"), reason="docker-compose is not installed")
+def test_compose_accepts_the_file_and_names_a_missing_secret(tmp_path):
+    """docker-compose's own validation of compose.yaml (schema, interpolation), as an operator runs it."""
+    (tmp_path / "compose.yaml").write_text((ROOT / "compose.yaml").read_text())
+    example = (ROOT / "deploy" / "compose.env.example").read_text()
+    filled = {"SECRET_KEY": "s" * 64, "POSTGRES_PASSWORD": "p" * 32}
+    env_file = "".join(
+        f"{line}{filled.get(line[:-1], '')}\n" if line[:-1] in filled else f"{line}\n" for line in example.splitlines()
+    )
+    (tmp_path / ".env").write_text(env_file)
+    config = subprocess.run(["docker-compose", "config"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert config.returncode == 0, config.stderr
+    resolved_env = yaml.safe_load(config.stdout)["services"]["web"]["environment"]
+    assert resolved_env["ALLOWED_HOSTS"] == "intranet.stadt.example" and resolved_env["SECRET_KEY"] == "s" * 64
+
+    (tmp_path / ".env").write_text(example)  # the example as it is: no secret filled in
+    config = subprocess.run(
+        ["docker-compose", "config", "-q"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert config.returncode != 0 and "set SECRET_KEY in .env" in config.stderr
