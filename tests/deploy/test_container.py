@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 from django.core.management import call_command
+from modelsearch.backends import get_search_backend
 
 ROOT = Path(__file__).resolve().parents[2]
 INSTALL = "scripts/install.sh"
@@ -110,10 +111,12 @@ def test_the_health_check_passes_only_on_a_healthy_site_asking_as_an_allowed_hos
     settings.ALLOWED_HOSTS = ["intranet.stadt.example"]
     url = f"{live_server.url}/healthz"
 
-    # No search index yet: /healthz answers 503, the container is unhealthy.
-    result = healthcheck(url, ".intranet.stadt.example,localhost")
-    assert result.returncode == 1 and result.stdout.startswith("healthz: 503")
-    assert "search index missing" in result.stdout
+    if getattr(get_search_backend(), "store", None) is not None:
+        # Whoosh, no index folder yet: /healthz answers 503, the container is unhealthy. (On
+        # PostgreSQL the index is a table that migrate created: healthy from the start.)
+        result = healthcheck(url, ".intranet.stadt.example,localhost")
+        assert result.returncode == 1 and result.stdout.startswith("healthz: 503")
+        assert "search index missing" in result.stdout
 
     call_command("update_index", verbosity=0, stderr=StringIO())
     result = healthcheck(url, ".intranet.stadt.example,localhost")
