@@ -16,14 +16,14 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= 2
 XDIST := $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist worksteal)
 
-.PHONY: run test test-stages venv lock lint format check test-sqlite test-postgres pg-client test-conformance browser-deps nginx-deps messages messages-de bench search-quality clean
+.PHONY: run test test-stages venv lock lint format check static image test-sqlite test-postgres pg-client test-conformance browser-deps nginx-deps messages messages-de bench search-quality clean
 
 venv: $(STAMP)
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.txt
+	scripts/install.sh deps $(BIN)/python requirements-dev.txt
 	touch $(STAMP)
 
 # The locks (requirements.txt, requirements-dev.txt: every package, exact version, sha256 hashes)
@@ -49,9 +49,13 @@ messages-de: venv
 	  (cd $$app && mkdir -p locale && env -u DJANGO_SETTINGS_MODULE ../$(BIN)/python -P -m django makemessages -l de --no-obsolete -v0); \
 	done
 
+# The install steps (deps, messages, static) are scripts/install.sh's, which the Dockerfile runs too.
 messages: venv
-	@command -v msgfmt >/dev/null || { echo "GNU gettext (msgfmt) is missing: apt-get install gettext" >&2; exit 1; }
-	$(MANAGE) compilemessages --ignore=.venv --ignore=var -v0
+	scripts/install.sh messages $(BIN)/python
+
+# The static files as production serves them (whitenoise's compressed manifest) into STATIC_ROOT.
+static: venv messages
+	scripts/install.sh static $(BIN)/python
 
 ## run: install, migrate, load the demo data once, build the search index, serve on :8000
 run: venv messages
@@ -65,6 +69,15 @@ run: venv messages
 	@echo "== 4/4 the site: http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
 	@$(MANAGE) demo_logins
 	@$(MANAGE) runserver $(HOST):$(PORT)
+
+# The container image (Dockerfile; docs/deploy.md, "Route A"). Podman needs --format docker to
+# keep the HEALTHCHECK; IMAGE_ARGS passes more, e.g. --build-arg BASE=... or a pip-ca secret.
+CONTAINER ?= $(shell command -v docker || command -v podman)
+IMAGE ?= wissensnetz:latest
+IMAGE_ARGS ?=
+image:
+	@test -n "$(CONTAINER)" || { echo "Neither docker nor podman is installed (apt-get install podman)" >&2; exit 1; }
+	$(CONTAINER) build $(if $(findstring podman,$(CONTAINER)),--format docker) $(IMAGE_ARGS) -t $(IMAGE) .
 
 ## test: lint, Django checks, the whole suite on SQLite and PostgreSQL, search conformance
 TEST_STAGES := venv messages browser-deps nginx-deps lint check test-sqlite test-postgres test-conformance

@@ -190,8 +190,8 @@ def production_site(*, database_url: str, var_dir: Path, secret_key: str):
                     "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
                     "listen 80;": f"listen 127.0.0.1:{http_port};",
                     "/srv/wissensnetz/media/": f"{Path(django_settings.MEDIA_ROOT).resolve()}/",
-                    "/etc/ssl/intranet.crt": str(cert),
-                    "/etc/ssl/intranet.key": str(key),
+                    "/etc/ssl/wissensnetz/intranet.crt": str(cert),
+                    "/etc/ssl/wissensnetz/intranet.key": str(key),
                 }
             )
         )
