@@ -270,12 +270,14 @@ def test_behind_nginx_images_are_served_and_documents_only_through_the_checked_v
     var_dir.mkdir()
 
     with shared_database() as database_url:
+        # An earlier transactional test's flush may have taken the migrations' root collection.
+        root = Collection.get_first_root_node() or Collection.add_root(name="Root")
         image = get_image_model().objects.create(
             title="Stadtplan", file=ImageFile(io.BytesIO(png_bytes()), name="stadtplan.png")
         )
         rendition = image.get_rendition("width-60")
 
-        collection = Collection.get_first_root_node().add_child(name="Personalrat")
+        collection = root.add_child(name="Personalrat")
         council = Group.objects.create(name="Personalrat")
         restriction = CollectionViewRestriction.objects.create(
             collection=collection, restriction_type=CollectionViewRestriction.GROUPS
