@@ -156,9 +156,17 @@ class Worker(DatabaseWorker):
             # the task's code is gone or the row names no task: no retry helps
             db_task_result.set_failed(exc)
             logger.exception("Task id=%s path=%s cannot run", db_task_result.pk, db_task_result.task_path)
+        except (KeyboardInterrupt, SystemExit):
+            # told to stop at once (a second signal): the task is not at fault; it runs again on
+            # the next worker
+            DBTaskResult.objects.filter(pk=db_task_result.pk).update(
+                status=TaskResultStatus.READY, run_after=timezone.now()
+            )
+            logger.warning("Task id=%s path=%s interrupted, queued again", db_task_result.pk, db_task_result.task_path)
+            raise
         except BaseException as exc:
             attempt = attempts(db_task_result)
-            if attempt < max_attempts() and not isinstance(exc, KeyboardInterrupt | SystemExit):
+            if attempt < max_attempts():
                 self.queue_again(db_task_result, exc, attempt)
             else:
                 db_task_result.set_failed(exc)
