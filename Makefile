@@ -57,18 +57,27 @@ messages: venv
 static: venv messages
 	scripts/install.sh static $(BIN)/python
 
-## run: install, migrate, load the demo data once, build the search index, serve on :8000
+## run: install, migrate, load the demo data once, build the search index, serve on :8000 with
+## the background worker (text of uploaded documents, index updates, notifications) beside it
 run: venv messages
 	@mkdir -p var
-	@echo "== 1/4 database: migrations"
+	@echo "== 1/5 database: migrations"
 	@$(MANAGE) migrate --noinput -v0 && $(MANAGE) createcachetable
-	@echo "== 2/4 demo data (first run only)"
+	@echo "== 2/5 demo data (first run only)"
 	@$(MANAGE) load_demo_data --if-empty --no-index
-	@echo "== 3/4 search index"
+	@echo "== 3/5 search index"
 	@$(MANAGE) update_index
-	@echo "== 4/4 the site: http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
+	@echo "== 4/5 background worker (manage.py db_worker; its log: var/worker.log)"
+	@echo "== 5/5 the site: http://$(HOST):$(PORT)/ (Ctrl+C stops it and the worker)"
 	@$(MANAGE) demo_logins
-	@$(MANAGE) runserver $(HOST):$(PORT)
+	@# Both run in the background of this shell, which waits for the web server. However the
+	@# recipe ends (Ctrl+C, a kill, runserver failing), the EXIT trap stops both and waits for
+	@# them, so no worker is left behind; the worker finishes its current task first.
+	@trap 'kill -TERM $$server $$worker 2>/dev/null; wait $$server $$worker 2>/dev/null' EXIT; \
+	  trap 'exit 130' INT TERM HUP; \
+	  $(MANAGE) db_worker --no-reload -v1 >>var/worker.log 2>&1 & worker=$$!; \
+	  $(MANAGE) runserver $(HOST):$(PORT) & server=$$!; \
+	  wait $$server
 
 # The container image (Dockerfile; docs/deploy.md, "Route A"). Podman needs --format docker to
 # keep the HEALTHCHECK; IMAGE_ARGS passes more, e.g. --build-arg BASE=... or a pip-ca secret.

@@ -249,6 +249,10 @@ def main():
         "POSTS_RATE_LIMIT_COUNT": "1000000",
         "API_RATE_LIMIT": "1000000/m",
         "LOG_LEVEL": "WARNING",
+        # Tasks run inside the request, as when docs/performance.md was measured: production queues
+        # them for the background worker (docs/deploy.md), whose share of the cores and whose
+        # save-to-findable delay (its poll interval, 1 s) are not measured here yet.
+        "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
         "BENCH_PASSWORD": password,
     }
     results = {"machine": machine(), "sizes": vars(args), "timings": {}, "http": {}}

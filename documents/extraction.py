@@ -28,6 +28,7 @@ EXTRACTOR = Path(__file__).with_name("extractor.py")
 SUPPORTED_EXTENSIONS = frozenset(READERS)
 
 # Status values stored on the document (IntranetDocument.text_status).
+PENDING = "pending"  # queued for the worker (documents.tasks.extract_document_text)
 OK = "ok"
 EMPTY = "empty"  # readable, but no text (a scanned PDF without a text layer)
 UNSUPPORTED = "unsupported"  # no maintained library for the format (.doc, .xls, .zip)

@@ -2,10 +2,12 @@
 Wagtail's document plus the text extracted from its file, so the one search (and the admin's
 document search) finds a document by the words inside it.
 
-The text is extracted when a file is uploaded or replaced (in :meth:`IntranetDocument.save`, before the
-row is written, so Wagtail's search signal indexes title and text in one update). Extraction is
-bounded and never fails the save (see ``documents.extraction``); what went wrong is logged and
-kept in ``text_status``. ``manage.py extract_document_text`` extracts again (e.g. after raising
+The text is extracted in the background when a file is uploaded or replaced: :meth:`IntranetDocument.save`
+marks the text ``pending`` ("Text wird erkannt …" on the document's admin page) and queues
+``documents.tasks.extract_document_text`` after the commit, so the upload returns at once; the
+task saves the text, and Wagtail's search signal indexes title and text. Extraction is bounded
+and never fails (see ``documents.extraction``); what went wrong is logged and kept in
+``text_status``. ``manage.py extract_document_text`` extracts again (e.g. after raising
 a limit or adding a format).
 """
 
@@ -18,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.documents.models import AbstractDocument
 from wagtail.documents.models import Document as WagtailDocument
 from wagtail.search import index
+
+from intranet.shared.tasks import enqueue_on_commit
 
 from . import extraction
 from .storage import document_storage
@@ -36,6 +40,7 @@ class IntranetDocument(AbstractDocument):
         blank=True,
         editable=False,
         choices=[
+            (extraction.PENDING, _("text is being recognised")),
             (extraction.OK, _("text extracted")),
             (extraction.EMPTY, _("no text in the file")),
             (extraction.UNSUPPORTED, _("file type without text extraction")),
@@ -59,13 +64,23 @@ class IntranetDocument(AbstractDocument):
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
-        if self.file and not self.file._committed and (update_fields is None or "file" in update_fields):
-            # A new or replaced file (not yet written to storage).
-            self.extract_text()
+        new_file = self.file and not self.file._committed and (update_fields is None or "file" in update_fields)
+        if new_file:
+            # A new or replaced file (not yet written to storage): its text comes from the worker.
+            self.text, self.text_status = "", extraction.PENDING
             self.file_updated_at = timezone.now()
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "text", "text_status", "file_updated_at"}
         super().save(*args, **kwargs)
+        if new_file:
+            from .tasks import extract_document_text
+
+            enqueue_on_commit(extract_document_text, self.pk)
+
+    @property
+    def text_pending(self) -> bool:
+        """The text of the file is still being extracted (by the worker)."""
+        return self.text_status == extraction.PENDING
 
     def extract_text(self) -> extraction.Extracted:
         """Sets ``text`` and ``text_status`` from the file (the new one, if one was assigned)."""

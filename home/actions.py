@@ -209,12 +209,9 @@ def record_links(*, page: Page) -> int:
 def reindex_page(*, page: Page) -> None:
     """Indexes the page again once its tags are stored: Wagtail indexes on post_save, before
     modelcluster writes child relations such as tags, so the first index entry lacks them."""
-    from modelsearch.tasks import insert_or_update_object_task
+    from search.tasks import index_on_commit
 
-    specific = page.specific_class or type(page)
-    transaction.on_commit(
-        lambda: insert_or_update_object_task.enqueue(specific._meta.app_label, specific._meta.model_name, str(page.pk))
-    )
+    index_on_commit(page)
 
 
 def page_published(*, page: Page, revision=None) -> None:

@@ -127,3 +127,21 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return f"{self.user_id}: {self.key}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A running background worker (``manage.py db_worker``, intranet/worker.py): it writes
+    ``seen_at`` every TASKS_HEARTBEAT_INTERVAL seconds and deletes its row when it stops. A task
+    still RUNNING under a worker whose row is older than TASKS_WORKER_LOST_AFTER (or gone) was
+    lost with its worker and is queued again."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("background worker")
+        verbose_name_plural = _("background workers")
+
+    def __str__(self) -> str:
+        return self.worker_id

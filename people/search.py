@@ -4,10 +4,9 @@ facet; and the re-indexing of a profile when its account changes."""
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils.translation import gettext_lazy
-from wagtail.search import index
 
+from intranet.shared.tasks import enqueue_on_commit
 from search.hits import Hit, highlight
 from search.registry import Departments, SearchType, Source, register, register_departments, tag_names
 
@@ -80,9 +79,6 @@ def reindex_profile_of_user(sender, instance, update_fields=None, **kwargs):
     if update_fields is not None and not USER_FIELDS_IN_PROFILE & set(update_fields):
         return
 
-    def reindex():
-        profile = Profile.objects.filter(user_id=instance.pk).first()
-        if profile is not None:
-            index.insert_or_update_object(profile)
+    from .tasks import index_profile_of_user
 
-    transaction.on_commit(reindex)
+    enqueue_on_commit(index_profile_of_user, instance.pk)

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -24,11 +23,13 @@ from taggit.models import Tag
 from wagtail.log_actions import log
 from wagtail.search import index
 
+from intranet.shared.tasks import enqueue_on_commit
 from intranet.shared.validators import check_storable
-from people.models import Notification, User
-from people.notifications import notify, notify_many
+from people.models import Notification
+from people.notifications import notify
+from search.tasks import index_on_commit
 
-from . import markup, permissions
+from . import fanout, markup, permissions, tasks
 from .models import (
     DOCUMENT_SUFFIXES,
     IMAGE_SUFFIXES,
@@ -156,15 +157,14 @@ def _save(post: Post, **kwargs) -> None:
 
 
 def _reindex(post: Post) -> None:
-    transaction.on_commit(lambda: index.insert_or_update_object(post))
+    index_on_commit(post)
 
 
 def _unindex(post: Post) -> None:
     transaction.on_commit(lambda: index.remove_object(post))
 
 
-def _name(user) -> str:
-    return str(user) if user else _("Former member of staff")
+_name = fanout.name_of
 
 
 def _absolute(post: Post) -> str:
@@ -206,66 +206,8 @@ def create_post(
     _apply_markup(post, rendered)
     _reindex(post)
     if send_notifications:
-        transaction.on_commit(lambda: _notify_new_post(post, rendered.mentions))
+        enqueue_on_commit(tasks.notify_new_post, post.pk, [user.pk for user in rendered.mentions])
     return post
-
-
-def _notify_new_post(post: Post, mentioned: list) -> None:
-    author = post.author
-    url = _absolute(post)
-    name = _name(author)
-    notified = {author.pk} if author else set()
-    if mentioned:
-        notify_many(
-            recipients=[u for u in mentioned if u.pk not in notified],
-            kind=Notification.Kind.MENTION,
-            actor=author,
-            url=url,
-            verb=_("%(name)s mentioned you in a post") % {"name": name},
-        )
-        notified |= {u.pk for u in mentioned}
-    if post.parent_id:
-        parent = post.parent
-        if parent.author_id and parent.author_id not in notified:
-            notify(
-                recipient=parent.author,
-                kind=Notification.Kind.REPLY,
-                actor=author,
-                url=url,
-                bundle_key=f"replies:post:{parent.pk}",
-                verb=lambda n: (
-                    ngettext(
-                        "%(name)s replied to your post",
-                        "%(name)s and %(others)s others replied to your post",
-                        n,
-                    )
-                    % {"name": name, "others": n - 1}
-                ),
-            )
-        return
-    tag_ids = list(post.tags.values_list("id", flat=True))
-    followers = set(
-        Follow.objects.filter(Q(person=post.author_id) | Q(channel=post.channel_id) | Q(tag__in=tag_ids))
-        .exclude(follower__in=notified)
-        .filter(follower__is_active=True)
-        .values_list("follower_id", flat=True)
-    )
-    if followers:
-        notify_many(
-            recipients=followers,
-            kind=Notification.Kind.FOLLOWED,
-            actor=author,
-            url=reverse("posts:following"),
-            bundle_key="followed:posts",
-            verb=lambda n: (
-                ngettext(
-                    "A new post in what you follow",
-                    "%(count)s new posts in what you follow",
-                    n,
-                )
-                % {"count": n}
-            ),
-        )
 
 
 @transaction.atomic
@@ -286,15 +228,7 @@ def edit_post(*, post: Post, user, text: str) -> Post:
     _reindex(post)
     new_mentions = [u for u in rendered.mentions if u.pk not in before]
     if new_mentions:
-        transaction.on_commit(
-            lambda: notify_many(
-                recipients=new_mentions,
-                kind=Notification.Kind.MENTION,
-                actor=user,
-                url=_absolute(post),
-                verb=_("%(name)s mentioned you in a post") % {"name": _name(user)},
-            )
-        )
+        enqueue_on_commit(tasks.notify_mentions, post.pk, [u.pk for u in new_mentions], user.pk)
     return post
 
 
@@ -468,18 +402,7 @@ def publish_urgent(*, author, text: str, until: datetime.datetime | None = None)
     _apply_markup(post, rendered)
     log(instance=post, action="posts.urgent", user=author, data={"until": until.isoformat()})
     _reindex(post)
-
-    def _send():
-        recipients = User.objects.filter(is_active=True).exclude(pk=author.pk).values_list("pk", flat=True)
-        notify_many(
-            recipients=list(recipients),
-            kind=Notification.Kind.URGENT,
-            actor=author,
-            url=_absolute(post),
-            verb=_("Urgent notice: %(text)s") % {"text": markup.plain_text(post.html)[:200]},
-        )
-
-    transaction.on_commit(_send)
+    enqueue_on_commit(tasks.notify_urgent, post.pk)
     return post
 
 

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_save
 from modelsearch import index
-from modelsearch.tasks import insert_or_update_object_task
+
+from search.tasks import index_on_commit
 
 
 def post_saved(sender, instance, raw=False, **kwargs) -> None:
     if raw or instance.__dict__.pop("_index_after_commit", False):
         return
-    insert_or_update_object_task.enqueue(instance._meta.app_label, instance._meta.model_name, str(instance.pk))
+    index_on_commit(instance)
 
 
 def post_deleted(sender, instance, **kwargs) -> None:

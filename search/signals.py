@@ -1,7 +1,6 @@
 """Keeps the search index in step with changes Wagtail makes without a save signal."""
 
-from django.db import transaction
-from wagtail.search import index
+from intranet.shared.tasks import enqueue_on_commit
 
 
 def reindex_moved_subtree(sender, instance, **kwargs):
@@ -9,8 +8,6 @@ def reindex_moved_subtree(sender, instance, **kwargs):
     fires no save signal; their indexed filter values (path, depth, url) would go stale, and
     `descendant_of()` searches would miss them. Re-index the whole moved subtree after commit."""
 
-    def reindex():
-        for page in instance.get_descendants(inclusive=True).specific().iterator():
-            index.insert_or_update_object(page)
+    from .tasks import index_subtree
 
-    transaction.on_commit(reindex)
+    enqueue_on_commit(index_subtree, instance.pk)

@@ -156,3 +156,40 @@ def admin_user(db, department) -> User:
 @pytest.fixture
 def admin_client(admin_user) -> Client:
     return sign_in(Client(), admin_user)
+
+
+# --- background tasks in the database (the worker's backend) -----------------------------------
+@pytest.fixture
+def db_tasks(settings):
+    """Tasks queued in the database as in production (the test settings run them at once), for a
+    test that then runs the worker (``run_worker``). The worker's loggers keep their levels."""
+    import logging
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS_RETRY_DELAY = 0
+    settings.TASKS_HEARTBEAT_INTERVAL = 3600  # the in-process worker's heartbeat thread stays idle
+    loggers = [logging.getLogger(name) for name in ("django_tasks", "django_tasks_db")]
+    levels = [logger.level for logger in loggers]
+    yield settings
+    for logger, level in zip(loggers, levels, strict=True):
+        logger.setLevel(level)
+
+
+@pytest.fixture
+def root_collection(db):
+    """Wagtail's root collection (a data migration makes it; a transactional test's flush removes it)."""
+    from wagtail.models import Collection
+
+    return Collection.get_first_root_node() or Collection.add_root(name="Root")
+
+
+def run_worker() -> str:
+    """Runs the worker in this process (``manage.py db_worker --batch``) until no task is due;
+    returns what it printed. Needs ``db_tasks`` and a transactional test database."""
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("db_worker", batch=True, interval=0, startup_delay=False, reload=False, verbosity=1, stdout=out)
+    return out.getvalue()

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_tasks",
+    "django_tasks_db",
     "ninja",  # serves the API docs' Swagger UI from its own static files (no CDN)
     # sign-in
     "allauth",
@@ -349,7 +350,20 @@ else:
     WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.database"}}
 MODELSEARCH_BACKENDS = WAGTAILSEARCH_BACKENDS
 
-TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
+# Background tasks (django-tasks): text extraction of uploaded documents, search-index updates,
+# notification fan-out, the daily digest and review reminders. The default queues them in the
+# database (django-tasks-db), where the worker takes them: `manage.py db_worker` (intranet/worker.py:
+# retries, tasks of a killed worker run again). TASKS_BACKEND=django_tasks.backends.immediate.
+# ImmediateBackend runs each task at once inside the request or command instead (no worker).
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# A task that raises is run again after TASKS_RETRY_DELAY seconds, then 4x as long, ..., up to
+# TASKS_MAX_ATTEMPTS runs in all; then it stays failed (Wagtail admin: Berichte ->
+# Hintergrundaufgaben; a mail to ADMINS). A worker that stops seeing itself (killed, power cut)
+# leaves a heartbeat older than TASKS_WORKER_LOST_AFTER seconds: its running task is queued again.
+TASKS_MAX_ATTEMPTS = int(os.environ.get("TASKS_MAX_ATTEMPTS", "3"))
+TASKS_RETRY_DELAY = float(os.environ.get("TASKS_RETRY_DELAY", "30"))
+TASKS_HEARTBEAT_INTERVAL = float(os.environ.get("TASKS_HEARTBEAT_INTERVAL", "10"))
+TASKS_WORKER_LOST_AFTER = float(os.environ.get("TASKS_WORKER_LOST_AFTER", "60"))
 
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -428,6 +442,9 @@ LOGGING = {
         # django-tasks logs every task's start and end at INFO (two lines per index update), a
         # failed task at ERROR: to the log and to ADMINS.
         "django_tasks": {"handlers": ["mail_admins"], "level": os.environ.get("TASKS_LOG_LEVEL", "WARNING")},
+        # the worker (manage.py db_worker): a retry at WARNING, a task given up at ERROR (to ADMINS)
+        "django_tasks_db": {"handlers": ["mail_admins"], "level": os.environ.get("TASKS_LOG_LEVEL", "WARNING")},
+        "intranet.worker": {"handlers": ["mail_admins"], "level": os.environ.get("TASKS_LOG_LEVEL", "WARNING")},
     },
 }
 

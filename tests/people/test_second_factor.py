@@ -59,7 +59,7 @@ REGEX_SAMPLES = {
     r"/konto/oidc/(?P<provider_id>[^/]+)/login/callback/": "/konto/oidc/sso/login/callback/",
     r"/admin/pages/(?P<pk>\d+)/revisions/compare/(?P<revision_id_a>live|earliest|\d+)\.\.\.(?P<revision_id_b>live|latest|\d+)/": "/admin/pages/1/revisions/compare/earliest...latest/",
     r"/admin/.*/": "/admin/unbekannt/",
-    r"/django-admin/(?P<app_label>intranet|wagtailimages|taggit|account|mfa|socialaccount|auth|sites)/": "/django-admin/auth/",
+    r"/django-admin/(?P<app_label>intranet|wagtailimages|taggit|django_tasks_database|account|mfa|socialaccount|auth|sites)/": "/django-admin/auth/",
     r"/django-admin/(?P<url>.*)": "/django-admin/unbekannt",
 }
 

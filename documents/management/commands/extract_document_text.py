@@ -24,7 +24,9 @@ class Command(BaseCommand):
         if ids:
             documents = documents.filter(pk__in=ids)
         elif not all:
-            documents = documents.filter(text_status__in=["", extraction.FAILED, extraction.TOO_LARGE])
+            documents = documents.filter(
+                text_status__in=["", extraction.PENDING, extraction.FAILED, extraction.TOO_LARGE]
+            )
         counts: dict = {}
         progress = Progress("documents", documents.count(), self.stderr)
         for document in documents.iterator():

@@ -1,14 +1,22 @@
+"""manage.py notify_review_due: queues the review reminders (home.tasks.send_review_reminders) for
+the background worker. Scheduled once a day (cron or a systemd timer: docs/deploy.md,
+"Background worker")."""
+
 from django.core.management.base import BaseCommand
 
-from home.actions import notify_review_due
+from home.tasks import send_review_reminders
+from intranet.shared.tasks import enqueue_from_command
 
 
 class Command(BaseCommand):
     help = (
-        "E-mails page owners whose pages fell due for review (once per due date) and adds the pages "
-        "to their notification inbox. Run once a day, e.g. by cron or a systemd timer."
+        "Queues the review reminders: e-mails to page owners whose pages fell due for review (once per "
+        "due date), and the pages in their notification inbox. Run once a day."
     )
 
     def handle(self, *args, **options):
-        result = notify_review_due()
-        self.stdout.write(f"Review reminders: {result['mails']} e-mail(s) about {result['pages']} page(s).")
+        enqueue_from_command(
+            self,
+            send_review_reminders,
+            describe=lambda r: f"Review reminders: {r['mails']} e-mail(s) about {r['pages']} page(s).",
+        )

@@ -1,0 +1,24 @@
+"""Background tasks of people (run by the worker, manage.py db_worker)."""
+
+from django_tasks import task
+from modelsearch import index
+
+from .models import Profile
+from .notifications import send_digests
+
+
+@task()
+def index_profile_of_user(user_id: int) -> bool:
+    """The person's search entry again, after their account changed (people.search)."""
+    profile = Profile.objects.filter(user_id=user_id).first()
+    if profile is None:
+        return False
+    index.insert_or_update_object(profile)
+    return True
+
+
+@task()
+def send_digest_mails() -> int:
+    """The daily e-mail digest (people.notifications.send_digests); queued by manage.py
+    send_digest. Items are marked as e-mailed once mailed, so a retry mails only what is left."""
+    return send_digests()
