@@ -22,9 +22,10 @@ venv: $(STAMP)
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'
-	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	scripts/install.sh deps $(BIN)/python requirements-dev.txt
-	touch $(STAMP)
+	@echo "== installing the locked packages into $(VENV) (first run, or after a lock change)"
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	@scripts/install.sh deps $(BIN)/python requirements-dev.txt
+	@touch $(STAMP)
 
 # The locks (requirements.txt, requirements-dev.txt: every package, exact version, sha256 hashes)
 # from the human-edited inputs (requirements.in, requirements-dev.in), with pip-tools through pip's
@@ -51,7 +52,7 @@ messages-de: venv
 
 # The install steps (deps, messages, static) are scripts/install.sh's, which the Dockerfile runs too.
 messages: venv
-	scripts/install.sh messages $(BIN)/python
+	@scripts/install.sh messages $(BIN)/python
 
 # The static files as production serves them (whitenoise's compressed manifest) into STATIC_ROOT.
 static: venv messages

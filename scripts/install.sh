@@ -18,7 +18,9 @@ deps)
     lock=${3:?"usage: scripts/install.sh deps PYTHON requirements.txt|requirements-dev.txt"}
     # --require-hashes: exactly the locked versions, and a file whose sha256 is not in the lock
     # fails the install (docs/deploy.md, "Dependencies").
-    "$python" -m pip install --quiet --no-cache-dir --require-hashes -r "$lock"
+    # -qq: errors only (a pip configuration's missing extra index folders would print a warning
+    # per package).
+    "$python" -m pip install -qq --no-cache-dir --require-hashes -r "$lock"
     ;;
 messages)
     command -v msgfmt >/dev/null || { echo "GNU gettext (msgfmt) is missing: apt-get install gettext" >&2; exit 1; }
