@@ -17,7 +17,7 @@ class StaffManager(UserManager):
     sign-on (people.adapters through `actions.apply_managed_data`). Service accounts
     (intranet/tokens.py) are saved directly and get none."""
 
-    # Migrations keep Django's UserManager: they need no profiles, and no migration names this class.
+    # Historical models in migrations get a plain manager: no migration names this class.
     use_in_migrations = False
 
     def _create_user(self, *args, **kwargs):

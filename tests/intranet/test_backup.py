@@ -179,7 +179,7 @@ snapshot = {
     ],
     "people": [
         [u.username, u.email, u.first_name, u.last_name, u.password, u.is_superuser,
-         [u.profile.department.name, u.profile.job_title, u.profile.phone] if hasattr(u, "profile") else None]
+         [getattr(u.profile.department, "name", None), u.profile.job_title, u.profile.phone]]
         for u in User.objects.order_by("username")
     ],
     "documents": [[d.title, d.collection.name, d.file.name, digest(d.file)]

@@ -62,6 +62,11 @@ def test_the_chart_shows_the_tree_with_heads_channel_section_and_members(user_cl
     assert "1 Person" in units["Meldewesen"].select_one(".org-unit").get_text()
 
 
+def test_the_chart_asks_visitors_to_sign_in_first(client, tree):
+    response = client.get(CHART)
+    assert response.status_code == 302 and response["Location"].startswith("/konto/login/")
+
+
 def test_the_directory_links_to_the_chart(user_client, user):
     soup = BeautifulSoup(user_client.get("/personen/").content, "html.parser")
     assert soup.find("a", href=CHART).get_text() == "Organigramm"
@@ -133,6 +138,8 @@ def admin_form(unit: Department, **changes) -> dict:
 
 
 def test_an_administrator_creates_a_unit_beneath_another(admin_client, tree):
+    assert admin_client.get(ADMIN).status_code == 200
+    assert admin_client.get(f"{ADMIN}edit/{tree['amt'].pk}/").status_code == 200
     form = admin_form(
         Department(name="Sachgebiet Pass", slug="pass", kind=Department.Kind.SECTION), parent=tree["amt"].pk
     )
