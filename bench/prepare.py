@@ -24,7 +24,9 @@ if user is None:
         first_name="Bench",
         last_name="Messung",
     )
-    Profile.objects.create(user=user, department=Department.objects.order_by("name").first(), job_title="Messung")
+    profile = Profile.objects.get(user=user)  # create_user made it
+    profile.department, profile.job_title = Department.objects.order_by("name").first(), "Messung"
+    profile.save()
 else:  # a reused scratch site: this run's password
     user.set_password(PASSWORD)
     user.save(update_fields=["password"])

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -9,12 +10,34 @@ from taggit.models import TagBase, TaggedItemBase
 from wagtail.search import index
 
 
+class StaffManager(UserManager):
+    """`create_user` and `create_superuser` (so `manage.py createsuperuser`) create the account's
+    profile with it: every member of staff is in the directory at once. The other ways an account
+    is made do the same: Wagtail's admin (people/wagtail_hooks.py, "after_create_user") and single
+    sign-on (people.adapters through `actions.apply_managed_data`). Service accounts
+    (intranet/tokens.py) are saved directly and get none."""
+
+    # Historical models in migrations get a plain manager: no migration names this class.
+    use_in_migrations = False
+
+    def _create_user(self, *args, **kwargs):
+        with transaction.atomic(using=self._db):
+            user = super()._create_user(*args, **kwargs)
+            Profile.objects.db_manager(user._state.db).get_or_create(user=user)
+        return user
+
+    async def _acreate_user(self, *args, **kwargs):
+        user = await super()._acreate_user(*args, **kwargs)
+        await Profile.objects.db_manager(user._state.db).aget_or_create(user=user)
+        return user
+
+
 class User(AbstractUser):
     """A member of staff. Signs in with the e-mail address; the username is the @handle."""
 
     email = models.EmailField(_("e-mail address"), unique=True)
 
-    objects = UserManager()
+    objects = StaffManager()
 
     class Meta:
         verbose_name = _("user")
@@ -31,12 +54,47 @@ class User(AbstractUser):
 
 
 class Department(models.Model):
-    """An organisational unit (Amt, Fachbereich). The wiki's DepartmentPage and the microblog's
-    channel hang off it; people belong to one."""
+    """An organisational unit (Dezernat, Fachbereich or Amt, Sachgebiet, Stabsstelle) in the tree
+    of the administration (`parent`). The wiki's DepartmentPage and the microblog's channel hang
+    off it; people belong to one."""
+
+    class Kind(models.TextChoices):
+        DIRECTORATE = "directorate", _("Directorate")
+        OFFICE = "office", _("Department or office")
+        SECTION = "section", _("Section")
+        STAFF_UNIT = "staff_unit", _("Staff unit")
 
     name = models.CharField(_("name"), max_length=150, unique=True)
     short_name = models.CharField(_("short name"), max_length=30, blank=True)
     slug = models.SlugField(_("slug"), max_length=160, unique=True, allow_unicode=False)
+    kind = models.CharField(_("kind of unit"), max_length=20, choices=Kind.choices, default=Kind.OFFICE)
+    # PROTECT, not SET_NULL: deleting a Dezernat must not silently turn its Ämter into units at the
+    # top of the administration; whoever deletes it first moves or deletes what lies beneath.
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text=_("The unit this one belongs to; empty for a unit at the top of the administration."),
+    )
+    head = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("head"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="headed_units",
+    )
+    deputy_head = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("deputy head"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deputy_headed_units",
+    )
 
     class Meta:
         verbose_name = _("department")
@@ -50,6 +108,24 @@ class Department(models.Model):
         if not self.slug:
             self.slug = slugify(self.name.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss"))
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.parent_id is not None and self.pk is not None and self.parent_id in self._descendant_ids_and_own():
+            errors["parent"] = _("A unit cannot belong to itself or to one of its own sub-units.")
+        if self.head_id is not None and self.head_id == self.deputy_head_id:
+            errors["deputy_head"] = _("The deputy head must be someone other than the head.")
+        if errors:
+            raise ValidationError(errors)
+
+    def _descendant_ids_and_own(self) -> set[int]:
+        """This unit's id and those of every unit beneath it: one query per level of the tree."""
+        found, level = {self.pk}, {self.pk}
+        while level:
+            level = set(Department.objects.filter(parent_id__in=level).values_list("pk", flat=True)) - found
+            found |= level
+        return found
 
 
 class ExpertiseTag(TagBase):

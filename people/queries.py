@@ -122,3 +122,72 @@ def deputy_for(profile: Profile) -> list[Profile]:
 
 def department_members(department: Department) -> QuerySet[Profile]:
     return directory(DirectoryFilters(department=department))
+
+
+@dataclass
+class OrgUnit:
+    """One unit of the org chart with the units beneath it."""
+
+    department: Department
+    members: int
+    section_url: str
+    children: list["OrgUnit"] = field(default_factory=list)
+
+
+def org_chart() -> list[OrgUnit]:
+    """The tree of the administration's units, top-level units first, each level by name.
+
+    Each unit comes with its head and deputy head, its channel (posts.Channel, reverse relation
+    `channel`), its wiki section when published (home.DepartmentPage, reverse relation
+    `department_page`; read through the relations, so people imports neither app) and how many
+    active members it has. Two queries however large the tree: the units with all of that, and
+    the default site's root (for the sections' URLs)."""
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+    from wagtail.models import Site
+
+    members = (
+        Profile.objects.filter(department=OuterRef("pk"), user__is_active=True)
+        .order_by()
+        .values("department")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    units = list(
+        Department.objects.select_related("head", "deputy_head", "channel", "department_page")
+        .annotate(member_count=Coalesce(Subquery(members, output_field=IntegerField()), 0))
+        .order_by("name")
+    )
+    root_url_path = Site.objects.filter(is_default_site=True).values_list("root_page__url_path", flat=True).first()
+    nodes = {unit.pk: OrgUnit(unit, unit.member_count, _section_url(unit, root_url_path or "/")) for unit in units}
+    roots = []
+    for unit in units:
+        parent = nodes.get(unit.parent_id)
+        (parent.children if parent is not None else roots).append(nodes[unit.pk])
+    # A cycle (only possible past the admin's validation) would hide its units: show them at the top.
+    reachable, stack = set(), list(roots)
+    while stack:
+        node = stack.pop()
+        reachable.add(node.department.pk)
+        stack.extend(node.children)
+    for unit in units:
+        if unit.pk not in reachable:
+            node = nodes[unit.pk]
+            parent = nodes[unit.parent_id]
+            parent.children.remove(node)
+            roots.append(node)
+            stack = [node]
+            while stack:
+                current = stack.pop()
+                reachable.add(current.department.pk)
+                stack.extend(child for child in current.children if child.department.pk not in reachable)
+    return roots
+
+
+def _section_url(unit: Department, root_url_path: str) -> str:
+    page = getattr(unit, "department_page", None)
+    if page is None or not page.live:
+        return ""
+    if page.url_path.startswith(root_url_path):
+        return "/" + page.url_path[len(root_url_path) :]
+    return ""

@@ -6,6 +6,7 @@ app_name = "people"
 urlpatterns = [
     path("", views.directory, name="directory"),
     # Fixed words come before <username> (user names always contain a dot or are handles).
+    path("organisation/", views.org_chart, name="org_chart"),
     path("abteilungen/<slug:slug>/", views.department, name="department"),
     path("profil/bearbeiten/", views.edit_profile, name="edit_profile"),
     path("datenschutz/", views.privacy_page, name="privacy"),

@@ -58,6 +58,11 @@ def department(request, slug):
     return render(request, "people/department.html", {"department": department, "members": members})
 
 
+def org_chart(request):
+    """The administration's units as a tree (/personen/organisation/); a fixed number of queries."""
+    return render(request, "people/org_chart.html", {"units": queries.org_chart()})
+
+
 def profile(request, username):
     try:
         profile = queries.profile_for(username)

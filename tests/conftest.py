@@ -12,7 +12,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 
-from people.models import Department, Profile, User
+from people.models import Department, User
 
 PASSWORD = "correct-horse-battery"
 
@@ -26,7 +26,9 @@ def make_user(username: str, *, department: Department | None = None, **extra) -
         last_name=extra.pop("last_name", username.split(".")[-1].capitalize()),
         **extra,
     )
-    Profile.objects.create(user=user, department=department)
+    if department is not None:  # create_user made the profile
+        user.profile.department = department
+        user.profile.save(update_fields=["department"])
     return user
 
 

@@ -117,7 +117,9 @@ users = {}
 for name, first, last in [("petra.schreiber", "Petra", "Schreiber"), ("jonas.weber", "Jonas", "Weber")]:
     user = User.objects.create_user(username=name, email=f"{name}@stadt.test", password="correct-horse-battery",
                                     first_name=first, last_name=last)
-    Profile.objects.create(user=user, department=amt, job_title="Sachbearbeitung", phone="0301234")
+    profile = Profile.objects.get(user=user)  # create_user made it
+    profile.department, profile.job_title, profile.phone = amt, "Sachbearbeitung", "0301234"
+    profile.save()
     users[name] = user
 User.objects.create_superuser(username="admin", email="admin@stadt.test", password="correct-horse-battery")
 home = HomePage.objects.get()
@@ -177,7 +179,7 @@ snapshot = {
     ],
     "people": [
         [u.username, u.email, u.first_name, u.last_name, u.password, u.is_superuser,
-         [u.profile.department.name, u.profile.job_title, u.profile.phone] if hasattr(u, "profile") else None]
+         [getattr(u.profile.department, "name", None), u.profile.job_title, u.profile.phone]]
         for u in User.objects.order_by("username")
     ],
     "documents": [[d.title, d.collection.name, d.file.name, digest(d.file)]

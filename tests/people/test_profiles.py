@@ -201,9 +201,14 @@ def test_anonymous_visitors_cannot_edit(client, user):
 
 @pytest.mark.django_db
 def test_a_user_without_profile_gets_one_when_editing(client, db):
+    """Accounts get their profile when made (tests/people/test_accounts.py); one saved past the
+    manager (a bulk import) still gets it when its owner opens the form."""
     from people.models import User
 
-    user = User.objects.create_user(username="neu.ling", email="neu@stadt.test", password="x" * 12)
+    user = User(username="neu.ling", email="neu@stadt.test")
+    user.set_password("x" * 12)
+    user.save()
+    assert not Profile.objects.filter(user=user).exists()
     sign_in(client, user)
     assert client.get(EDIT).status_code == 200
     assert Profile.objects.filter(user=user).exists()
