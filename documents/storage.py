@@ -27,6 +27,12 @@ class PrivateDocumentStorage(FileSystemStorage):
     def base_location(self):
         return self._value_or_setting(self._location, settings.DOCUMENTS_ROOT)
 
+    @cached_property
+    def file_permissions_mode(self):
+        # Readable by the application's user and group only, whatever FILE_UPLOAD_PERMISSIONS
+        # allows for media (which a web server under another user may have to read).
+        return self._file_permissions_mode if self._file_permissions_mode is not None else 0o640
+
     def url(self, name):
         # Wagtail's serve view and Document.url fall back to the permission-checked view.
         raise NotImplementedError("Document files have no direct URL; they are served by /dokumente/.")

@@ -3,6 +3,7 @@ environment variables (see docs/deploy.md for the full list); the defaults are s
 development and never used by production.py where that would be unsafe."""
 
 import os
+import re
 from email.utils import getaddresses
 from pathlib import Path
 
@@ -22,6 +23,22 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_file_mode(name: str, default: int) -> int:
+    """An octal file mode (``0640``, ``644``, ``0o644``): no execute bits, writable by the owner only."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    digits = value.removeprefix("0o")
+    if not re.fullmatch(r"0?[0-7]{3}", digits) or int(digits, 8) & 0o133:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"{name} must be an octal file mode such as 0640 or 0644 (no execute bits, writable by the "
+            f"owner only), not {value!r}"
+        )
+    return int(digits, 8)
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -276,7 +293,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     "documents": DOCUMENTS_STORAGE,
 }
-FILE_UPLOAD_PERMISSIONS = 0o640
+# Uploaded media (images, renditions, photos, attachments): readable by the application's user and
+# group. A web server that serves /media/ under another user and group (compose's nginx) needs
+# 0644; document files stay 0640 whatever this says (documents/storage.py).
+FILE_UPLOAD_PERMISSIONS = env_file_mode("FILE_UPLOAD_PERMISSIONS", 0o640)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- E-mail -----------------------------------------------------------------------------------

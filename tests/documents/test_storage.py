@@ -180,3 +180,23 @@ def test_without_a_documents_entry_in_storages_files_still_stay_out_of_media_roo
     storage = document_storage()
     assert isinstance(storage, PrivateDocumentStorage)
     assert storage.path("documents/x.pdf").startswith(str(Path(settings.DOCUMENTS_ROOT).resolve()))
+
+
+def test_with_media_readable_by_the_web_server_document_files_stay_private(admin_client, settings):
+    """compose's nginx reads images as another user (FILE_UPLOAD_PERMISSIONS=0644); a document's
+    file must still be readable by the application's user and group only."""
+    settings.FILE_UPLOAD_PERMISSIONS = 0o644
+    response = admin_client.post(
+        reverse("wagtaildocs:add"),
+        {
+            "title": "Protokoll",
+            "file": SimpleUploadedFile("protokoll.txt", MINUTES),
+            "collection": Collection.get_first_root_node().pk,
+            "tags": "",
+        },
+    )
+    assert response.status_code == 302
+    document = Document.objects.get(title="Protokoll")
+    assert Path(document.file.path).stat().st_mode & 0o777 == 0o640
+    media = storages["default"].save("images/stadtplan.png", ContentFile(b"\x89PNG"))
+    assert Path(storages["default"].path(media)).stat().st_mode & 0o777 == 0o644

@@ -113,3 +113,23 @@ def test_the_search_backend_is_chosen_by_environment_variables_only():
         "INDEX_PREFIX": "wn_",
     }
     assert search_backends_for(SEARCH_BACKEND="elasticsearch")["URLS"] == ["http://localhost:9200"]
+
+
+@pytest.mark.parametrize("value", ["0755", "666", "0o646", "rw-r--r--", "06440"])
+def test_a_file_mode_that_executes_or_lets_others_write_is_refused(value):
+    result = import_production(ALLOWED_HOSTS="intranet.example", SECRET_KEY=GOOD_KEY, FILE_UPLOAD_PERMISSIONS=value)
+    assert result.returncode != 0
+    assert "FILE_UPLOAD_PERMISSIONS must be an octal file mode" in result.stderr
+
+
+@pytest.mark.parametrize(("value", "mode"), [("", 0o640), ("0644", 0o644), ("644", 0o644), ("0o600", 0o600)])
+def test_the_media_file_mode_comes_from_the_environment(value, mode):
+    result = run_python(
+        "import intranet.settings.production as s; print(oct(s.FILE_UPLOAD_PERMISSIONS))",
+        drop=lambda k: k in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"},
+        ALLOWED_HOSTS="intranet.example",
+        SECRET_KEY=GOOD_KEY,
+        FILE_UPLOAD_PERMISSIONS=value,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == oct(mode)
