@@ -54,24 +54,28 @@ def download(client, document):
     return response, body
 
 
+def upload_minutes(admin_client):
+    """The minutes uploaded through Wagtail's admin form, into the root collection."""
+    response = admin_client.post(
+        reverse("wagtaildocs:add"),
+        {
+            "title": "Protokoll",
+            "file": SimpleUploadedFile("protokoll.txt", MINUTES),
+            "collection": Collection.get_first_root_node().pk,
+            "tags": "",
+        },
+    )
+    assert response.status_code == 302
+    return Document.objects.get(title="Protokoll")
+
+
 def is_below(path, folder) -> bool:
     return Path(folder).resolve() in Path(path).resolve().parents
 
 
 def test_an_uploaded_document_lies_outside_media_root(admin_client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(
-            reverse("wagtaildocs:add"),
-            {
-                "title": "Protokoll",
-                "file": SimpleUploadedFile("protokoll.txt", MINUTES),
-                "collection": Collection.get_first_root_node().pk,
-                "tags": "",
-            },
-        )
-    assert response.status_code == 302
-
-    document = Document.objects.get(title="Protokoll")
+        document = upload_minutes(admin_client)
     assert not is_below(document.file.path, settings.MEDIA_ROOT)
     assert is_below(document.file.path, settings.DOCUMENTS_ROOT)
     assert not [path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()]
@@ -186,17 +190,7 @@ def test_with_media_readable_by_the_web_server_document_files_stay_private(admin
     """compose's nginx reads images as another user (FILE_UPLOAD_PERMISSIONS=0644); a document's
     file must still be readable by the application's user and group only."""
     settings.FILE_UPLOAD_PERMISSIONS = 0o644
-    response = admin_client.post(
-        reverse("wagtaildocs:add"),
-        {
-            "title": "Protokoll",
-            "file": SimpleUploadedFile("protokoll.txt", MINUTES),
-            "collection": Collection.get_first_root_node().pk,
-            "tags": "",
-        },
-    )
-    assert response.status_code == 302
-    document = Document.objects.get(title="Protokoll")
+    document = upload_minutes(admin_client)
     assert Path(document.file.path).stat().st_mode & 0o777 == 0o640
     media = storages["default"].save("images/stadtplan.png", ContentFile(b"\x89PNG"))
     assert Path(storages["default"].path(media)).stat().st_mode & 0o777 == 0o644
