@@ -2,12 +2,12 @@
 
 from intranet.shared.tasks import enqueue_on_commit
 
+from .tasks import index_subtree
+
 
 def reindex_moved_subtree(sender, instance, **kwargs):
     """A move rewrites the `path` of the page and all its descendants with one UPDATE, which
     fires no save signal; their indexed filter values (path, depth, url) would go stale, and
     `descendant_of()` searches would miss them. Re-index the whole moved subtree after commit."""
-
-    from .tasks import index_subtree
 
     enqueue_on_commit(index_subtree, instance.pk)
