@@ -5,6 +5,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from search.indexing import per_object_updates_paused
+
 # Each app brings its own demo data as `<app>.demo.load(stdout=...)`; they run in this order
 # (people first: pages, posts and channels refer to departments and staff).
 DEMO_MODULES = ["people.demo", "home.demo", "documents.demo", "posts.demo", "search.demo"]
@@ -14,7 +16,11 @@ class Command(BaseCommand):
     help = "Builds the demo city administration (Stadt Musterstadt) and then the search index. Safe to run again."
 
     def add_arguments(self, parser):
-        parser.add_argument("--no-index", action="store_true", help="Do not rebuild the search index afterwards.")
+        parser.add_argument(
+            "--no-index",
+            action="store_true",
+            help="Do not build the search index afterwards (then run update_index: the demo's objects are not indexed one by one as they are saved).",
+        )
         parser.add_argument("--if-empty", action="store_true", help="Do nothing when demo data is already loaded.")
 
     def handle(self, *args, **options):
@@ -27,7 +33,10 @@ class Command(BaseCommand):
         # 110 lines that would bury the summary and the demo logins after it.
         logging.disable(logging.INFO)
         try:
-            self._load()
+            # The index is rebuilt once at the end (or by `update_index` after --no-index): a
+            # commit into it per saved page, post and person would cost most of the load's time.
+            with per_object_updates_paused():
+                self._load()
         finally:
             logging.disable(logging.NOTSET)
         if not options["no_index"]:
