@@ -63,6 +63,8 @@ from whoosh.index import LockError
 from whoosh.reading import CorruptIndexError
 from whoosh.writing import CLEAR
 
+from search.indexing import defer_flush
+
 from . import internals
 from .analyzers import autocomplete_analyzer, german_analyzer, reversed_analyzer, spelling_analyzer
 
@@ -346,6 +348,8 @@ class WhooshStore:
         if not ops:
             return True
         self._spool_ops(ops)
+        if defer_flush(self, self.flush):  # inside search.indexing.updates_batched()
+            return False
         return self.flush()
 
     def _spool_ops(self, ops: list) -> Path:
