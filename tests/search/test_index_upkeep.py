@@ -3,6 +3,8 @@
 import pytest
 from wagtail.models import Page
 
+from tests.search.ui_fixtures import whoosh_engine
+
 
 @pytest.mark.django_db(transaction=True)
 def test_a_moved_page_and_its_children_are_found_under_their_new_parent(home_page):
@@ -159,3 +161,81 @@ def test_an_index_written_before_the_parts_field_keeps_working_until_its_rebuild
     assert {hit.pk for hit in backend.search("Anwohnerparkausweise", Post)} == {post.pk}
     assert {hit.pk for hit in backend.search("Bürgeramt", Post)} == {post.pk}
     assert PARTS_FIELD in backend.store.index().schema
+
+
+# --- pausing per-object updates for a bulk load (load_demo_data) ---------------------------------
+
+
+@pytest.mark.django_db
+def test_inside_a_paused_block_saves_reach_the_index_only_with_the_rebuild_after(home_page, settings):
+    from django.core.management import call_command
+
+    from search.indexing import per_object_updates_paused
+
+    before = {name: getattr(settings, name) for name in ("WAGTAILSEARCH_BACKENDS", "MODELSEARCH_BACKENDS")}
+    with per_object_updates_paused():
+        home_page.add_child(instance=Page(title="Leitfaden Sondernutzungserlaubnis", slug="leitfaden"))
+    assert list(Page.objects.search("Sondernutzungserlaubnis")) == []
+
+    home_page.add_child(instance=Page(title="Sondernutzungserlaubnis Formular", slug="formular"))
+    assert [p.title for p in Page.objects.search("Sondernutzungserlaubnis")] == ["Sondernutzungserlaubnis Formular"]
+    call_command("update_index", stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"))
+    assert {p.title for p in Page.objects.search("Sondernutzungserlaubnis")} == {
+        "Leitfaden Sondernutzungserlaubnis",
+        "Sondernutzungserlaubnis Formular",
+    }
+    assert {name: getattr(settings, name) for name in before} == before
+
+
+@pytest.mark.django_db
+def test_a_failure_inside_a_paused_block_leaves_updates_switched_on(home_page):
+    from search.indexing import per_object_updates_paused
+
+    with pytest.raises(RuntimeError), per_object_updates_paused():
+        raise RuntimeError("the load failed")
+    home_page.add_child(instance=Page(title="Sondernutzungserlaubnis Formular", slug="formular"))
+    assert [p.title for p in Page.objects.search("Sondernutzungserlaubnis")] == ["Sondernutzungserlaubnis Formular"]
+
+
+# --- batching the writes of a block (search.indexing.updates_batched) ----------------------------
+
+
+def _titles(word):
+    return {p.title for p in Page.objects.search(word)}
+
+
+@pytest.mark.django_db
+def test_pages_saved_in_a_batch_are_found_after_it_even_when_it_fails(home_page):
+    from search.indexing import updates_batched
+
+    with updates_batched():
+        home_page.add_child(instance=Page(title="Leitfaden Sondernutzungserlaubnis", slug="leitfaden"))
+        with updates_batched():  # nested: applied with the outer block
+            home_page.add_child(instance=Page(title="Sondernutzungserlaubnis Formular", slug="formular"))
+    assert _titles("Sondernutzungserlaubnis") == {
+        "Leitfaden Sondernutzungserlaubnis",
+        "Sondernutzungserlaubnis Formular",
+    }
+
+    with pytest.raises(RuntimeError), updates_batched():
+        home_page.add_child(instance=Page(title="Sondernutzungserlaubnis Gebühren", slug="gebuehren"))
+        raise RuntimeError("what the block did after the save failed")
+    assert "Sondernutzungserlaubnis Gebühren" in _titles("Sondernutzungserlaubnis")
+
+
+@whoosh_engine
+@pytest.mark.django_db
+def test_a_batch_commits_the_whoosh_index_once(home_page):
+    from modelsearch.backends import get_search_backend
+
+    from search.indexing import updates_batched
+
+    home_page.add_child(instance=Page(title="Sondernutzung", slug="sondernutzung"))
+    ix = get_search_backend().store.index()
+    before = ix.latest_generation()
+    with updates_batched():
+        for n in range(3):
+            home_page.add_child(instance=Page(title=f"Sondernutzungserlaubnis {n}", slug=f"s{n}"))
+        assert ix.latest_generation() == before
+    assert ix.latest_generation() == before + 1
+    assert len(_titles("Sondernutzungserlaubnis")) == 3
