@@ -123,6 +123,39 @@ def _search_index_of_its_own(settings):
     shutil.rmtree(path, ignore_errors=True)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    """A fixture's index writes are applied together when it has set up (one commit of the Whoosh
+    index per fixture, not one per page, post and person it saves): ``updates_batched``. The
+    test itself writes as production does, one save at a time."""
+    from search.indexing import updates_batched
+
+    with updates_batched():
+        return (yield)
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.nodeid.startswith("tests/search/"):
+            item.add_marker(pytest.mark.search_index)
+
+
+@pytest.fixture(autouse=True)
+def _index_updates_only_where_searched(request, _search_index_of_its_own, settings):
+    """Saving an indexed object (page, post, profile, document) writes to the search index only in
+    tests that search: those under tests/search/ and those marked ``search_index``. Elsewhere the
+    writes are paused (``AUTO_UPDATE: False``, as ``search.indexing.per_object_updates_paused``
+    sets it): a commit into the Whoosh index per saved object was the largest cost of tests that
+    never search, and what they test does not depend on it. A test that searches without the
+    marker finds nothing and fails, so a missing marker shows."""
+    if request.node.get_closest_marker("search_index") is not None:
+        return
+    for name in ("WAGTAILSEARCH_BACKENDS", "MODELSEARCH_BACKENDS"):
+        conf = getattr(settings, name, None)
+        if conf:
+            setattr(settings, name, {alias: {**backend, "AUTO_UPDATE": False} for alias, backend in conf.items()})
+
+
 @pytest.fixture
 def home_page(db):
     return ensure_start_page()

@@ -95,6 +95,7 @@ def test_posts_without_staff_are_refused(home_page):
     assert not Post.objects.exists()
 
 
+@pytest.mark.search_index
 def test_the_search_index_follows_saves_again_afterwards(home_page):
     """Generation switches the index's auto-update off; the site's own saves must update it after."""
     from django.conf import settings

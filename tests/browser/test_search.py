@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from posts import actions
 from tests.browser.conftest import sign_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.search_index]
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from wagtail.documents import get_document_model
 from documents import demo, extraction
 from search import query
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.search_index]
 
 
 def test_demo_documents_are_searchable_by_their_text(user, django_capture_on_commit_callbacks):

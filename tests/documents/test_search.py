@@ -9,7 +9,7 @@ from search import query
 from tests.conftest import make_user
 from tests.search.ui_fixtures import whoosh_only
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.search_index]
 
 
 def titles(result):

@@ -15,7 +15,7 @@ from wagtail.models import Collection, CollectionViewRestriction
 from documents import extraction, samples
 from search import query
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.search_index]
 Document = get_document_model()
 
 

@@ -5,6 +5,8 @@ import pytest
 from home.models import ContentPage, ProcessPage, WikiPage
 from tests.home.conftest import publish
 
+pytestmark = pytest.mark.search_index
+
 
 @pytest.mark.django_db
 def test_process_fields_are_searchable(process_page):

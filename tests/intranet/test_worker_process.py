@@ -118,6 +118,7 @@ def test_a_task_running_when_its_worker_is_killed_runs_again_when_a_worker_start
     assert not WorkerHeartbeat.objects.exists()  # the killed one cleared by the other, which left
 
 
+@pytest.mark.search_index
 def test_an_uploaded_document_gets_its_text_from_the_worker_and_is_found_by_it(
     start_worker, root_collection, home_page, admin_client
 ):

@@ -7,6 +7,8 @@ from wagtail.search.backends import get_search_backend
 from people.models import Department, Profile
 from tests.conftest import make_user
 
+pytestmark = pytest.mark.search_index
+
 
 @pytest.mark.django_db
 def test_profiles_are_found_by_name_job_title_and_expertise(department):

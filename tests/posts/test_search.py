@@ -7,7 +7,7 @@ from posts import actions
 from posts.models import Post
 from tests.posts.conftest import post_in
 
-pytestmark = pytest.mark.usefixtures("immediate_on_commit")
+pytestmark = [pytest.mark.usefixtures("immediate_on_commit"), pytest.mark.search_index]
 
 
 def found(query) -> list[int]:

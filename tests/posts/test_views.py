@@ -285,6 +285,7 @@ def test_channel_settings_in_the_admin(admin_client, channel):
 # --- replies to a hidden post (issue 13, point 8d) --------------------------------------------
 
 
+@pytest.mark.search_index
 @pytest.mark.usefixtures("immediate_on_commit")
 def test_replies_are_hidden_with_their_post_everywhere_and_shown_again(
     client_for, user_client, general, other_user, central_editor, outsider
