@@ -1,0 +1,105 @@
+"""A throw-away OpenLDAP server (Debian's slapd) for the directory-sync tests and the benchmark:
+its own slapd.conf, database and pid file in a temporary folder, run as the caller's user on a
+free loopback port, loaded with slapadd before it starts, stopped (and its folder left to the
+caller) after. Debian's own slapd service is neither used nor needed (`make ldap-deps`).
+
+The ppolicy overlay is loaded so "pwdAccountLockedTime" (OpenLDAP's disabled account) exists."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+from .generate import SUFFIX
+
+SLAPD = shutil.which("slapd") or "/usr/sbin/slapd"
+SLAPADD = shutil.which("slapadd") or "/usr/sbin/slapadd"
+ROOT_DN = f"cn=admin,{SUFFIX}"
+ROOT_PASSWORD = "Verzeichnis-Admin-2026"
+
+CONFIG = """\
+include /etc/ldap/schema/core.schema
+include /etc/ldap/schema/cosine.schema
+include /etc/ldap/schema/inetorgperson.schema
+modulepath /usr/lib/ldap
+moduleload back_mdb
+moduleload ppolicy
+pidfile {folder}/slapd.pid
+sizelimit size.soft=unlimited size.hard=unlimited size.prtotal=unlimited
+
+database mdb
+suffix "{suffix}"
+rootdn "{root_dn}"
+rootpw {root_password}
+directory {folder}/data
+maxsize 2147483648
+index objectClass eq
+index entryUUID eq
+overlay ppolicy
+access to attrs=userPassword by self write by anonymous auth by * none
+access to * by users read by * none
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Slapd:
+    def __init__(self, folder: Path, ldif: str):
+        self.folder = Path(folder)
+        (self.folder / "data").mkdir(parents=True, exist_ok=True)
+        self.conf = self.folder / "slapd.conf"
+        self.conf.write_text(
+            CONFIG.format(folder=self.folder, suffix=SUFFIX, root_dn=ROOT_DN, root_password=ROOT_PASSWORD)
+        )
+        data = self.folder / "data.ldif"
+        data.write_text(ldif, encoding="utf-8")
+        subprocess.run([SLAPADD, "-q", "-f", str(self.conf), "-l", str(data)], check=True, capture_output=True)
+        self.port = free_port()
+        self.url = f"ldap://127.0.0.1:{self.port}"
+        self.process = None
+
+    def start(self, timeout: float = 30) -> Slapd:
+        log = open(self.folder / "slapd.log", "w")
+        self.process = subprocess.Popen(
+            [SLAPD, "-f", str(self.conf), "-h", f"{self.url}/", "-d", "0"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return self
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"slapd did not start: {(self.folder / 'slapd.log').read_text()[-2000:]}")
+                time.sleep(0.1)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def admin(self):
+        """An ldap3 connection as the directory's root, for tests that change the directory."""
+        import ldap3
+
+        return ldap3.Connection(self.url, ROOT_DN, ROOT_PASSWORD, auto_bind=True, raise_exceptions=True)
+
+
+def available() -> bool:
+    return os.path.exists(SLAPD) and os.path.exists(SLAPADD)

@@ -1,0 +1,265 @@
+"""manage.py sync_directory against a real OpenLDAP server (Debian's slapd, `make ldap-deps`):
+each test gets a fresh one on a free loopback port, loaded with the fictional Stadt Musterhausen
+(tests/people/ldap/generate.py: 200 people, 53 units), and changes it through ldap3 as a
+directory administrator would. Nothing of the LDAP protocol is mocked."""
+
+import io
+
+import ldap3
+import pytest
+from django.core.management import CommandError, call_command
+
+from people.models import Department, Profile, User
+from tests.people.ldap.generate import ORG, SERVICE_DN, SERVICE_PASSWORD, SUFFIX, ldif, people
+from tests.people.ldap.server import Slapd, available, free_port
+
+pytestmark = pytest.mark.skipif(not available(), reason="slapd is not installed (make ldap-deps)")
+PEOPLE = 200
+UNITS = 53  # 4 Dezernate, 12 Ämter, 36 Sachgebiete, 1 Stabsstelle
+HAUPTAMT_11_1 = f"ou=11.1 Grundsatz Hauptamt,ou=Hauptamt,ou=Dezernat I,{ORG}"
+
+
+@pytest.fixture
+def directory(tmp_path, settings):
+    server = Slapd(tmp_path / "slapd", ldif(PEOPLE)).start()
+    password_file = tmp_path / "bind-password"
+    password_file.write_text(SERVICE_PASSWORD + "\n")
+    settings.LDAP_DIRECTORY = {
+        "url": server.url,
+        "start_tls": False,
+        "ca_file": "",
+        "bind_dn": SERVICE_DN,
+        "bind_password_file": str(password_file),
+        "schema": "openldap",
+        "people_base": SUFFIX,
+        "people_filter": "",
+        "units_base": ORG,
+        "units_filter": "",
+        "disabled_filter": "",
+        "page_size": 50,  # several pages even for 200 people
+        "timeout": 5,
+        "attributes": {"unit_head": "manager"},
+    }
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def sync(*args) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("sync_directory", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def sync_failing(*args) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("sync_directory", *args, stdout=out, stderr=err)
+    return str(raised.value), out.getvalue() + err.getvalue()
+
+
+def person_dn(uid: str) -> str:
+    """The DN of the person with this uid, as the directory has it."""
+    return next(line[4:] for line in ldif(PEOPLE).splitlines() if line.startswith(f"dn: uid={uid},"))
+
+
+def state() -> list[tuple]:
+    """Everything the sync writes, to compare before and after."""
+    people = Profile.objects.order_by("pk").values_list(
+        "user__username", "user__email", "user__first_name", "user__last_name", "user__is_active",
+        "phone", "room", "job_title", "department_id", "manager_id", "directory_id",
+    )  # fmt: skip
+    units = Department.objects.order_by("pk").values_list("name", "kind", "parent_id", "head_id", "deputy_head_id")
+    return [*people, *units]
+
+
+@pytest.mark.django_db
+def test_first_sync_creates_everyone_and_the_unit_tree(directory):
+    out, _ = sync()
+    assert "created 200, updated 0, deactivated 0, unchanged 0, skipped 0, errors 0" in out
+    assert "units: created 53" in out
+    assert User.objects.filter(is_active=True).count() == PEOPLE
+    assert Department.objects.count() == UNITS
+
+    hauptamt = Department.objects.get(name="Hauptamt")
+    assert (hauptamt.kind, hauptamt.parent.name, hauptamt.parent.kind) == ("office", "Dezernat I", "directorate")
+    section = Department.objects.get(name="11.1 Grundsatz Hauptamt")
+    assert (section.kind, section.parent) == ("section", hauptamt)
+    assert Department.objects.get(name="Stabsstelle Controlling").kind == "staff_unit"
+    assert Department.objects.get(name="Kämmerei").parent.name == "Dezernat II"
+
+    # A Sachgebiet's head, placed in the unit by the entry's DN, with the Amtsleitung as manager.
+    head = Profile.objects.select_related("user", "manager").get(user__email="oezlem.schneider@musterhausen.test")
+    assert (head.user.first_name, head.user.last_name) == ("Özlem", "Schneider")
+    assert (head.job_title, head.department, head.room) == ("Sachgebietsleitung", section, head.room)
+    assert head.phone.startswith("+49 5555 ")
+    assert head.manager == hauptamt.head
+    assert section.head == head.user
+    assert not head.user.has_usable_password()  # signs in by SSO or a password reset
+    assert {"first_name", "last_name", "email", "phone", "room", "job_title", "department", "manager"} <= set(
+        head.managed_fields
+    )
+    # The staff of the Stabsstelle live under ou=Personen and name their unit in "ou".
+    assert Profile.objects.filter(department__name="Stabsstelle Controlling").count() > 1
+    assert Profile.objects.filter(department=None).count() == 0
+
+
+@pytest.mark.django_db
+def test_a_second_sync_changes_nothing(directory):
+    sync()
+    before = state()
+    out, _ = sync()
+    assert "created 0, updated 0, deactivated 0, unchanged 200, skipped 0, errors 0" in out
+    assert "units: created 0, updated 0, unchanged 53" in out
+    assert state() == before
+
+
+@pytest.mark.django_db
+def test_a_change_in_the_directory_updates_the_person_and_a_move_their_unit(directory):
+    sync()
+    member = people(PEOPLE)[120]  # a member of a Sachgebiet, nobody's manager
+    assert member["title"] == "Sachbearbeitung"
+    dn = member["dn"]
+    with directory.admin() as ldap:
+        ldap.modify(dn, {"telephoneNumber": [(ldap3.MODIFY_REPLACE, ["+49 5555 4711"])],
+                         "sn": [(ldap3.MODIFY_REPLACE, ["Schneider-Yılmaz"])],
+                         "mail": [(ldap3.MODIFY_REPLACE, ["oezlem.schneider-yilmaz@musterhausen.test"])]})  # fmt: skip
+        ldap.modify_dn(dn, "uid=oezlem.schneider", new_superior=f"ou=Kämmerei,ou=Dezernat II,{ORG}")
+    out, _ = sync("-v", "2")
+    assert "created 0, updated 1, deactivated 0, unchanged 199" in out
+    profile = Profile.objects.select_related("user", "department").get(user__username=member["uid"])
+    assert profile.phone == "+49 5555 4711"
+    assert profile.user.last_name == "Schneider-Yılmaz"
+    assert profile.user.email == "oezlem.schneider-yilmaz@musterhausen.test"  # matched by entryUUID
+    assert profile.directory_dn.startswith(f"uid={member['uid']},ou=kämmerei,")
+    assert profile.department.name == "Kämmerei"
+    assert User.objects.count() == PEOPLE
+
+
+@pytest.mark.django_db
+def test_removed_and_disabled_entries_are_deactivated_not_deleted(directory, settings):
+    sync()
+    with directory.admin() as ldap:
+        ldap.delete(person_dn("jonas.schmidt"))  # left the administration
+        ldap.modify(person_dn("lukas.fischer"), {"pwdAccountLockedTime": [(ldap3.MODIFY_ADD, ["000001010000Z"])]})
+        ldap.modify(person_dn("marie.weber"), {"employeeType": [(ldap3.MODIFY_ADD, ["ausgeschieden"])]})
+    settings.LDAP_DIRECTORY = {**settings.LDAP_DIRECTORY, "disabled_filter": "(employeeType=ausgeschieden)"}
+    out, _ = sync()
+    assert "created 0, updated 0, deactivated 3, unchanged 197" in out
+    assert User.objects.count() == PEOPLE
+    gone = User.objects.filter(is_active=False).order_by("username").values_list("username", flat=True)
+    assert list(gone) == ["jonas.schmidt", "lukas.fischer", "marie.weber"]
+    # Unlocked again: active again.
+    with directory.admin() as ldap:
+        ldap.modify(person_dn("lukas.fischer"), {"pwdAccountLockedTime": [(ldap3.MODIFY_DELETE, [])]})
+    out, _ = sync()
+    assert "updated 1, deactivated 0" in out
+    assert User.objects.get(username="lukas.fischer").is_active
+
+
+@pytest.mark.django_db
+def test_dry_run_shows_what_it_would_do_and_writes_nothing(directory):
+    out, _ = sync("--dry-run")
+    assert "Dry run, nothing written. It would have: created 200" in out
+    assert "would create: uid=anna.mueller," in out
+    assert User.objects.count() == 0 and Department.objects.count() == 0
+
+    sync()
+    before = state()
+    with directory.admin() as ldap:
+        ldap.modify(person_dn("anna.mueller"), {"title": [(ldap3.MODIFY_REPLACE, ["Dezernentin"])]})
+        ldap.delete(person_dn("jonas.schmidt"))
+    out, _ = sync("--dry-run")
+    assert "would update: uid=anna.mueller," in out and "(job_title)" in out
+    assert "would deactivate: uid=jonas.schmidt," in out
+    assert "updated 1, deactivated 1" in out
+    assert state() == before
+
+
+@pytest.mark.django_db
+def test_an_unreachable_server_is_a_clear_error_and_changes_nothing(directory, settings):
+    sync()
+    before = state()
+    settings.LDAP_DIRECTORY = {**settings.LDAP_DIRECTORY, "url": f"ldap://127.0.0.1:{free_port()}", "timeout": 2}
+    message, _ = sync_failing()
+    assert "cannot be reached" in message and "Nothing was changed" in message
+    assert state() == before
+
+
+@pytest.mark.django_db
+def test_wrong_credentials_and_a_missing_password_file_are_clear_errors(directory, settings, tmp_path):
+    wrong = tmp_path / "wrong"
+    wrong.write_text("falsches-Passwort")
+    settings.LDAP_DIRECTORY = {**settings.LDAP_DIRECTORY, "bind_password_file": str(wrong)}
+    message, _ = sync_failing()
+    assert f"refused the credentials of {SERVICE_DN}" in message
+    settings.LDAP_DIRECTORY = {**settings.LDAP_DIRECTORY, "bind_password_file": str(tmp_path / "missing")}
+    message, _ = sync_failing()
+    assert "cannot read the bind password from LDAP_BIND_PASSWORD_FILE" in message
+    assert User.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_wrong_base_or_a_filter_matching_nobody_deactivates_nobody(directory, settings):
+    sync()
+    before = state()
+    settings.LDAP_DIRECTORY = {**settings.LDAP_DIRECTORY, "people_base": f"ou=Gibtsnicht,{SUFFIX}"}
+    message, _ = sync_failing()
+    assert f"has no entry 'ou=Gibtsnicht,{SUFFIX}'" in message
+    settings.LDAP_DIRECTORY = {**settings.LDAP_DIRECTORY, "people_base": SUFFIX, "people_filter": "(uid=niemand)"}
+    message, _ = sync_failing()
+    assert "has no people at all" in message
+    assert state() == before
+
+
+@pytest.mark.django_db
+def test_entries_with_a_missing_attribute_or_a_duplicate_email_are_reported_and_skipped(directory):
+    sync()
+    missing, duplicate = person_dn("anna.mueller"), person_dn("lukas.fischer")
+    with directory.admin() as ldap:
+        ldap.modify(missing, {"mail": [(ldap3.MODIFY_DELETE, [])], "title": [(ldap3.MODIFY_REPLACE, ["Neu"])]})
+        ldap.modify(duplicate, {"mail": [(ldap3.MODIFY_REPLACE, ["oezlem.schneider@musterhausen.test"])]})
+        ldap.add(f"uid=neu.zugang,{HAUPTAMT_11_1}", "inetOrgPerson",
+                 {"sn": "Zugang", "givenName": "Neu", "mail": "jonas.schmidt@musterhausen.test"})  # fmt: skip
+    message, output = sync_failing()
+    assert "3 entries had errors and were skipped" in message
+    assert f"{missing}: the attribute mail is missing" in output
+    assert f"{duplicate}: the e-mail address oezlem.schneider@musterhausen.test is already that of" in output
+    assert "uid=neu.zugang," in output and "jonas.schmidt@musterhausen.test is already that of" in output
+    assert "created 0, updated 0, deactivated 0, unchanged 197" in output
+    # Nothing of the bad entries was written, and their accounts stay active.
+    anna = Profile.objects.select_related("user").get(user__username="anna.mueller")
+    assert anna.user.is_active and anna.job_title != "Neu"
+    assert User.objects.get(username="lukas.fischer").email == "lukas.fischer@musterhausen.test"
+    assert User.objects.filter(email="oezlem.schneider@musterhausen.test").count() == 1
+    assert not User.objects.filter(last_name="Zugang").exists()
+
+
+@pytest.mark.django_db
+def test_an_account_made_by_hand_is_taken_over_by_email(directory):
+    from tests.conftest import make_user
+
+    user = make_user("anna.m", email="Anna.Mueller@musterhausen.test")
+    user.profile.responsibilities = "Gewerbeanmeldungen"
+    user.profile.save()
+    out, _ = sync()
+    assert "created 199, updated 1" in out
+    profile = Profile.objects.select_related("user").get(user=user)
+    assert profile.directory_id and profile.user.first_name == "Anna"
+    assert profile.responsibilities == "Gewerbeanmeldungen"  # what the directory does not have stays
+    assert profile.user.has_usable_password()
+
+
+@pytest.mark.django_db
+def test_directory_fields_are_read_only_in_the_profile_form(directory, client):
+    sync()
+    user = User.objects.get(username="anna.mueller")
+    client.force_login(user)
+    page = client.get("/personen/profil/bearbeiten/")
+    assert page.status_code == 200
+    phone = user.profile.phone
+    client.post("/personen/profil/bearbeiten/", {"phone": "0", "job_title": "Chefin", "responsibilities": "Haushalt"})
+    profile = Profile.objects.get(user=user)
+    assert (profile.phone, profile.responsibilities) == (phone, "Haushalt")
+    assert profile.job_title != "Chefin"
