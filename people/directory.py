@@ -29,12 +29,17 @@ import base64
 import binascii
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+
+from intranet.shared.tasks import enqueue_on_commit
 
 from .actions import department_by_name
 from .models import Department, Profile, User
+from .tasks import index_profiles
 
 #: The fields the sync keeps; they become read-only in the profile form (Profile.managed_fields).
 PERSON_FIELDS = ("first_name", "last_name", "email", "phone", "room", "job_title", "department", "manager")
@@ -175,7 +180,7 @@ def synchronise(*, source: Source, dry_run: bool = False, report: Report | None 
     """Runs one sync (see the module's docstring). `report(action, source, detail)` hears of every
     change ("create", "update", "deactivate", "error", ...); `progress.advance(n)` of every page."""
     run = _Run(source, report or (lambda *args: None), progress)
-    with transaction.atomic():
+    with transaction.atomic(), _search_auto_update_off():
         run.units()
         run.people()
         run.managers()
@@ -183,8 +188,34 @@ def synchronise(*, source: Source, dry_run: bool = False, report: Report | None 
         run.leavers()
         if dry_run:
             transaction.set_rollback(True)
+        else:
+            # The search entries of who changed, after the commit, a page per task.
+            changed = sorted(run.changed)
+            for start in range(0, len(changed), 500):
+                enqueue_on_commit(index_profiles, changed[start : start + 500])
     run.summary.dry_run = dry_run
     return run.summary
+
+
+@contextmanager
+def _search_auto_update_off():
+    """Saves during the run do not touch the search index one by one (each would write the index
+    at once); the changed people are queued for indexing after the commit instead."""
+    saved, seen = [], set()
+    for name in ("WAGTAILSEARCH_BACKENDS", "MODELSEARCH_BACKENDS"):
+        for params in getattr(settings, name, {}).values():
+            if id(params) not in seen:
+                seen.add(id(params))
+                saved.append((params, params.get("AUTO_UPDATE")))
+                params["AUTO_UPDATE"] = False
+    try:
+        yield
+    finally:
+        for params, value in reversed(saved):
+            if value is None:
+                params.pop("AUTO_UPDATE", None)
+            else:
+                params["AUTO_UPDATE"] = value
 
 
 class _Run:
@@ -266,7 +297,10 @@ class _Run:
     def people(self) -> None:
         self.unit_by_name = {name.lower(): pk for pk, name in Department.objects.values_list("pk", "name")}
         self.unit_by_name.update(
-            {short.lower(): pk for pk, short in Department.objects.exclude(short_name="").values_list("pk", "short_name")}
+            {
+                short.lower(): pk
+                for pk, short in Department.objects.exclude(short_name="").values_list("pk", "short_name")
+            }
         )
         found_any = False
         for page in self.source.people():
@@ -309,7 +343,9 @@ class _Run:
         if profile is None and holder is not None:
             other = getattr(holder, "profile", None)
             if other is not None and other.directory_id and other.directory_id != record.directory_id:
-                raise EntryError(f"the e-mail address {email} is already that of {other.directory_dn or other.directory_id}")
+                raise EntryError(
+                    f"the e-mail address {email} is already that of {other.directory_dn or other.directory_id}"
+                )
             if other is not None and other.pk in self.seen:
                 raise EntryError(f"the e-mail address {email} is already that of another entry")
             profile = other or Profile.objects.create(user=holder)
@@ -411,7 +447,9 @@ class _Run:
             by_key = dict(rows)
             return {ref: by_key[ref.lower()] for ref in refs if ref.lower() in by_key}
         by_dn = dict(
-            Profile.objects.filter(directory_dn__in={normalise_dn(r) for r in refs}).values_list("directory_dn", "user_id")
+            Profile.objects.filter(directory_dn__in={normalise_dn(r) for r in refs}).values_list(
+                "directory_dn", "user_id"
+            )
         )
         return {ref: by_dn[normalise_dn(ref)] for ref in refs if normalise_dn(ref) in by_dn}
 
@@ -454,7 +492,9 @@ class _Run:
         active = Profile.objects.filter(directory_id__isnull=False, user__is_active=True).values_list(
             "pk", "user_id", "directory_dn", "directory_id"
         )
-        leaving = [(user_id, dn or did) for pk, user_id, dn, did in active.iterator(chunk_size=2000) if pk not in self.seen]
+        leaving = [
+            (user_id, dn or did) for pk, user_id, dn, did in active.iterator(chunk_size=2000) if pk not in self.seen
+        ]
         for user_id, where in leaving:
             user = User.objects.get(pk=user_id)
             user.is_active = False

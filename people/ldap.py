@@ -96,7 +96,9 @@ def _password(config: dict) -> str | None:
         with open(path, encoding="utf-8") as file:
             return file.read().rstrip("\r\n")
     except OSError as error:
-        raise SourceError(f"cannot read the bind password from LDAP_BIND_PASSWORD_FILE ({path}): {error.strerror}")
+        raise SourceError(
+            f"cannot read the bind password from LDAP_BIND_PASSWORD_FILE ({path}): {error.strerror}"
+        ) from None
 
 
 def _text(raw: list, name: str) -> str:
@@ -230,7 +232,10 @@ class LdapSource(Source):
         base = self.config.get("units_base")
         if not base:
             return []
-        names = [self.attrs[key] for key in ("unit_id", "unit_name", "unit_short_name", "unit_kind", "unit_head", "unit_deputy_head")]
+        names = [
+            self.attrs[key]
+            for key in ("unit_id", "unit_name", "unit_short_name", "unit_kind", "unit_head", "unit_deputy_head")
+        ]
         base_depth = len(base.split(","))
         units = []
         for page in self._search(base, self.config["units_filter"], names):

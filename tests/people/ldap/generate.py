@@ -46,7 +46,12 @@ def units() -> list[dict]:
                 name = f"{code}.{s_index} {sg} {amt}"
                 result.append({"dn": f"ou={name},{a_dn}", "name": name, "kind": "Sachgebiet", "parent": a_dn})
     result.append(
-        {"dn": f"ou=Stabsstelle Controlling,{ORG}", "name": "Stabsstelle Controlling", "kind": "Stabsstelle", "parent": ORG}
+        {
+            "dn": f"ou=Stabsstelle Controlling,{ORG}",
+            "name": "Stabsstelle Controlling",
+            "kind": "Stabsstelle",
+            "parent": ORG,
+        }
     )
     return result
 

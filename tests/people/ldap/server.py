@@ -81,7 +81,9 @@ class Slapd:
                     return self
             except OSError:
                 if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"slapd did not start: {(self.folder / 'slapd.log').read_text()[-2000:]}")
+                    raise RuntimeError(
+                        f"slapd did not start: {(self.folder / 'slapd.log').read_text()[-2000:]}"
+                    ) from None
                 time.sleep(0.1)
 
     def stop(self) -> None:
