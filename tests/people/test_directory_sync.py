@@ -265,3 +265,40 @@ def test_directory_fields_are_read_only_in_the_profile_form(directory, client):
     profile = Profile.objects.get(user=user)
     assert (profile.phone, profile.responsibilities) == (phone, "Haushalt")
     assert profile.job_title != "Chefin"
+
+
+# --- single sign-on and the directory agree on the person ------------------------------------
+
+from tests.people.test_sso import IDP_PASSWORD, identity_provider, signed_in_user, sign_in_with_sso, sso  # noqa: E402,F401
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sso_signs_in_the_synced_person_by_email_or_directory_id(directory, sso, live_server, settings):  # noqa: F811
+    sync()
+    anna = Profile.objects.select_related("user").get(user__username="anna.mueller")
+    # Same e-mail at the provider: the synced account, whose directory fields the claims leave alone.
+    sso.user(email="anna.mueller@musterhausen.test", password=IDP_PASSWORD, first_name="Anni",
+             last_name="Müller", department="Irgendwo", is_active=True)  # fmt: skip
+    browser, _ = sign_in_with_sso(live_server, "anna.mueller@musterhausen.test")
+    assert signed_in_user(browser, live_server) is not None
+    anna.refresh_from_db()
+    anna.user.refresh_from_db()
+    assert (anna.user.first_name, anna.department.name) == ("Anna", "Dezernat I")
+
+    # Another e-mail at the provider but the same entryUUID (OIDC_DIRECTORY_ID_CLAIM): the same person.
+    settings.OIDC_DIRECTORY_ID_CLAIM = "ldap_id"
+    jonas = Profile.objects.select_related("user").get(user__username="jonas.schmidt")
+    sso.user(email="j.schmidt@rathaus.test", password=IDP_PASSWORD, first_name="Jonas", last_name="Schmidt",
+             directory_id=jonas.directory_id.upper(), is_active=True)  # fmt: skip
+    browser, _ = sign_in_with_sso(live_server, "j.schmidt@rathaus.test")
+    assert signed_in_user(browser, live_server) is not None
+    assert not User.objects.filter(email="j.schmidt@rathaus.test").exists()
+    assert User.objects.count() == PEOPLE
+
+    # Deactivated by the sync: single sign-on is refused too.
+    with directory.admin() as ldap:
+        ldap.delete(person_dn("jonas.schmidt"))
+    sync()
+    browser, response = sign_in_with_sso(live_server, "j.schmidt@rathaus.test")
+    assert signed_in_user(browser, live_server) is None
+    assert response.url == f"{live_server.url}/konto/inactive/"
