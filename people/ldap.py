@@ -146,6 +146,7 @@ class LdapSource(Source):
                 receive_timeout=config.get("timeout", 10) * 6,
                 raise_exceptions=True,
                 read_only=True,
+                auto_referrals=False,  # AD answers with referrals to other partitions: not ours
             )
             connection.open()
             if config.get("start_tls") and not config["url"].lower().startswith("ldaps://"):
