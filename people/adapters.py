@@ -28,19 +28,6 @@ class AccountAdapter(DefaultAccountAdapter):
         return False
 
 
-def unique_username(first: str, last: str, email: str) -> str:
-    """ "vorname.nachname" as for staff created by hand, numbered when taken."""
-    from .demo import username_for
-
-    base = username_for(first, last) if first and last else (email.split("@")[0] if email else "mitarbeiter")
-    base = "".join(ch for ch in base if ch.isalnum() or ch in "._-")[:140] or "mitarbeiter"
-    candidate, number = base, 1
-    while User.objects.filter(username__iexact=candidate).exists():
-        number += 1
-        candidate = f"{base}{number}"
-    return candidate
-
-
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     """Single sign-on may create accounts (the identity provider decides who is staff).
 
@@ -58,7 +45,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         user.first_name = managed.get("first_name", user.first_name)
         user.last_name = managed.get("last_name", user.last_name)
         user.email = (managed.get("email") or user.email or "").lower()
-        user.username = unique_username(user.first_name, user.last_name, user.email)
+        user.username = actions.unique_username(user.first_name, user.last_name, user.email)
         return user
 
     def save_user(self, request, sociallogin, form=None):

@@ -32,12 +32,12 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models.signals import post_save
 
 from intranet.shared.tasks import enqueue_on_commit
 
-from .actions import department_by_name
+from .actions import department_by_name, unique_username
 from .models import Department, Profile, User
 from .tasks import index_profiles
 
@@ -180,7 +180,7 @@ def synchronise(*, source: Source, dry_run: bool = False, report: Report | None 
     """Runs one sync (see the module's docstring). `report(action, source, detail)` hears of every
     change ("create", "update", "deactivate", "error", ...); `progress.advance(n)` of every page."""
     run = _Run(source, report or (lambda *args: None), progress)
-    with transaction.atomic(), _search_auto_update_off():
+    with transaction.atomic(), _index_signals_paused():
         run.units()
         run.people()
         run.managers()
@@ -198,24 +198,28 @@ def synchronise(*, source: Source, dry_run: bool = False, report: Report | None 
 
 
 @contextmanager
-def _search_auto_update_off():
-    """Saves during the run do not touch the search index one by one (each would write the index
-    at once); the changed people are queued for indexing after the commit instead."""
-    saved, seen = [], set()
-    for name in ("WAGTAILSEARCH_BACKENDS", "MODELSEARCH_BACKENDS"):
-        for params in getattr(settings, name, {}).values():
-            if id(params) not in seen:
-                seen.add(id(params))
-                saved.append((params, params.get("AUTO_UPDATE")))
-                params["AUTO_UPDATE"] = False
+def _index_signals_paused():
+    """The run saves thousands of accounts and profiles; each save would queue its own search-index
+    task (modelsearch's post_save handler, people.search.reindex_profile_of_user) and recompute the
+    search text from the account (people.models._user_saved). While it runs they are disconnected
+    (a management command: one thread); the run saves the profile whenever the account changes, and
+    queues the changed people for indexing in pages after the commit instead."""
+    from modelsearch.signal_handlers import post_save_signal_handler
+
+    from . import models as people_models
+    from .search import reindex_profile_of_user
+
+    handlers = [
+        (post_save_signal_handler, Profile, None),
+        (reindex_profile_of_user, User, "search.reindex_profile_of_user"),
+        (people_models._user_saved, User, "people_user_search_text"),
+    ]
+    paused = [(h, m, uid) for h, m, uid in handlers if post_save.disconnect(h, sender=m, dispatch_uid=uid)]
     try:
         yield
     finally:
-        for params, value in reversed(saved):
-            if value is None:
-                params.pop("AUTO_UPDATE", None)
-            else:
-                params["AUTO_UPDATE"] = value
+        for handler, model, uid in paused:
+            post_save.connect(handler, sender=model, dispatch_uid=uid)
 
 
 class _Run:
@@ -295,7 +299,8 @@ class _Run:
 
     # --- 2. people ----------------------------------------------------------------------
     def people(self) -> None:
-        self.unit_by_name = {name.lower(): pk for pk, name in Department.objects.values_list("pk", "name")}
+        self.unit_objects = Department.objects.in_bulk()  # a few hundred: the profile's search text names them
+        self.unit_by_name = {unit.name.lower(): pk for pk, unit in self.unit_objects.items()}
         self.unit_by_name.update(
             {
                 short.lower(): pk
@@ -382,8 +387,6 @@ class _Run:
         by_email[email] = profile.user
 
     def _create_user(self, record: PersonRecord, email: str) -> User:
-        from .adapters import unique_username
-
         user = User(
             username=unique_username(record.first_name, record.last_name, email),
             email=email,
@@ -415,8 +418,10 @@ class _Run:
             user.save(update_fields=user_changes)
         for key in changes:
             setattr(profile, key, wanted[key])
-        if new or changes:
-            profile.save()
+        if "department_id" in changes and profile.department_id is not None:
+            profile.department = self.unit_objects.get(profile.department_id) or profile.department
+        if new or changes or user_changes:
+            profile.save()  # also when only the account changed: its search text holds the name
         shown = [c for c in user_changes + changes if c not in {"directory_dn", "managed_fields"}]
         return [c.removesuffix("_id") for c in shown]
 
@@ -427,6 +432,7 @@ class _Run:
             if pk is None:
                 department = department_by_name(value)
                 pk = self.unit_by_name[value.lower()] = department.pk
+                self.unit_objects[pk] = department
                 self.report("create unit", record.source, value)
             return pk
         # No unit attribute: the nearest unit the entry lies beneath in the tree.
@@ -493,12 +499,13 @@ class _Run:
             "pk", "user_id", "directory_dn", "directory_id"
         )
         leaving = [
-            (user_id, dn or did) for pk, user_id, dn, did in active.iterator(chunk_size=2000) if pk not in self.seen
+            (pk, user_id, dn or did) for pk, user_id, dn, did in active.iterator(chunk_size=2000) if pk not in self.seen
         ]
-        for user_id, where in leaving:
+        for pk, user_id, where in leaving:
             user = User.objects.get(pk=user_id)
             user.is_active = False
             user.save(update_fields=["is_active"])
+            self.changed.add(pk)
             self.summary.deactivated += 1
             self.report("deactivate", where, "no longer in the source")
         self.summary.unchanged = len(self.seen - self.changed - self.failed)

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from people.models import Department, Profile, User
 from tests.people.ldap.generate import ORG, SERVICE_DN, SERVICE_PASSWORD, SUFFIX, ldif, people
 from tests.people.ldap.server import Slapd, available, free_port
+from tests.people.test_sso import IDP_PASSWORD, identity_provider, sign_in_with_sso, signed_in_user, sso  # noqa: F401
 
 pytestmark = pytest.mark.skipif(not available(), reason="slapd is not installed (make ldap-deps)")
 PEOPLE = 200
@@ -267,9 +268,20 @@ def test_directory_fields_are_read_only_in_the_profile_form(directory, client):
     assert profile.job_title != "Chefin"
 
 
-# --- single sign-on and the directory agree on the person ------------------------------------
+@pytest.mark.django_db
+def test_the_profile_page_shows_the_manager_from_the_directory(directory, client):
+    sync()
+    member = people(PEOPLE)[120]
+    profile = Profile.objects.select_related("manager").get(user__username=member["uid"])
+    client.force_login(profile.user)
+    page = client.get(f"/personen/{member['uid']}/", HTTP_ACCEPT_LANGUAGE="de")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Vorgesetzte/r" in text
+    assert f'href="{profile.manager.profile.get_absolute_url()}">{profile.manager}</a>' in text
 
-from tests.people.test_sso import IDP_PASSWORD, identity_provider, signed_in_user, sign_in_with_sso, sso  # noqa: E402,F401
+
+# --- single sign-on and the directory agree on the person ------------------------------------
 
 
 @pytest.mark.django_db(transaction=True)
@@ -302,3 +314,26 @@ def test_sso_signs_in_the_synced_person_by_email_or_directory_id(directory, sso,
     browser, response = sign_in_with_sso(live_server, "j.schmidt@rathaus.test")
     assert signed_in_user(browser, live_server) is None
     assert response.url == f"{live_server.url}/konto/inactive/"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_synced_people_are_in_the_search_index_after_the_commit_and_leavers_leave_it(directory):
+    """The run queues the changed people for indexing after its commit (in pages) instead of one
+    task per save; the save handlers it pauses are connected again afterwards."""
+    from wagtail.search.backends import get_search_backend
+
+    def found(name):
+        return list(get_search_backend().search(name, Profile.objects.filter(user__is_active=True)))
+
+    sync()
+    oezlem = Profile.objects.get(user__username="oezlem.schneider")
+    assert oezlem in found("Özlem")
+    with directory.admin() as ldap:
+        ldap.delete(person_dn("oezlem.schneider"))
+    sync()
+    assert oezlem not in found("Özlem")
+    # An ordinary save after the run is indexed as before.
+    anna = Profile.objects.get(user__username="anna.mueller")
+    anna.responsibilities = "Fahrradständer"
+    anna.save()
+    assert anna in found("Fahrradständer")
