@@ -73,7 +73,14 @@ def configuration(overrides: dict | None = None) -> dict:
         raise SourceError(f"LDAP_SCHEMA must be one of {', '.join(PRESETS)}, not {schema!r}")
     preset = PRESETS[schema]
     attributes = {key: value for key, value in preset.items() if not key.endswith("_filter")}
-    attributes.update({key: value for key, value in (config.get("attributes") or {}).items() if key in attributes})
+    overrides = config.get("attributes") or {}
+    unknown = sorted(set(overrides) - set(attributes))
+    if unknown:
+        raise SourceError(
+            f"unknown LDAP_ATTR_ setting(s): {', '.join('LDAP_ATTR_' + key.upper() for key in unknown)} (known: "
+            f"{', '.join('LDAP_ATTR_' + key.upper() for key in attributes)})"
+        )
+    attributes.update(overrides)
     config["attributes"] = attributes
     config["people_filter"] = config.get("people_filter") or preset["people_filter"]
     config["units_filter"] = config.get("units_filter") or preset["units_filter"]

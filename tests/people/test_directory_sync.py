@@ -337,3 +337,18 @@ def test_synced_people_are_in_the_search_index_after_the_commit_and_leavers_leav
     anna.responsibilities = "Fahrradständer"
     anna.save()
     assert anna in found("Fahrradständer")
+
+
+@pytest.mark.django_db
+def test_settings_that_cannot_work_are_clear_errors(settings):
+    base = {**settings.LDAP_DIRECTORY, "url": "ldap://127.0.0.1:1", "people_base": SUFFIX}
+    for changes, expected in [
+        ({"schema": "novell"}, "LDAP_SCHEMA must be one of ad, openldap, not 'novell'"),
+        ({"attributes": {"emial": "mail"}}, "unknown LDAP_ATTR_ setting(s): LDAP_ATTR_EMIAL"),
+        ({"attributes": {"email": ""}}, "LDAP_ATTR_EMAIL cannot be empty"),
+        ({"url": ""}, "LDAP_URL is not set"),
+        ({"bind_dn": SERVICE_DN, "bind_password_file": ""}, "LDAP_BIND_PASSWORD_FILE is not set"),
+    ]:
+        settings.LDAP_DIRECTORY = {**base, **changes}
+        message, _ = sync_failing()
+        assert expected in message, message
