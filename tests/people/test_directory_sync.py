@@ -352,3 +352,34 @@ def test_settings_that_cannot_work_are_clear_errors(settings):
         settings.LDAP_DIRECTORY = {**base, **changes}
         message, _ = sync_failing()
         assert expected in message, message
+
+
+@pytest.fixture
+def tls_directory(tmp_path, settings, directory):
+    """The same directory served with StartTLS and LDAPS (a certificate of a throw-away CA)."""
+    directory.stop()
+    server = Slapd(tmp_path / "slapd-tls", ldif(PEOPLE), tls=True).start()
+    settings.LDAP_DIRECTORY = {**settings.LDAP_DIRECTORY, "url": server.url}
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.mark.django_db
+def test_starttls_and_ldaps_verify_the_directorys_certificate(tls_directory, settings):
+    base = settings.LDAP_DIRECTORY
+    settings.LDAP_DIRECTORY = {**base, "start_tls": True, "ca_file": str(tls_directory.ca_file)}
+    assert "created 200" in sync()[0]
+    settings.LDAP_DIRECTORY = {**base, "url": tls_directory.ldaps_url, "ca_file": str(tls_directory.ca_file)}
+    assert "unchanged 200" in sync()[0]
+
+    # A certificate the system does not trust: refused, nothing changed.
+    with tls_directory.admin() as ldap:
+        ldap.modify(person_dn("anna.mueller"), {"title": [(ldap3.MODIFY_REPLACE, ["Anders"])]})
+    before = state()
+    for changes in ({"url": tls_directory.ldaps_url}, {"start_tls": True}):
+        settings.LDAP_DIRECTORY = {**base, **changes, "ca_file": ""}
+        message, _ = sync_failing()
+        assert "certificate verify failed" in message and "Nothing was changed" in message, message
+    assert state() == before
