@@ -99,8 +99,10 @@ class UnitRecord:
     depth: int = 1  # below the units' base
     kind: str = ""
     short_name: str | None = None
-    head: str = ""  # references as the source's managers are (DN)
-    deputy_head: str = ""
+    # References as the source's managers are (DN); None: the source does not say (the head set
+    # in the admin stays), "": it says there is none.
+    head: str | None = None
+    deputy_head: str | None = None
 
 
 @dataclass
@@ -230,7 +232,7 @@ class _Run:
         self.changed: set[int] = set()  # profile ids created, updated or deactivated in this run
         self.failed: set[int] = set()  # profile ids whose entry had an error
         self.unit_by_dn: dict[str, int] = {}
-        self.unit_refs: list[tuple[int, str, str]] = []  # (unit id, head ref, deputy ref)
+        self.unit_refs: list[tuple] = []  # (unit id, its DN, head ref, deputy ref)
         self.unit_by_name: dict[str, int] = {}
 
     def error(self, where: str, message: str) -> None:
@@ -292,10 +294,8 @@ class _Run:
         existing[record.directory_id] = department
         by_name[name.lower()] = department
         self.unit_by_dn[normalise_dn(record.dn)] = department.pk
-        if record.head or record.deputy_head:
-            self.unit_refs.append((department.pk, record.head, record.deputy_head))
-        elif {department.head_id, department.deputy_head_id} != {None}:
-            self.unit_refs.append((department.pk, "", ""))
+        if record.head is not None or record.deputy_head is not None:
+            self.unit_refs.append((department.pk, record.source, record.head, record.deputy_head))
 
     # --- 2. people ----------------------------------------------------------------------
     def people(self) -> None:
@@ -484,14 +484,20 @@ class _Run:
                     self.report("update", profile.directory_dn or directory_id, "manager")
 
     def heads(self) -> None:
-        users = self._resolve(ref for _, head, deputy in self.unit_refs for ref in (head, deputy))
-        for pk, head, deputy in self.unit_refs:
-            head_id, deputy_id = users.get(head), users.get(deputy)
-            if deputy_id == head_id:
-                deputy_id = None
-            updated = Department.objects.filter(pk=pk).exclude(head_id=head_id, deputy_head_id=deputy_id)
-            if updated.update(head_id=head_id, deputy_head_id=deputy_id):
-                self.report("update unit", str(pk), "head")
+        users = self._resolve(ref for _, _, head, deputy in self.unit_refs for ref in (head, deputy) if ref)
+        for pk, where, head, deputy in self.unit_refs:
+            wanted = {}
+            if head is not None:
+                wanted["head_id"] = users.get(head)
+            if deputy is not None:
+                wanted["deputy_head_id"] = users.get(deputy)
+            if wanted.get("deputy_head_id") is not None and wanted.get("deputy_head_id") == wanted.get("head_id"):
+                wanted["deputy_head_id"] = None
+            if wanted.get("head_id") is not None and "deputy_head_id" not in wanted:
+                # the deputy set in the admin cannot be the directory's new head (Department.clean)
+                Department.objects.filter(pk=pk, deputy_head_id=wanted["head_id"]).update(deputy_head=None)
+            if Department.objects.filter(pk=pk).exclude(**wanted).update(**wanted):
+                self.report("update unit", where, ", ".join(key.removesuffix("_id") for key in wanted))
 
     # --- 4. leavers ----------------------------------------------------------------------
     def leavers(self) -> None:

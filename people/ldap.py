@@ -261,8 +261,10 @@ class LdapSource(Source):
                         depth=len(dn.split(",")) - base_depth,
                         kind=self._value(entry, "unit_kind"),
                         short_name=self._value(entry, "unit_short_name") if self.attrs["unit_short_name"] else None,
-                        head=self._value(entry, "unit_head"),
-                        deputy_head=self._value(entry, "unit_deputy_head"),
+                        head=self._value(entry, "unit_head") if self.attrs["unit_head"] else None,
+                        deputy_head=(
+                            self._value(entry, "unit_deputy_head") if self.attrs["unit_deputy_head"] else None
+                        ),
                     )
                 )
         return units

@@ -383,3 +383,22 @@ def test_starttls_and_ldaps_verify_the_directorys_certificate(tls_directory, set
         message, _ = sync_failing()
         assert "certificate verify failed" in message and "Nothing was changed" in message, message
     assert state() == before
+
+
+@pytest.mark.django_db
+def test_unit_heads_set_in_the_admin_stay_when_the_directory_has_no_head_attribute(directory, settings):
+    settings.LDAP_DIRECTORY = {**settings.LDAP_DIRECTORY, "attributes": {}}  # the OpenLDAP preset: no head
+    sync()
+    hauptamt = Department.objects.get(name="Hauptamt")
+    assert hauptamt.head is None
+    head, deputy = User.objects.get(username="jonas.schmidt"), User.objects.get(username="anna.mueller")
+    Department.objects.filter(pk=hauptamt.pk).update(head=head, deputy_head=deputy)
+    assert "units: created 0, updated 0, unchanged 53" in sync()[0]
+    hauptamt.refresh_from_db()
+    assert (hauptamt.head, hauptamt.deputy_head) == (head, deputy)
+    # With the head attribute the directory's head wins; the deputy (not in the directory) stays.
+    settings.LDAP_DIRECTORY = {**settings.LDAP_DIRECTORY, "attributes": {"unit_head": "manager"}}
+    Department.objects.filter(pk=hauptamt.pk).update(head=deputy, deputy_head=head)
+    sync()
+    hauptamt.refresh_from_db()
+    assert hauptamt.head == head and hauptamt.deputy_head is None  # a deputy equal to the head is dropped
