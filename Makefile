@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= 2
 XDIST := $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist worksteal)
 
-.PHONY: run test test-stages venv lock lint format check static image test-sqlite test-postgres pg-client test-conformance browser-deps nginx-deps messages messages-de bench search-quality clean
+.PHONY: run test test-stages venv lock lint format check static image test-sqlite test-postgres pg-client test-conformance browser-deps nginx-deps ldap-deps messages messages-de bench search-quality clean
 
 venv: $(STAMP)
 
@@ -90,7 +90,7 @@ image:
 	$(CONTAINER) build $(if $(findstring podman,$(CONTAINER)),--format docker) $(IMAGE_ARGS) -t $(IMAGE) .
 
 ## test: lint, Django checks, the whole suite on SQLite and PostgreSQL, search conformance
-TEST_STAGES := venv messages browser-deps nginx-deps lint check test-sqlite test-postgres test-conformance
+TEST_STAGES := venv messages browser-deps nginx-deps ldap-deps lint check test-sqlite test-postgres test-conformance
 test: $(TEST_STAGES)
 
 # For .ci/run, which runs the stages one by one and prints how long each took.
@@ -171,6 +171,15 @@ nginx-deps:
 	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; \
 	  else echo "nginx is missing: sudo apt-get install nginx-light (tests/intranet/test_nginx.py needs it)" >&2; exit 1; fi; \
+	fi
+
+# tests/people/test_directory_sync.py and bench/directory_sync.py run Debian's slapd as the test's own
+# user on a free loopback port with a throw-away configuration (tests/people/ldap/server.py); the
+# package's own server is neither configured nor needed (noninteractive: its postinst asks nothing).
+ldap-deps:
+	@if [ ! -x /usr/sbin/slapd ] || ! command -v ldapsearch >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slapd ldap-utils >/dev/null; \
+	  else echo "slapd is missing: sudo apt-get install slapd ldap-utils (tests/people/test_directory_sync.py needs it)" >&2; exit 1; fi; \
 	fi
 
 # Benchmarks (issue 8): a scratch site under var/bench/ with production settings, gunicorn with

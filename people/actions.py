@@ -54,6 +54,24 @@ def _unique(tags: list[str]) -> list[str]:
     return result
 
 
+def unique_username(first: str, last: str, email: str) -> str:
+    """ "vorname.nachname" as for staff created by hand, numbered when taken."""
+    from .demo import username_for
+
+    base = username_for(first, last) if first and last else (email.split("@")[0] if email else "mitarbeiter")
+    base = "".join(ch for ch in base if ch.isalnum() or ch in "._-")[:140] or "mitarbeiter"
+    # The first 50 candidates in one indexed lookup; the free one is checked once more ignoring case.
+    candidates = [base] + [f"{base}{number}" for number in range(2, 51)]
+    taken = set(User.objects.filter(username__in=candidates).values_list("username", flat=True))
+    for candidate in candidates:
+        if candidate not in taken and not User.objects.filter(username__iexact=candidate).exists():
+            return candidate
+    number = 51
+    while User.objects.filter(username__iexact=f"{base}{number}").exists():
+        number += 1
+    return f"{base}{number}"
+
+
 def department_by_name(name: str) -> Department | None:
     """The department with this name, created when it does not exist yet (single sign-on)."""
     name = (name or "").strip()[:150]

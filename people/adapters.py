@@ -3,7 +3,7 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.utils.translation import gettext_lazy as _
 
 from . import actions, sso
-from .models import User
+from .models import Profile, User
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -28,19 +28,6 @@ class AccountAdapter(DefaultAccountAdapter):
         return False
 
 
-def unique_username(first: str, last: str, email: str) -> str:
-    """ "vorname.nachname" as for staff created by hand, numbered when taken."""
-    from .demo import username_for
-
-    base = username_for(first, last) if first and last else (email.split("@")[0] if email else "mitarbeiter")
-    base = "".join(ch for ch in base if ch.isalnum() or ch in "._-")[:140] or "mitarbeiter"
-    candidate, number = base, 1
-    while User.objects.filter(username__iexact=candidate).exists():
-        number += 1
-        candidate = f"{base}{number}"
-    return candidate
-
-
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     """Single sign-on may create accounts (the identity provider decides who is staff).
 
@@ -58,7 +45,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         user.first_name = managed.get("first_name", user.first_name)
         user.last_name = managed.get("last_name", user.last_name)
         user.email = (managed.get("email") or user.email or "").lower()
-        user.username = unique_username(user.first_name, user.last_name, user.email)
+        user.username = actions.unique_username(user.first_name, user.last_name, user.email)
         return user
 
     def save_user(self, request, sociallogin, form=None):
@@ -68,11 +55,20 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def pre_social_login(self, request, sociallogin):
         super().pre_social_login(request, sociallogin)
+        if not sociallogin.is_existing:
+            # The directory sync's account for this person, by the directory's immutable id
+            # (allauth has already looked for one by e-mail).
+            found = sso.directory_id(sso.claims_from(sociallogin.account.extra_data))
+            profile = Profile.objects.select_related("user").filter(directory_id=found).first() if found else None
+            if profile is not None:
+                sociallogin.connect(request, profile.user)
         if sociallogin.is_existing and sociallogin.user.is_active:
             self._apply_claims(sociallogin.user, sociallogin)
 
     @staticmethod
     def _apply_claims(user, sociallogin):
+        if Profile.objects.filter(user=user, directory_id__isnull=False).exists():
+            return  # kept by the directory sync (or the HR list): the directory is the record
         data = sso.managed_data(sso.claims_from(sociallogin.account.extra_data))
         if "email" in data and User.objects.filter(email__iexact=data["email"]).exclude(pk=user.pk).exists():
             data.pop("email")  # another account already has this address; keep the old one

@@ -95,6 +95,10 @@ class Department(models.Model):
         on_delete=models.SET_NULL,
         related_name="deputy_headed_units",
     )
+    # Set by the directory sync (people.directory): the unit's immutable id in the directory
+    # (objectGUID, entryUUID) and its DN there. Empty for units made by hand.
+    directory_id = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    directory_dn = models.CharField(max_length=500, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("department")
@@ -218,6 +222,19 @@ class Profile(index.Indexed, models.Model):
         blank=True,
         help_text=_('Shown on your profile, e.g. "On leave until 14 March". Leave empty when you are back.'),
     )
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("manager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+    )
+    # Set by the directory sync and the HR import (people.directory): the person's immutable id in
+    # the directory (objectGUID, entryUUID; "hr:<number>" from the HR list) and the entry's DN.
+    # Single sign-on matches on it too (OIDC_DIRECTORY_ID_CLAIM). Empty for accounts made by hand.
+    directory_id = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    directory_dn = models.CharField(max_length=500, blank=True, default="", db_index=True, editable=False)
     # Everything the directory searches, case-folded (with umlauts also spelt out), kept in sync by
     # `refresh_search_text` — so "özlem" finds "Özlem" and "koehler" finds "Köhler" on any database.
     search_text = models.TextField(editable=False, blank=True, default="")

@@ -109,7 +109,7 @@ def profile_for(username: str) -> Profile:
     """The profile page's person with everything the page shows (raises Profile.DoesNotExist)."""
     return (
         active_profiles()
-        .select_related("user", "department", "deputy", "deputy__profile")
+        .select_related("user", "department", "deputy", "deputy__profile", "manager", "manager__profile")
         .prefetch_related("expertise")
         .get(user__username=username)
     )

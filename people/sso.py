@@ -51,3 +51,15 @@ def managed_data(claims: dict) -> dict:
     if "email" in data and not data["email"]:
         del data["email"]
     return data
+
+
+def directory_id(claims: dict) -> str:
+    """The person's immutable id in the directory, when the provider sends it in the claim named
+    by OIDC_DIRECTORY_ID_CLAIM (as the directory sync stores it: people.directory.normalise_id)."""
+    from .directory import normalise_id
+
+    claim = getattr(settings, "OIDC_DIRECTORY_ID_CLAIM", "")
+    value = claims.get(claim) if claim else None
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return normalise_id(value) if value else ""

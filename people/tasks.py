@@ -18,6 +18,16 @@ def index_profile_of_user(user_id: int) -> bool:
 
 
 @task()
+def index_profiles(profile_ids: list[int]) -> int:
+    """Search entries of many people at once (the directory sync queues one task per page)."""
+    count = 0
+    for profile in Profile.get_indexed_objects().filter(pk__in=profile_ids):
+        index.insert_or_update_object(profile)
+        count += 1
+    return count
+
+
+@task()
 def send_digest_mails() -> int:
     """The daily e-mail digest (people.notifications.send_digests); queued by manage.py
     send_digest. Items are marked as e-mailed once mailed, so a retry mails only what is left."""

@@ -260,6 +260,36 @@ OIDC_EXTRA_SCOPES = env_list("OIDC_EXTRA_SCOPES")
 if OIDC_SERVER_URL:
     SOCIALACCOUNT_PROVIDERS["openid_connect"]["SCOPE"] = ["openid", "profile", "email", *OIDC_EXTRA_SCOPES]
 
+# Single sign-on and the directory sync agree on a person by e-mail and, when the provider sends
+# it, by the directory's immutable id (objectGUID/entryUUID, e.g. Keycloak's "LDAP_ID" mapper or
+# Entra ID's "onPremisesImmutableId"): the claim named here (empty: e-mail only).
+OIDC_DIRECTORY_ID_CLAIM = os.environ.get("OIDC_DIRECTORY_ID_CLAIM", "")
+
+# Directory sync from LDAP / Active Directory (manage.py sync_directory; people/ldap.py,
+# docs/deploy.md "Directory sync (LDAP/AD)"). LDAP_SCHEMA picks the attribute names of Active
+# Directory ("ad") or OpenLDAP ("openldap"); LDAP_ATTR_<FIELD> overrides one (an empty value
+# leaves that field to the person). The password is read from a file when the sync runs.
+LDAP_DIRECTORY = {
+    "url": os.environ.get("LDAP_URL", ""),
+    "start_tls": env_bool("LDAP_START_TLS"),
+    "ca_file": os.environ.get("LDAP_CA_FILE", ""),
+    "bind_dn": os.environ.get("LDAP_BIND_DN", ""),
+    "bind_password_file": os.environ.get("LDAP_BIND_PASSWORD_FILE", ""),
+    "schema": os.environ.get("LDAP_SCHEMA", "openldap"),
+    "people_base": os.environ.get("LDAP_PEOPLE_BASE", ""),
+    "people_filter": os.environ.get("LDAP_PEOPLE_FILTER", ""),
+    "units_base": os.environ.get("LDAP_UNITS_BASE", ""),
+    "units_filter": os.environ.get("LDAP_UNITS_FILTER", ""),
+    "disabled_filter": os.environ.get("LDAP_DISABLED_FILTER", ""),
+    "page_size": int(os.environ.get("LDAP_PAGE_SIZE", "500")),
+    "timeout": int(os.environ.get("LDAP_TIMEOUT", "10")),
+    "attributes": {
+        key[len("LDAP_ATTR_") :].lower(): value.strip()
+        for key, value in os.environ.items()
+        if key.startswith("LDAP_ATTR_")
+    },
+}
+
 # GDPR erase: "keep" leaves an erased person's posts under "ehemalige/r Mitarbeiter/in",
 # "delete" removes them with the account.
 ERASED_USER_POSTS = os.environ.get("ERASED_USER_POSTS", "keep")

@@ -42,6 +42,8 @@ def test_the_units_are_the_ones_the_docs_name():
         "wissensnetz-digest.timer",
         "wissensnetz-review-reminders.service",
         "wissensnetz-review-reminders.timer",
+        "wissensnetz-directory-sync.service",
+        "wissensnetz-directory-sync.timer",
     }
     docs = (ROOT / "docs" / "deploy.md").read_text()
     assert all(name in docs for name in names)

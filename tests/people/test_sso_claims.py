@@ -48,3 +48,21 @@ def test_managed_data_creates_departments_once_and_marks_fields(department):
     assert Department.objects.filter(name__iexact="umweltamt").count() == 1
     assert profile.managed_fields == ["department", "job_title"]
     assert profile.job_title == "Referentin"
+
+
+def test_the_directory_id_claim_is_read_as_the_sync_stores_it(settings):
+    """AD's objectGUID: the sync stores the GUID form of its bytes; Entra ID sends the same bytes
+    in base64 (onPremisesImmutableId), Keycloak the GUID text in any case: all are one id."""
+    import base64
+    import uuid
+
+    from people.directory import normalise_id
+
+    guid = uuid.UUID("7c9e6679-7425-40de-944b-e07fc1f90ae7")
+    stored = normalise_id(guid.bytes_le)  # as people.ldap reads objectGUID
+    assert stored == "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+    assert sso.directory_id({"ldap_id": "x"}) == ""  # no claim configured: e-mail only
+    settings.OIDC_DIRECTORY_ID_CLAIM = "ldap_id"
+    assert sso.directory_id({"ldap_id": base64.b64encode(guid.bytes_le).decode()}) == stored
+    assert sso.directory_id({"ldap_id": [str(guid).upper()]}) == stored
+    assert sso.directory_id({"sub": "1"}) == ""

@@ -46,6 +46,8 @@ def main(command: str, payload: str) -> None:
         )
         if "department" in data:
             user.groups.set([Group.objects.get_or_create(name=data["department"])[0]])
+        if "directory_id" in data:
+            user.groups.add(Group.objects.get_or_create(name=f"directory-id:{data['directory_id']}")[0])
     else:
         raise SystemExit(f"unknown command {command}")
 
