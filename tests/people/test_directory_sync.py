@@ -317,6 +317,7 @@ def test_sso_signs_in_the_synced_person_by_email_or_directory_id(directory, sso,
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.search_index
 def test_synced_people_are_in_the_search_index_after_the_commit_and_leavers_leave_it(directory):
     """The run queues the changed people for indexing after its commit (in pages) instead of one
     task per save; the save handlers it pauses are connected again afterwards."""
