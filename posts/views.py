@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,7 +10,9 @@ from django.views.decorators.http import require_POST
 
 from home.page_selectors import visible_tags
 from intranet.shared.validators import is_storable
+from people.absences import absence_text
 from people.models import User
+from people.queries import mention_candidates
 
 from . import actions, permissions, queries
 from .forms import EditForm, OfficialForm, PostForm, ReasonForm, ReplyForm, UrgentForm
@@ -472,3 +474,22 @@ def attachment(request, pk):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
     return response
+
+
+def mention_suggestions(request):
+    """JSON for "@…" in the post form: `{"results": [{"username", "name", "department",
+    "absence"}]}`; `absence` says "abwesend bis …, vertreten durch …" while the person is away, so
+    whoever writes knows their post may wait (the stand-in is not notified of mentions)."""
+    q = request.GET.get("q", "")
+    if not is_storable(q):
+        return JsonResponse({"results": []})
+    results = [
+        {
+            "username": profile.user.username,
+            "name": str(profile.user),
+            "department": profile.department.name if profile.department_id else "",
+            "absence": absence_text(profile.current_absence),
+        }
+        for profile in mention_candidates(q)
+    ]
+    return JsonResponse({"results": results}, json_dumps_params={"ensure_ascii": False})
