@@ -413,12 +413,12 @@ TREE = [
     ("Ordnungsamt", "office", "Dezernat II – Bürgerdienste, Bauen und Soziales", "sabine.wolf", None),
     ("Bauamt", "office", "Dezernat II – Bürgerdienste, Bauen und Soziales", "klaus.hoffmann", None),
     ("Jugendamt", "office", "Dezernat II – Bürgerdienste, Bauen und Soziales", "susanne.schubert", None),
-    ("Pass- und Ausweiswesen", "section", "Bürgeramt", "mehmet.yilmaz", None),
+    ("Stadtkasse", "section", "Kämmerei", "alexander.meier", None),
 ]
 SHORT_NAMES = {
     "Dezernat I – Allgemeine Verwaltung und Finanzen": "Dez. I",
     "Dezernat II – Bürgerdienste, Bauen und Soziales": "Dez. II",
-    "Pass- und Ausweiswesen": "BA-Pass",
+    "Stadtkasse": "Käm-SK",
 }
 
 # Two absences running from the day the demo is loaded, so the directory, the profiles and the
