@@ -42,13 +42,22 @@ def _add_errors(form, error: ValidationError):
 
 
 def _feed(request, *, scope, title, channel=None, tag=None, person=None, extra=None):
+    # A unit's channel "mit Untereinheiten": also the posts in the channels of the units beneath it.
+    subunits = bool(channel and channel.department_id and request.GET.get("untereinheiten") == "1")
     posts, next_before = queries.feed_posts(
-        user=request.user, scope=scope, channel=channel, tag=tag, person=person, before=_before(request)
+        user=request.user,
+        scope=scope,
+        channel=channel,
+        tag=tag,
+        person=person,
+        before=_before(request),
+        subunits=subunits,
     )
     query = {
         "channel": channel.slug if channel else "",
         "tag": tag.name if tag else "",
         "person": person.username if person else "",
+        "untereinheiten": "1" if subunits else "",
     }
     newest = posts[0].pk if posts and not _before(request) else None
     context = {
@@ -60,6 +69,7 @@ def _feed(request, *, scope, title, channel=None, tag=None, person=None, extra=N
         "tag": tag,
         "person": person,
         "newest_id": newest,
+        "subunits": subunits,
         "scope_query": "&".join(f"{k}={v}" for k, v in query.items() if v),
         "pinned": queries.pinned_posts(user=request.user, channel=channel) if scope == "channel" else [],
         **(extra or {}),
@@ -128,7 +138,15 @@ def new_count(request):
         or (scope == "person" and person is None)
     ):
         return HttpResponse("")
-    count = queries.count_newer(user=request.user, scope=scope, channel=channel, tag=tag, person=person, after=after)
+    count = queries.count_newer(
+        user=request.user,
+        scope=scope,
+        channel=channel,
+        tag=tag,
+        person=person,
+        after=after,
+        subunits=request.GET.get("untereinheiten") == "1",
+    )
     return render(request, "posts/includes/new_hint.html", {"count": count})
 
 

@@ -28,6 +28,5 @@ def pages(user):
         ("department", f"/personen/abteilungen/{kaemmerei.slug}/"),
         ("edit profile", "/personen/profil/bearbeiten/"),
         ("absences", "/personen/abwesenheit/"),
-        ("absences with errors", "/personen/abwesenheit/?_error=1"),
         ("privacy", "/personen/datenschutz/"),
     ]

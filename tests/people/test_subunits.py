@@ -158,3 +158,30 @@ def test_the_posts_api_filters_by_unit_and_its_sub_units(token_client, user, tre
     response = token_client.get("/api/v1/posts", {"department": "gibt-es-nicht"})
     assert response.status_code == 422
     assert response.json()["error"]["fields"][0]["field"] == "department"
+
+
+def test_a_units_channel_feed_includes_sub_units_when_asked(user_client, user, tree):
+    channels = {name: post_actions.channel_for_department(tree[name]) for name in ("amt", "section", "bauamt")}
+    for name, text in [("amt", "Im Amt"), ("section", "Im Sachgebiet"), ("bauamt", "Im Bauamt")]:
+        channels[name].posting_policy = channels[name].Policy.ALL_STAFF
+        channels[name].save(update_fields=["posting_policy"])
+        post_actions.create_post(author=user, channel=channels[name], text=text, check_limits=False)
+    url = f"/beitraege/kanal/{channels['amt'].slug}/"
+
+    def texts(response):
+        return sorted(post.text for post in response.context["posts"])
+
+    assert texts(user_client.get(url)) == ["Im Amt"]
+    response = user_client.get(url, {"untereinheiten": "1"})
+    assert texts(response) == ["Im Amt", "Im Sachgebiet"]
+    html = response.content.decode()
+    assert '<label for="feed-subunits">mit Untereinheiten</label>' in html
+    assert "untereinheiten=1" in html  # the "new posts" hint and "load older" keep it
+    first = min(post.pk for post in response.context["posts"])  # the Amt's post; the Sachgebiet's came after
+
+    def new_posts(**params):
+        query = {"scope": "channel", "channel": channels["amt"].slug, "nach": first, **params}
+        return user_client.get("/beitraege/neue/", query).content.decode().strip()
+
+    assert new_posts() == ""
+    assert "1 neuer Beitrag" in new_posts(untereinheiten="1")
