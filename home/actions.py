@@ -23,7 +23,9 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from people.absences import stand_ins
 from people.models import Notification
+from people.notifications import on_behalf_of
 from people.permissions import CENTRAL_EDITORS_GROUP, department_editors_group_name
 
 from .models import ContentPage, DepartmentPage, HomePage, PageLink, PageWatch, add_months
@@ -57,7 +59,9 @@ def mark_reviewed(*, page: ContentPage, user) -> ContentPage:
 
 def notify_review_due(*, today=None) -> dict:
     """E-mails each owner once about their pages that fell due since the last reminder and puts a
-    REVIEW_DUE item in their inbox. Run daily (see docs/deploy.md). Returns counts."""
+    REVIEW_DUE item in their inbox. An owner absent today has their stand-in (people.absences)
+    told as well, in the same one mail per person, marked "On behalf of <owner>". Run daily (see
+    docs/deploy.md). Returns counts."""
     today = today or timezone.localdate()
     due = (
         ContentPage.objects.live()
@@ -69,39 +73,58 @@ def notify_review_due(*, today=None) -> dict:
     by_owner: dict = {}
     for page in due:
         by_owner.setdefault(page.content_owner, []).append(page)
+    # recipient -> {owner the pages belong to: pages}; the recipient's own pages under themselves.
+    letters: dict = {owner: {owner: pages} for owner, pages in by_owner.items()}
+    for absent, stand_in in stand_ins([owner.pk for owner in by_owner], today).values():
+        letters.setdefault(stand_in, {})[absent] = by_owner[absent]
     base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     mails = 0
-    for owner, pages in by_owner.items():
+    for recipient, pages_by_owner in letters.items():
         with override(settings.LANGUAGE_CODE):
-            lines = [
-                f"- {page.title} ({_('due since')} {page.review_due:%d.%m.%Y}): {base_url}{page.url}" for page in pages
-            ]
-            body = "\n".join(
-                [
-                    _("Hello %(name)s,") % {"name": owner.get_full_name() or owner.username},
-                    "",
-                    _("these pages you are responsible for are due for review:"),
-                    "",
-                    *lines,
-                    "",
-                    _("Please check them. If a page is still correct, click “Mark as reviewed” on it."),
-                ]
-            )
-            subject = ngettext("%(count)d page due for review", "%(count)d pages due for review", len(pages)) % {
-                "count": len(pages)
+            body = [_("Hello %(name)s,") % {"name": recipient.get_full_name() or recipient.username}, ""]
+            count = 0
+            for owner, pages in pages_by_owner.items():
+                if owner == recipient:
+                    body.append(_("these pages you are responsible for are due for review:"))
+                else:
+                    body.append(
+                        on_behalf_of(
+                            str(owner),
+                            _("these pages %(name)s is responsible for are due for review:") % {"name": owner},
+                        )
+                    )
+                body += ["", *(_line(page, base_url) for page in pages), ""]
+                count += len(pages)
+                for page in pages:
+                    verb = _("“%(title)s” is due for review") % {"title": page.title}
+                    Notification.objects.update_or_create(
+                        recipient=recipient,
+                        kind=Notification.Kind.REVIEW_DUE,
+                        bundle_key=f"review:{page.pk}",
+                        read_at=None,
+                        defaults={
+                            "verb": verb if owner == recipient else on_behalf_of(str(owner), verb),
+                            "url": page.url,
+                        },
+                    )
+            body.append(_("Please check them. If a page is still correct, click “Mark as reviewed” on it."))
+            subject = ngettext("%(count)d page due for review", "%(count)d pages due for review", count) % {
+                "count": count
             }
-            send_mail(f"[{settings.WAGTAIL_SITE_NAME}] {subject}", body, None, [owner.email])
-            for page in pages:
-                Notification.objects.update_or_create(
-                    recipient=owner,
-                    kind=Notification.Kind.REVIEW_DUE,
-                    bundle_key=f"review:{page.pk}",
-                    read_at=None,
-                    defaults={"verb": _("“%(title)s” is due for review") % {"title": page.title}, "url": page.url},
-                )
+            send_mail(f"[{settings.WAGTAIL_SITE_NAME}] {subject}", "\n".join(body), None, [recipient.email])
         mails += 1
-        ContentPage.objects.filter(pk__in=[page.pk for page in pages]).update(review_reminder_sent_for=F("review_due"))
+        # The owner's pages are marked once the owner's own mail is sent (as before stand-ins
+        # existed): a retry after a failed mail mails only the owners not yet reached, and a
+        # stand-in again only together with them.
+        if recipient in by_owner:
+            ContentPage.objects.filter(pk__in=[page.pk for page in by_owner[recipient]]).update(
+                review_reminder_sent_for=F("review_due")
+            )
     return {"mails": mails, "pages": sum(len(pages) for pages in by_owner.values())}
+
+
+def _line(page, base_url: str) -> str:
+    return f"- {page.title} ({_('due since')} {page.review_due:%d.%m.%Y}): {base_url}{page.url}"
 
 
 # --- watching --------------------------------------------------------------------------------

@@ -9,6 +9,8 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from intranet.shared.api import ApiError, with_errors
+from people.api import AbsenceOut, absence_out, person_ref
+from people.api import PersonRef as ContactPerson
 
 from . import page_selectors
 from .models import DepartmentPage, ProcessPage, WikiPage
@@ -41,10 +43,17 @@ class PageOut(Schema):
     is_review_due: bool
 
 
+class ContactOut(Schema):
+    responsible: ContactPerson = Field(description="The process page's contact person, else the page's owner.")
+    absence: AbsenceOut | None = Field(description="The responsible person's absence running today, if any.")
+    today: ContactPerson = Field(description="Whom to turn to today: the responsible person, or their stand-in.")
+
+
 class PageDetailOut(PageOut):
     body_html: str
     review_interval_months: int
     last_reviewed_by: PersonRef | None
+    contact: ContactOut | None = Field(description="Wer ist zuständig? Null when the page names nobody active.")
 
 
 class PagesOut(Schema):
@@ -147,5 +156,16 @@ def get_page(request, page_id: int):
         body_html=str(page.body),
         review_interval_months=page.review_interval_months,
         last_reviewed_by=_person(page.last_reviewed_by),
+        contact=_contact(page_selectors.current_contact(page=page)),
     )
     return data
+
+
+def _contact(contact) -> dict | None:
+    if contact is None:
+        return None
+    return {
+        "responsible": person_ref(contact.responsible),
+        "absence": absence_out(contact.absence),
+        "today": person_ref(contact.today),
+    }

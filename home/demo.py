@@ -575,6 +575,41 @@ SECTIONS = {
     },
 }
 
+
+def _unit_pages(owner: str, first: tuple[str, str], second: tuple[str, str]) -> dict:
+    """Two short pages of a unit of the tree (a Dezernat, a Sachgebiet) that has no pages of its own."""
+    return {
+        "pages": [
+            {"kind": "wiki", "title": title, "owner": owner, "tags": ["Organisation"], "body": [p(text)], "due": False}
+            for title, text in (first, second)
+        ]
+    }
+
+
+# The units of the tree above and below the Ämter (people.demo.TREE).
+SECTIONS.update(
+    {
+        "Dezernat I – Allgemeine Verwaltung und Finanzen": _unit_pages(
+            "andrea.braun",
+            ("Geschäftsverteilung im Dezernat I", "Zum Dezernat I gehören Hauptamt, Personalamt, Kämmerei und IT."),
+            ("Dezernatsrunde I", "Die Amtsleitungen des Dezernats treffen sich jeden zweiten Dienstag."),
+        ),
+        "Dezernat II – Bürgerdienste, Bauen und Soziales": _unit_pages(
+            "klaus.hoffmann",
+            (
+                "Geschäftsverteilung im Dezernat II",
+                "Zum Dezernat II gehören Bürgeramt, Ordnungsamt, Bauamt und Jugendamt.",
+            ),
+            ("Dezernatsrunde II", "Die Amtsleitungen des Dezernats treffen sich jeden ersten Donnerstag."),
+        ),
+        "Stadtkasse": _unit_pages(
+            "alexander.meier",
+            ("Tagesabschluss der Stadtkasse", "Der Tagesabschluss wird bis 15 Uhr im Kassenbuch gebucht."),
+            ("Öffnungszeiten der Stadtkasse", "Die Stadtkasse ist montags bis donnerstags von 8 bis 12 Uhr geöffnet."),
+        ),
+    }
+)
+
 DEPARTMENT_HEADS = {
     "Bürgeramt": "thomas.wagner",
     "Bauamt": "klaus.hoffmann",

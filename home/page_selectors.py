@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from django.utils import timezone
 from wagtail.models import PageLogEntry
 
+from people.absences import Contact, contact_for
 from people.models import Department, Profile
 
-from .models import ContentPage, DepartmentPage, PageLink, PageWatch
+from .models import ContentPage, DepartmentPage, PageLink, PageWatch, ProcessPage
 from .permissions import can_edit_page, request_cache, visible_pages
 
 
@@ -21,6 +22,11 @@ class Trust:
     owner: object
     last_changed: object
     last_changed_by: object
+    owner_contact: Contact | None = None
+
+    @property
+    def owner_absence(self):
+        return self.owner_contact.absence if self.owner_contact else None
 
 
 def page_trust(*, page: ContentPage) -> Trust:
@@ -39,7 +45,18 @@ def page_trust(*, page: ContentPage) -> Trust:
         owner=page.content_owner,
         last_changed=last_publish.timestamp if last_publish else page.last_published_at,
         last_changed_by=last_publish.user if last_publish else None,
+        owner_contact=contact_for(page.content_owner_id),
     )
+
+
+def current_contact(*, page) -> Contact | None:
+    """ "Wer ist zuständig?" of a page: its contact person (process pages), else its owner, with
+    whom to turn to today (their stand-in while they are absent)."""
+    if isinstance(page, ProcessPage):
+        person_id = page.contact_person_id
+    else:  # a ContentPage from a list: its process page's contact, if it is one (one query)
+        person_id = ProcessPage.objects.filter(pk=page.pk).values_list("contact_person_id", flat=True).first()
+    return contact_for(person_id or page.content_owner_id)
 
 
 def departments_with_pages(*, user):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from search.hits import Hit, highlight
-from search.registry import SearchType, Source, register, start_of, tag_names
+from search.registry import SearchType, Source, department_ids, register, start_of, tag_names
 
 from .models import ContentPage, PageTag
 from .permissions import visible_pages
@@ -51,7 +51,7 @@ class PageType(SearchType):
     def source(self, user, filters):
         pages = visible_pages(user, ContentPage.objects).select_related("section_department")
         if filters.department:
-            pages = pages.filter(section_department=filters.department)
+            pages = pages.filter(section_department__in=department_ids(filters))
         if filters.date_from:
             pages = pages.filter(last_published_at__gte=start_of(filters.date_from))
         if filters.date_to:

@@ -1,9 +1,16 @@
 """Every change to people data goes through here (the profile form, single sign-on, the GDPR
 erase, the demo data)."""
 
-from django.db import transaction
+import datetime
 
-from .models import Department, Profile, User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from intranet.shared.validators import check_storable
+
+from .models import Absence, Department, Profile, User
 
 PROFILE_FIELDS = {
     "photo",
@@ -13,7 +20,6 @@ PROFILE_FIELDS = {
     "languages",
     "phone",
     "room",
-    "absence_note",
     "email_digest",
     "deputy",
 }
@@ -107,3 +113,68 @@ def apply_managed_data(*, user: User, data: dict) -> Profile:
     )
     profile.save()
     return profile
+
+
+# --- absences --------------------------------------------------------------------------------
+def delete_ended_absences(*, today: datetime.date | None = None) -> int:
+    """Deletes every absence that has ended: no absence history is kept (GDPR, agreed with the
+    Personalrat). Run when an absence is saved and by the daily job (people.tasks)."""
+    today = today or timezone.localdate()
+    deleted, _by_model = Absence.objects.filter(ends_on__lt=today).delete()
+    return deleted
+
+
+@transaction.atomic
+def add_absence(
+    *,
+    user: User,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    note: str = "",
+    deputy: User | None = None,
+    today: datetime.date | None = None,
+) -> Absence:
+    """Records that `user` is away from `starts_on` to `ends_on` (both included). `deputy` empty:
+    the default stand-in (people.absences). Only the running and the next absence are kept, so a
+    third is refused. Raises ValidationError naming the field for: a start in the past, an end
+    before the start, oneself or an inactive account as deputy, an overlap with a kept absence."""
+    today = today or timezone.localdate()
+    note = (note or "").strip()
+    check_storable(note, field="note")
+    # One absence at a time per person: the row lock makes a double submit wait for the first.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    delete_ended_absences(today=today)
+    errors: dict[str, list[str]] = {}
+    if starts_on < today:
+        errors.setdefault("starts_on", []).append(_("The absence cannot start in the past."))
+    if ends_on < starts_on:
+        errors.setdefault("ends_on", []).append(_("The last day cannot be before the first day."))
+    if len(note) > 200:
+        errors.setdefault("note", []).append(_("Please keep the note under 200 characters."))
+    if deputy is not None:
+        if deputy.pk == user.pk:
+            errors.setdefault("deputy", []).append(_("You cannot be your own deputy. Please name a colleague."))
+        elif not deputy.is_active:
+            errors.setdefault("deputy", []).append(_("This colleague's account is deactivated. Please name another."))
+    kept = list(Absence.objects.filter(user=user).order_by("starts_on"))
+    if not errors:
+        for other in kept:
+            if other.starts_on <= ends_on and starts_on <= other.ends_on:
+                errors.setdefault("starts_on", []).append(
+                    _("This overlaps your absence from %(start)s to %(end)s.")
+                    % {"start": f"{other.starts_on:%d.%m.%Y}", "end": f"{other.ends_on:%d.%m.%Y}"}
+                )
+                break
+    if not errors and len(kept) >= Absence.MAX_KEPT:
+        errors.setdefault("__all__", []).append(
+            _("Only your current and your next absence are kept. Please delete one before adding another.")
+        )
+    if errors:
+        raise ValidationError(errors)
+    return Absence.objects.create(user=user, starts_on=starts_on, ends_on=ends_on, note=note, deputy=deputy)
+
+
+def delete_absence(*, user: User, absence_id: int) -> bool:
+    """Deletes one of the person's own absences (back early, or plans changed)."""
+    deleted, _by_model = Absence.objects.filter(user=user, pk=absence_id).delete()
+    return bool(deleted)

@@ -1,5 +1,7 @@
 """/api/v1/people — the staff directory, through the same reads as the directory page."""
 
+import datetime
+
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
@@ -35,11 +37,29 @@ class PersonOut(Schema):
     url: str
 
 
+class PersonRef(Schema):
+    username: str
+    name: str
+    department: str | None = Field(None, description="Name of the person's unit.")
+    phone: str = ""
+    url: str
+
+
+class AbsenceOut(Schema):
+    until: datetime.date = Field(description="Last day of the absence (included).")
+    note: str
+    stand_in: PersonRef | None = Field(
+        description="Who stands in today: the deputy named for the absence, else the standing deputy, "
+        "else the unit's deputy head or head."
+    )
+
+
 class PersonDetailOut(PersonOut):
     responsibilities: str
     languages: list[str]
-    deputy: str | None
-    absence_note: str
+    deputy: str | None = Field(description="User name of the standing deputy (who stands in when the person is away).")
+    absence: AbsenceOut | None = Field(description="The absence running today; null when the person is present.")
+    contact_today: PersonRef = Field(description="Whom to turn to today: the person, or their stand-in while absent.")
 
 
 class PeopleOut(Schema):
@@ -52,9 +72,33 @@ class PeopleOut(Schema):
 class PeopleFilters(Schema):
     q: str = ""
     department: str = ""  # slug
+    include_subunits: bool = Field(False, description="With `department`: also the people of the units beneath it.")
     expertise: str = ""  # slug
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+def person_ref(user) -> dict:
+    """A person with unit and phone (user with `profile__department` loaded, or one query)."""
+    profile = getattr(user, "profile", None)
+    department = profile.department if profile is not None and profile.department_id else None
+    return {
+        "username": user.username,
+        "name": str(user),
+        "department": department.name if department else None,
+        "phone": profile.phone if profile is not None else "",
+        "url": profile.get_absolute_url() if profile is not None else "",
+    }
+
+
+def absence_out(absence) -> dict | None:
+    if absence is None:
+        return None
+    return {
+        "until": absence.ends_on,
+        "note": absence.note,
+        "stand_in": person_ref(absence.stand_in) if absence.stand_in else None,
+    }
 
 
 def _person(profile: Profile, *, detail: bool = False) -> dict:
@@ -82,8 +126,10 @@ def _person(profile: Profile, *, detail: bool = False) -> dict:
             responsibilities=profile.responsibilities,
             languages=profile.language_list,
             deputy=profile.deputy.username if profile.deputy_id and profile.deputy.is_active else None,
-            absence_note=profile.absence_note,
         )
+        absence = profile.current_absence
+        data["absence"] = absence_out(absence)
+        data["contact_today"] = person_ref((absence.stand_in if absence else None) or user)
     return data
 
 
@@ -97,7 +143,12 @@ def list_people(request, filters: Query[PeopleFilters]):
         if department is None:
             return {"count": 0, "limit": filters.limit, "offset": filters.offset, "results": []}
     profiles = queries.directory(
-        queries.DirectoryFilters(q=filters.q[:200], department=department, expertise=filters.expertise[:100])
+        queries.DirectoryFilters(
+            q=filters.q[:200],
+            department=department,
+            expertise=filters.expertise[:100],
+            include_subunits=filters.include_subunits,
+        )
     )
     count = profiles.count()
     rows = list(profiles[filters.offset : filters.offset + filters.limit])

@@ -1,5 +1,7 @@
 """Demo data for the people app: departments and staff of the fictional Stadt Musterstadt."""
 
+import datetime
+
 from django.conf import settings
 from django.db import transaction
 
@@ -398,12 +400,34 @@ DEPUTIES = {
     "robert.frank": "jana.jung",
 }  # fmt: skip
 
-# A few absences, so the directory shows what an absence note looks like.
-ABSENCES = {
-    "mehmet.yilmaz": "Im Urlaub bis Ende der Woche – Vertretung: Sophie Krüger",
-    "stefan.koch": "Auf Fortbildung (VOB/B) bis Mittwoch",
-    "nicole.hartmann": "Nur vormittags erreichbar",
+# The units' tree: Dezernate above the Ämter, a Sachgebiet below one. (unit, kind, parent, head,
+# deputy head); units not named here stay at the top.
+TREE = [
+    ("Dezernat I – Allgemeine Verwaltung und Finanzen", "directorate", None, "andrea.braun", "thomas.wagner"),
+    ("Dezernat II – Bürgerdienste, Bauen und Soziales", "directorate", None, "klaus.hoffmann", "susanne.schubert"),
+    ("Hauptamt", "office", "Dezernat I – Allgemeine Verwaltung und Finanzen", None, None),
+    ("Personalamt", "office", "Dezernat I – Allgemeine Verwaltung und Finanzen", "andrea.braun", None),
+    ("Kämmerei", "office", "Dezernat I – Allgemeine Verwaltung und Finanzen", None, None),
+    ("IT", "office", "Dezernat I – Allgemeine Verwaltung und Finanzen", None, None),
+    ("Bürgeramt", "office", "Dezernat II – Bürgerdienste, Bauen und Soziales", "thomas.wagner", "mehmet.yilmaz"),
+    ("Ordnungsamt", "office", "Dezernat II – Bürgerdienste, Bauen und Soziales", "sabine.wolf", None),
+    ("Bauamt", "office", "Dezernat II – Bürgerdienste, Bauen und Soziales", "klaus.hoffmann", None),
+    ("Jugendamt", "office", "Dezernat II – Bürgerdienste, Bauen und Soziales", "susanne.schubert", None),
+    ("Stadtkasse", "section", "Kämmerei", "alexander.meier", None),
+]
+SHORT_NAMES = {
+    "Dezernat I – Allgemeine Verwaltung und Finanzen": "Dez. I",
+    "Dezernat II – Bürgerdienste, Bauen und Soziales": "Dez. II",
+    "Stadtkasse": "Käm-SK",
 }
+
+# Two absences running from the day the demo is loaded, so the directory, the profiles and the
+# owner boxes show "abwesend bis …, vertreten durch …": (person, days, note, named deputy or None
+# for the standing deputy). Past absences are deleted, so they vanish on their own.
+ABSENCES = [
+    ("mehmet.yilmaz", 10, "Urlaub", "sophie.krueger"),
+    ("stefan.koch", 2, "Fortbildung (VOB/B)", None),
+]
 
 
 def username_for(first: str, last: str) -> str:
@@ -454,7 +478,53 @@ def load(*, stdout=None) -> dict:
         defaults={"department": Department.objects.get(name="IT"), "job_title": "Administratorin Wissensnetz"},
     )
     details = _load_details()
+    _load_tree()
+    _load_absences()
     return {"users_created": created, "profiles_completed": details}
+
+
+def _load_tree() -> None:
+    """The Dezernate and the Sachgebiet (created with their kind); a unit's parent and heads are
+    set only while empty, so what an administrator changed stays."""
+    users = {u.username: u for u in User.objects.filter(username__in={*(r[3] for r in TREE), *(r[4] for r in TREE)})}
+    units = {d.name: d for d in Department.objects.all()}
+    for name, kind, parent, head, deputy_head in TREE:
+        unit = units.get(name)
+        if unit is None:
+            unit = units[name] = Department.objects.create(name=name, short_name=SHORT_NAMES.get(name, ""), kind=kind)
+        changed = []
+        if parent and unit.parent_id is None and parent in units:
+            unit.parent = units[parent]
+            changed.append("parent")
+        for field, username in (("head", head), ("deputy_head", deputy_head)):
+            if username in users and getattr(unit, f"{field}_id") is None:
+                setattr(unit, field, users[username])
+                changed.append(field)
+        if changed:
+            unit.save(update_fields=changed)
+
+
+def _load_absences() -> None:
+    """The demo absences, for whoever has none not yet ended (so loading again adds none)."""
+    from django.utils import timezone
+
+    from .models import Absence
+
+    today = timezone.localdate()
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in={r[0] for r in ABSENCES} | {r[3] for r in ABSENCES if r[3]})
+    }
+    busy = set(Absence.objects.filter(ends_on__gte=today).values_list("user__username", flat=True))
+    for username, days, note, deputy in ABSENCES:
+        if username in users and username not in busy:
+            Absence.objects.create(
+                user=users[username],
+                starts_on=today,
+                ends_on=today + datetime.timedelta(days=days),
+                note=note,
+                deputy=users.get(deputy) if deputy else None,
+            )
 
 
 def _load_details() -> int:
@@ -469,11 +539,7 @@ def _load_details() -> int:
         if profile is None:
             continue
         changed = []
-        for name, value in [
-            ("responsibilities", responsibilities),
-            ("languages", languages),
-            ("absence_note", ABSENCES.get(username, "")),
-        ]:
+        for name, value in [("responsibilities", responsibilities), ("languages", languages)]:
             if value and not getattr(profile, name):
                 setattr(profile, name, value)
                 changed.append(name)

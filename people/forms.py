@@ -39,7 +39,6 @@ class ProfileForm(forms.ModelForm):
             "languages",
             "phone",
             "room",
-            "absence_note",
             "email_digest",
         ]
         widgets = {
@@ -116,6 +115,51 @@ class ProfileForm(forms.ModelForm):
     def save_user_fields(self) -> dict:
         """The user's own fields from the form (without the managed ones)."""
         return {name: self.cleaned_data[name] for name in USER_FIELDS if not self.fields[name].disabled}
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; the value is sent as ISO date (YYYY-MM-DD)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class AbsenceForm(forms.Form):
+    """A member of staff enters an absence. The rules (not in the past, no overlap, at most the
+    current and the next, who may be deputy) are checked by `people.actions.add_absence`, whose
+    errors the view puts on these fields."""
+
+    starts_on = forms.DateField(label=_("First day"), widget=DateInput(), input_formats=["%Y-%m-%d", "%d.%m.%Y"])
+    ends_on = forms.DateField(label=_("Last day"), widget=DateInput(), input_formats=["%Y-%m-%d", "%d.%m.%Y"])
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=200,
+        help_text=_('Shown on your profile, e.g. "Fortbildung" or "nur per E-Mail erreichbar".'),
+    )
+    deputy = forms.CharField(
+        label=_("Deputy (optional)"),
+        required=False,
+        max_length=254,
+        help_text=_(
+            "E-mail address or user name. Empty: your standing deputy from your profile, "
+            "or else your unit's deputy head."
+        ),
+    )
+
+    def clean_deputy(self):
+        value = (self.cleaned_data.get("deputy") or "").strip().lstrip("@")
+        if not value:
+            return None
+        deputy = User.objects.filter(email__iexact=value).first() or User.objects.filter(username__iexact=value).first()
+        if deputy is None:
+            raise ValidationError(
+                _('No colleague has the e-mail address or user name "%(value)s". Please check the spelling.')
+                % {"value": value}
+            )
+        return deputy
 
 
 class EraseUserForm(forms.Form):

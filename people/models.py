@@ -124,12 +124,39 @@ class Department(models.Model):
             raise ValidationError(errors)
 
     def _descendant_ids_and_own(self) -> set[int]:
-        """This unit's id and those of every unit beneath it: one query per level of the tree."""
-        found, level = {self.pk}, {self.pk}
-        while level:
-            level = set(Department.objects.filter(parent_id__in=level).values_list("pk", flat=True)) - found
-            found |= level
-        return found
+        """This unit's id and those of every unit beneath it (one query)."""
+        return set(Department.subtree_ids(self.pk))
+
+    @staticmethod
+    def subtree_sql() -> str:
+        """SQL of the ids of a unit (one parameter: its id) and of every unit beneath it: a
+        recursive common table expression, the same on SQLite and PostgreSQL. UNION (not UNION
+        ALL) ends even on a cycle in the tree."""
+        # The table name is the model's own, the unit's id a query parameter: nothing from outside.
+        table = Department._meta.db_table
+        sql = (
+            "WITH RECURSIVE subtree(id) AS (SELECT id FROM {table} WHERE id = %s "
+            "UNION SELECT unit.id FROM {table} unit JOIN subtree ON unit.parent_id = subtree.id) "
+            "SELECT id FROM subtree"
+        )
+        return sql.replace("{table}", table)
+
+    @staticmethod
+    def subtree_ids(pk: int) -> list[int]:
+        """The ids of unit `pk` and of every unit beneath it, in one query."""
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(Department.subtree_sql(), [pk])
+            return [row[0] for row in cursor.fetchall()]
+
+    @staticmethod
+    def in_subtree(pk: int):
+        """A subquery for `department_id__in=`: the unit `pk` and its sub-units, inside the
+        caller's query (no query of its own)."""
+        from django.db.models.expressions import RawSQL
+
+        return RawSQL(Department.subtree_sql(), [pk])  # noqa: S611 — fixed SQL, the id a parameter
 
 
 class ExpertiseTag(TagBase):
@@ -216,12 +243,6 @@ class Profile(index.Indexed, models.Model):
         related_name="deputy_for",
         help_text=_("Who stands in for you when you are away."),
     )
-    absence_note = models.CharField(
-        _("absence note"),
-        max_length=200,
-        blank=True,
-        help_text=_('Shown on your profile, e.g. "On leave until 14 March". Leave empty when you are back.'),
-    )
     manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("manager"),
@@ -281,6 +302,37 @@ class Profile(index.Indexed, models.Model):
     def get_absolute_url(self):
         return reverse("people:profile", kwargs={"username": self.user.username})
 
+    @property
+    def current_absence(self) -> "Absence | None":
+        """The absence running today with `stand_in` (whom to turn to) set, or None. Read from
+        `user.current_absences` when a query prefetched it (`people.absences.with_absences`),
+        else asked once and remembered."""
+        if hasattr(self, "_current_absence"):
+            return self._current_absence
+        if hasattr(self.user, "current_absences"):
+            found = self.user.current_absences
+        else:
+            found = list(
+                Absence.running().filter(user_id=self.user_id).select_related("deputy__profile__department")[:1]
+            )
+        absence = found[0] if found else None
+        if absence is not None:
+            absence.stand_in = absence.stand_in_for(self)
+        self._current_absence = absence
+        return absence
+
+    def default_stand_in(self):
+        """Who stands in when no deputy is named for an absence: the standing deputy, else the
+        unit's deputy head, else its head (the first who is active and not this person)."""
+        if self.deputy_id and _can_stand_in(self.deputy, self.user_id):
+            return self.deputy
+        department = self.department if self.department_id else None
+        if department is not None:
+            for candidate in (department.deputy_head, department.head):
+                if _can_stand_in(candidate, self.user_id):
+                    return candidate
+        return None
+
     def build_search_text(self, tag_names=None) -> str:
         if tag_names is None:
             tag_names = list(self.expertise.names()) if self.pk else []
@@ -321,6 +373,69 @@ class Profile(index.Indexed, models.Model):
         return super().get_indexed_objects().select_related("user", "department").prefetch_related("expertise")
 
 
+class Absence(models.Model):
+    """A member of staff is away from `starts_on` to `ends_on` (both days included).
+
+    Only the running and the next absence are kept (`people.absences`): an absence is deleted
+    once it has ended, so there is no absence history (GDPR; agreed with the Personalrat). While
+    it runs, notifications that need an action also go to the stand-in: `deputy` when named, else
+    the person's standing deputy (`Profile.deputy`), else their unit's deputy head (or head)."""
+
+    MAX_KEPT = 2
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="absences")
+    starts_on = models.DateField(_("first day of absence"))
+    ends_on = models.DateField(_("last day of absence"))
+    note = models.CharField(
+        _("note"),
+        max_length=200,
+        blank=True,
+        help_text=_('Optional, e.g. "Fortbildung" or "nur per E-Mail erreichbar".'),
+    )
+    deputy = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("deputy"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="absences_covered",
+        help_text=_("Empty: your standing deputy, or else your unit's deputy head."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        ordering = ["starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="absence_ends_after_start"
+            )
+        ]
+        indexes = [models.Index(fields=["user", "ends_on"], name="absence_user_end_idx")]
+
+    def __str__(self):
+        return f"{self.user}: {self.starts_on:%d.%m.%Y}–{self.ends_on:%d.%m.%Y}"
+
+    @classmethod
+    def running(cls, today=None):
+        """The absences that include `today` (default: today)."""
+        from django.utils import timezone
+
+        today = today or timezone.localdate()
+        return cls.objects.filter(starts_on__lte=today, ends_on__gte=today)
+
+    def stand_in_for(self, profile: "Profile"):
+        """The deputy named here if active, else the absent person's default stand-in."""
+        if self.deputy_id and _can_stand_in(self.deputy, self.user_id):
+            return self.deputy
+        return profile.default_stand_in() if profile is not None else None
+
+
+def _can_stand_in(candidate, absent_id: int) -> bool:
+    return candidate is not None and candidate.is_active and candidate.pk != absent_id
+
+
 class Notification(models.Model):
     """One item in a member of staff's inbox (mentions, replies, reactions, followed content,
     watched pages republished, urgent notices). Several events about the same thing are bundled
@@ -337,6 +452,7 @@ class Notification(models.Model):
         PAGE_PUBLISHED = "page_published", _("Watched page updated")
         URGENT = "urgent", _("Urgent notice")
         REVIEW_DUE = "review_due", _("Page due for review")
+        REPORT = "report", _("Post reported to the moderators")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)

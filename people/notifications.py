@@ -84,6 +84,43 @@ def notify_many(
     return updated + created
 
 
+def notify_with_stand_ins(
+    *, recipients: Iterable, kind: str, verb: Verb, url: str = "", actor=None, bundle_key: str = ""
+) -> list[Notification]:
+    """`notify_many` for a notification that needs an action (a review due, a report to the
+    moderators): it also goes to the stand-in of each recipient who is absent today
+    (`people.absences`), marked "On behalf of <name>". Nobody gets it twice: a stand-in who is a
+    recipient anyway (or the actor) gets only their own; a stand-in for several gets one, naming
+    them all. Plain mentions and reactions do not use this."""
+    from .absences import stand_ins
+
+    recipient_ids = {getattr(r, "pk", r) for r in recipients} - {None}
+    items = notify_many(recipients=recipient_ids, kind=kind, verb=verb, url=url, actor=actor, bundle_key=bundle_key)
+    taken = recipient_ids | {getattr(actor, "pk", None)}
+    covered: dict[int, list] = defaultdict(list)
+    deputies: dict[int, User] = {}
+    for absent, stand_in in stand_ins(recipient_ids).values():
+        if stand_in.pk not in taken:
+            covered[stand_in.pk].append(absent)
+            deputies[stand_in.pk] = stand_in
+    for deputy_id, absent_people in covered.items():
+        names = ", ".join(sorted(str(person) for person in absent_people))
+        items += notify_many(
+            recipients=[deputy_id],
+            kind=kind,
+            verb=lambda n, names=names: on_behalf_of(names, _text(verb, n)),
+            url=url,
+            actor=actor,
+            bundle_key=f"{bundle_key}:deputy" if bundle_key else "",
+        )
+    return items
+
+
+def on_behalf_of(names: str, text: str) -> str:
+    """The mark of what a stand-in receives for someone absent."""
+    return _("On behalf of %(names)s: %(text)s") % {"names": names, "text": text}
+
+
 def unread_count(user) -> int:
     if not user.is_authenticated:
         return 0

@@ -99,7 +99,15 @@ def export_user_data(user: User) -> dict:
             "room": profile.room,
             "photo": profile.photo.name or None,
             "deputy": profile.deputy.email if profile.deputy else None,
-            "absence_note": profile.absence_note,
+            "absences": [
+                {
+                    "starts_on": absence.starts_on.isoformat(),
+                    "ends_on": absence.ends_on.isoformat(),
+                    "note": absence.note,
+                    "deputy": absence.deputy.email if absence.deputy else None,
+                }
+                for absence in user.absences.select_related("deputy").order_by("starts_on")
+            ],
             "email_digest": profile.email_digest,
             "fields_managed_by_single_sign_on_or_hr": profile.managed_fields,
         }

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from .absences import with_absences
 from .models import Department, ExpertiseTag, Profile, TaggedExpertise, fold_for_search
 
 PAGE_SIZE = 50
@@ -42,6 +43,7 @@ class DirectoryFilters:
     department: Department | None = None
     letter: str = ""
     expertise: str = ""
+    include_subunits: bool = False  # with `department`: also the units beneath it
     extra: dict = field(default_factory=dict)
 
     @property
@@ -66,7 +68,9 @@ def directory(filters: DirectoryFilters) -> QuerySet[Profile]:
     profiles = active_profiles()
     for term in search_terms(filters.q):
         profiles = profiles.filter(_term_condition(term))
-    if filters.department is not None:
+    if filters.department is not None and filters.include_subunits:
+        profiles = profiles.filter(department_id__in=Department.in_subtree(filters.department.pk))
+    elif filters.department is not None:
         profiles = profiles.filter(department=filters.department)
     if filters.letter:
         letters = [filters.letter, *_LETTER_VARIANTS.get(filters.letter, [])]
@@ -79,7 +83,7 @@ def directory(filters: DirectoryFilters) -> QuerySet[Profile]:
             Exists(TaggedExpertise.objects.filter(content_object=OuterRef("pk"), tag__slug=filters.expertise))
         )
     return (
-        profiles.select_related("user", "department", "deputy")
+        with_absences(profiles.select_related("user", "department", "deputy"))
         .prefetch_related("expertise")
         .order_by("user__last_name", "user__first_name", "user__username")
     )
@@ -108,8 +112,11 @@ def popular_expertise(limit: int = 30) -> list[ExpertiseTag]:
 def profile_for(username: str) -> Profile:
     """The profile page's person with everything the page shows (raises Profile.DoesNotExist)."""
     return (
-        active_profiles()
-        .select_related("user", "department", "deputy", "deputy__profile", "manager", "manager__profile")
+        with_absences(
+            active_profiles().select_related(
+                "user", "department", "deputy", "deputy__profile", "manager", "manager__profile"
+            )
+        )
         .prefetch_related("expertise")
         .get(user__username=username)
     )
@@ -191,3 +198,19 @@ def _section_url(unit: Department, root_url_path: str) -> str:
     if page.url_path.startswith(root_url_path):
         return "/" + page.url_path[len(root_url_path) :]
     return ""
+
+
+def mention_candidates(q: str, *, limit: int = 8) -> list[Profile]:
+    """Whom "@q" may mean: active staff whose user name, first or last name starts with `q`, with
+    their running absence (two queries)."""
+    q = q.strip().lstrip("@")[:50]
+    if not q:
+        return []
+    condition = (
+        Q(user__username__istartswith=q) | Q(user__first_name__istartswith=q) | Q(user__last_name__istartswith=q)
+    )
+    return list(
+        with_absences(active_profiles().filter(condition).select_related("department")).order_by(
+            "user__last_name", "user__first_name", "user__username"
+        )[:limit]
+    )

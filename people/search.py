@@ -8,7 +8,15 @@ from django.utils.translation import gettext_lazy
 
 from intranet.shared.tasks import enqueue_on_commit
 from search.hits import Hit, highlight
-from search.registry import Departments, SearchType, Source, register, register_departments, tag_names
+from search.registry import (
+    Departments,
+    SearchType,
+    Source,
+    department_ids,
+    register,
+    register_departments,
+    tag_names,
+)
 
 from .models import Department, Profile
 
@@ -25,7 +33,7 @@ class PersonType(SearchType):
             return None
         people = Profile.objects.filter(user__is_active=True).select_related("user", "department")
         if filters.department:
-            people = people.filter(department_id=filters.department)
+            people = people.filter(department_id__in=department_ids(filters))
         return Source(
             self.name,
             people,
@@ -49,7 +57,11 @@ class PersonType(SearchType):
         return obj.department_id
 
     def suggestion(self, obj):
-        return {"label": str(obj.user), "url": obj.get_absolute_url()}
+        from .absences import absence_text
+
+        label = str(obj.user)
+        absence = absence_text(obj.current_absence)  # at most one query per suggested person
+        return {"label": f"{label} – {absence}" if absence else label, "url": obj.get_absolute_url()}
 
 
 class ProfileDepartments(Departments):
@@ -61,6 +73,9 @@ class ProfileDepartments(Departments):
 
     def by_slug(self, slug):
         return Department.objects.filter(slug=slug).values_list("pk", flat=True).first()
+
+    def subunits(self, pk):
+        return tuple(unit for unit in Department.subtree_ids(pk) if unit != pk)
 
 
 register(PersonType())

@@ -3,6 +3,7 @@
 from django_tasks import task
 from modelsearch import index
 
+from .actions import delete_ended_absences
 from .models import Profile
 from .notifications import send_digests
 
@@ -30,5 +31,7 @@ def index_profiles(profile_ids: list[int]) -> int:
 @task()
 def send_digest_mails() -> int:
     """The daily e-mail digest (people.notifications.send_digests); queued by manage.py
-    send_digest. Items are marked as e-mailed once mailed, so a retry mails only what is left."""
+    send_digest. Items are marked as e-mailed once mailed, so a retry mails only what is left.
+    The same daily run deletes the absences that have ended (no absence history is kept)."""
+    delete_ended_absences()
     return send_digests()

@@ -6,7 +6,7 @@ from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.views import ActivateTOTPView as AllauthActivateTOTPView
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import actions, privacy, queries
-from .forms import EraseUserForm, ProfileForm
+from .absences import Contact, kept_absences
+from .forms import AbsenceForm, EraseUserForm, ProfileForm
 from .models import Department, Profile, User
 
 
@@ -30,6 +31,7 @@ def directory(request):
         department=department,
         letter=letter if letter in queries.LETTERS else "",
         expertise=request.GET.get("thema", "")[:100],
+        include_subunits=request.GET.get("untereinheiten") == "1",
     )
     page = queries.directory_page(filters, request.GET.get("seite"))
     query = request.GET.copy()
@@ -68,11 +70,14 @@ def profile(request, username):
         profile = queries.profile_for(username)
     except Profile.DoesNotExist:
         raise Http404 from None
+    absence = profile.current_absence
+    contact = Contact(responsible=profile.user, absence=absence, today=(absence and absence.stand_in) or profile.user)
     return render(
         request,
         "people/profile.html",
         {
             "profile": profile,
+            "contact": contact,
             "stands_in_for": queries.deputy_for(profile),
             "is_own": profile.user_id == request.user.pk,
             "can_erase": privacy.can_erase_people(request.user) and profile.user_id != request.user.pk,
@@ -99,6 +104,33 @@ def edit_profile(request):
     else:
         form = ProfileForm(instance=profile)
     return render(request, "people/profile_edit.html", {"form": form, "profile": profile})
+
+
+@require_http_methods(["GET", "POST"])
+def absences(request):
+    """The signed-in person's absences (the current and the next one): add one, delete one."""
+    form = AbsenceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.add_absence(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your absence has been saved."))
+            return redirect("people:absences")
+    status = 400 if form.errors else 200
+    return render(
+        request, "people/absences.html", {"form": form, "absences": kept_absences(request.user)}, status=status
+    )
+
+
+@require_POST
+def delete_absence(request, pk):
+    if actions.delete_absence(user=request.user, absence_id=pk):
+        messages.success(request, _("The absence has been deleted."))
+    else:
+        raise Http404
+    return redirect("people:absences")
 
 
 def privacy_page(request):

@@ -317,7 +317,9 @@ def report_post(*, post: Post, reporter, reason: str) -> Report:
         raise ValidationError({"reason": _("Please tell the moderators what is wrong with this post.")})
     if len(reason) > 500:
         raise ValidationError({"reason": _("Please keep the reason under 500 characters.")})
-    return Report.objects.create(post=post, reporter=reporter, reason=reason)
+    report = Report.objects.create(post=post, reporter=reporter, reason=reason)
+    transaction.on_commit(lambda: fanout.notify_report(report))
+    return report
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from intranet.shared.api import ApiError, require_write, with_errors
+from people.models import Department
 
 from . import actions, permissions, queries
 from .models import Channel, Post, Reaction
@@ -60,6 +61,8 @@ class PostsOut(Schema):
 
 class PostFilters(Schema):
     channel: str = ""  # channel slug
+    department: str = Field("", description="Slug of a unit: the posts in its channel.")
+    include_subunits: bool = Field(False, description="With `department`: also the channels of the units beneath it.")
     tag: str = ""  # hashtag without #
     author: str = ""  # username
     since: datetime.datetime | None = None
@@ -139,6 +142,16 @@ def list_posts(request, filters: Query[PostFilters]):
     posts = Post.objects.visible().filter(parent=None)
     if filters.channel:
         posts = posts.filter(channel__slug=filters.channel)
+    if filters.department:
+        department = Department.objects.filter(slug=filters.department).values_list("pk", flat=True).first()
+        if department is None:
+            raise ApiError(
+                422, "invalid_input", "Unknown department.", fields=[{"field": "department", "reason": "unknown slug"}]
+            )
+        if filters.include_subunits:
+            posts = posts.filter(channel__department_id__in=Department.in_subtree(department))
+        else:
+            posts = posts.filter(channel__department_id=department)
     if filters.tag:
         posts = posts.filter(tags__name__iexact=filters.tag.lstrip("#"))
     if filters.author:

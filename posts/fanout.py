@@ -7,10 +7,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from people.models import Notification, User
-from people.notifications import notify, notify_many
+from people.notifications import notify, notify_many, notify_with_stand_ins
 
-from . import markup
-from .models import Follow, Post
+from . import markup, permissions
+from .models import Follow, Post, Report
 
 
 def name_of(user) -> str:
@@ -96,4 +96,25 @@ def notify_urgent(post: Post) -> None:
         actor=author,
         url=post.get_absolute_url(),
         verb=_("Urgent notice: %(text)s") % {"text": markup.plain_text(post.html)[:200]},
+    )
+
+
+def notify_report(report: Report) -> None:
+    """The channel's moderators (and the stand-ins of those absent today, marked "On behalf of"):
+    a post was reported. One item per post while unread, however many reports it gets."""
+    post = report.post
+    notify_with_stand_ins(
+        recipients=list(permissions.moderators_of(post.channel).values_list("pk", flat=True)),
+        kind=Notification.Kind.REPORT,
+        actor=report.reporter,
+        url=reverse("posts:reports"),
+        bundle_key=f"report:post:{post.pk}",
+        verb=lambda n: (
+            ngettext(
+                "A post in %(channel)s was reported to the moderators",
+                "A post in %(channel)s was reported %(count)s times to the moderators",
+                n,
+            )
+            % {"channel": post.channel.name, "count": n}
+        ),
     )

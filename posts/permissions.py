@@ -109,3 +109,19 @@ def moderated_channel_ids(user) -> list[int] | None:
         departments = [d for d in Department.objects.all() if department_editors_group_name(d) in names]
         ids |= set(Channel.objects.filter(department__in=departments).values_list("id", flat=True))
     return sorted(ids)
+
+
+def moderators_of(channel: Channel):
+    """The active people who handle reports in this channel (see the module's docstring); one query."""
+    from django.db.models import Q
+
+    from people.models import User
+
+    groups = [CENTRAL_EDITORS_GROUP]
+    if channel.department_id:
+        groups.append(department_editors_group_name(channel.department))
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(groups__name__in=groups) | Q(edited_channels=channel))
+        .distinct()
+    )

@@ -12,6 +12,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from taggit.models import Tag
 
+from people.models import Department
+
 from .models import Acknowledgement, Channel, Follow, Post, Reaction, Report
 
 PAGE_SIZE = 20
@@ -61,13 +63,27 @@ def decorate(posts):
 
 
 def feed_posts(
-    *, user, scope: str = "all", channel=None, tag=None, person=None, before: int | None = None, limit=PAGE_SIZE
+    *,
+    user,
+    scope: str = "all",
+    channel=None,
+    tag=None,
+    person=None,
+    before: int | None = None,
+    limit=PAGE_SIZE,
+    subunits: bool = False,
 ):
     """A page of top-level posts, newest first, older than the post id `before`.
     scope: "all", "following", "channel" (with channel), "tag" (with tag), "person" (with person).
     Returns (posts, next_before): next_before is the id for "Ältere laden", or None."""
     queryset = filter_scope(
-        Post.objects.visible().filter(parent=None), user=user, scope=scope, channel=channel, tag=tag, person=person
+        Post.objects.visible().filter(parent=None),
+        user=user,
+        scope=scope,
+        channel=channel,
+        tag=tag,
+        person=person,
+        subunits=subunits,
     )
     if before:
         queryset = queryset.filter(pk__lt=before)
@@ -76,7 +92,11 @@ def feed_posts(
     return decorate(posts[:limit]), next_before
 
 
-def filter_scope(queryset, *, user, scope, channel=None, tag=None, person=None):
+def filter_scope(queryset, *, user, scope, channel=None, tag=None, person=None, subunits: bool = False):
+    """`subunits` with a unit's channel: also the posts in the channels of the units beneath it
+    (one subquery: people.models.Department.in_subtree)."""
+    if scope == "channel" and subunits and channel.department_id:
+        return queryset.filter(channel__department_id__in=Department.in_subtree(channel.department_id))
     if scope == "channel":
         return queryset.filter(channel=channel)
     if scope == "tag":
@@ -93,10 +113,12 @@ def filter_scope(queryset, *, user, scope, channel=None, tag=None, person=None):
     return queryset
 
 
-def count_newer(*, user, scope="all", channel=None, tag=None, person=None, after: int) -> int:
+def count_newer(*, user, scope="all", channel=None, tag=None, person=None, after: int, subunits: bool = False) -> int:
     """How many posts appeared after the post id `after` (the "N neue Beiträge" hint)."""
     queryset = Post.objects.visible().filter(parent=None, pk__gt=after)
-    return filter_scope(queryset, user=user, scope=scope, channel=channel, tag=tag, person=person).count()
+    return filter_scope(
+        queryset, user=user, scope=scope, channel=channel, tag=tag, person=person, subunits=subunits
+    ).count()
 
 
 def thread(*, user, post: Post, include_hidden: bool = False) -> list[Post]:

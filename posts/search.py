@@ -9,7 +9,7 @@ import datetime
 from django.utils.translation import gettext_lazy
 
 from search.hits import Hit, highlight
-from search.registry import SearchType, Source, register, start_of
+from search.registry import SearchType, Source, department_ids, register, start_of
 
 from .models import Channel, Post
 
@@ -30,7 +30,9 @@ class PostType(SearchType):
         posts = Post.objects.visible().select_related("channel__department", "author")
         if filters.department:
             posts = posts.filter(
-                channel__in=list(Channel.objects.filter(department_id=filters.department).values_list("pk", flat=True))
+                channel__in=list(
+                    Channel.objects.filter(department_id__in=department_ids(filters)).values_list("pk", flat=True)
+                )
             )
         if filters.date_from:
             posts = posts.filter(created_at__gte=start_of(filters.date_from))

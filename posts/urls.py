@@ -15,6 +15,7 @@ urlpatterns = [
     path("eilmeldung/", views.urgent, name="urgent"),
     path("meldungen/", views.reports, name="reports"),
     path("folgen/", views.follow, name="follow"),
+    path("erwaehnen/", views.mention_suggestions, name="mention_suggestions"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/antworten/", views.reply, name="reply"),
     path("<int:pk>/bearbeiten/", views.edit, name="edit"),

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,7 +10,9 @@ from django.views.decorators.http import require_POST
 
 from home.page_selectors import visible_tags
 from intranet.shared.validators import is_storable
+from people.absences import absence_text
 from people.models import User
+from people.queries import mention_candidates
 
 from . import actions, permissions, queries
 from .forms import EditForm, OfficialForm, PostForm, ReasonForm, ReplyForm, UrgentForm
@@ -40,13 +42,22 @@ def _add_errors(form, error: ValidationError):
 
 
 def _feed(request, *, scope, title, channel=None, tag=None, person=None, extra=None):
+    # A unit's channel "mit Untereinheiten": also the posts in the channels of the units beneath it.
+    subunits = bool(channel and channel.department_id and request.GET.get("untereinheiten") == "1")
     posts, next_before = queries.feed_posts(
-        user=request.user, scope=scope, channel=channel, tag=tag, person=person, before=_before(request)
+        user=request.user,
+        scope=scope,
+        channel=channel,
+        tag=tag,
+        person=person,
+        before=_before(request),
+        subunits=subunits,
     )
     query = {
         "channel": channel.slug if channel else "",
         "tag": tag.name if tag else "",
         "person": person.username if person else "",
+        "untereinheiten": "1" if subunits else "",
     }
     newest = posts[0].pk if posts and not _before(request) else None
     context = {
@@ -58,6 +69,7 @@ def _feed(request, *, scope, title, channel=None, tag=None, person=None, extra=N
         "tag": tag,
         "person": person,
         "newest_id": newest,
+        "subunits": subunits,
         "scope_query": "&".join(f"{k}={v}" for k, v in query.items() if v),
         "pinned": queries.pinned_posts(user=request.user, channel=channel) if scope == "channel" else [],
         **(extra or {}),
@@ -126,7 +138,15 @@ def new_count(request):
         or (scope == "person" and person is None)
     ):
         return HttpResponse("")
-    count = queries.count_newer(user=request.user, scope=scope, channel=channel, tag=tag, person=person, after=after)
+    count = queries.count_newer(
+        user=request.user,
+        scope=scope,
+        channel=channel,
+        tag=tag,
+        person=person,
+        after=after,
+        subunits=request.GET.get("untereinheiten") == "1",
+    )
     return render(request, "posts/includes/new_hint.html", {"count": count})
 
 
@@ -472,3 +492,22 @@ def attachment(request, pk):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
     return response
+
+
+def mention_suggestions(request):
+    """JSON for "@…" in the post form: `{"results": [{"username", "name", "department",
+    "absence"}]}`; `absence` says "abwesend bis …, vertreten durch …" while the person is away, so
+    whoever writes knows their post may wait (the stand-in is not notified of mentions)."""
+    q = request.GET.get("q", "")
+    if not is_storable(q):
+        return JsonResponse({"results": []})
+    results = [
+        {
+            "username": profile.user.username,
+            "name": str(profile.user),
+            "department": profile.department.name if profile.department_id else "",
+            "absence": absence_text(profile.current_absence),
+        }
+        for profile in mention_candidates(q)
+    ]
+    return JsonResponse({"results": results}, json_dumps_params={"ensure_ascii": False})

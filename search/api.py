@@ -87,6 +87,7 @@ class SearchParams(Schema):
     q: str = Field(..., min_length=1, max_length=query.MAX_QUERY_LENGTH)
     type: list[TypeName] = []
     department: str = ""  # slug
+    include_subunits: bool = Field(False, description="With `department`: also the units beneath it.")
     tag: str = Field("", max_length=100)
     sort: Literal["relevance", "date"] = "relevance"
     limit: int = Field(20, ge=1, le=100)
@@ -118,7 +119,14 @@ def search(request, params: Query[SearchParams]):
         result = query.search(
             user=request.user,
             q=params.q,
-            filters=query.Filters(types=list(params.type), department=department_id, tag=params.tag),
+            filters=query.Filters(
+                types=list(params.type),
+                department=department_id,
+                subunits=registry.departments().subunits(department_id)
+                if department_id and params.include_subunits
+                else (),
+                tag=params.tag,
+            ),
             sort=params.sort,
             offset=params.offset,
             limit=params.limit,

@@ -23,7 +23,16 @@ from django.utils import timezone
 from .engine import Source
 from .hits import Hit
 
-__all__ = ["Departments", "Filters", "SearchType", "Source", "register", "register_departments", "start_of"]
+__all__ = [
+    "Departments",
+    "Filters",
+    "SearchType",
+    "Source",
+    "department_ids",
+    "register",
+    "register_departments",
+    "start_of",
+]
 
 
 @dataclass
@@ -32,9 +41,15 @@ class Filters:
 
     types: list[str] = field(default_factory=list)  # empty: all
     department: int | None = None  # Department pk
+    subunits: tuple[int, ...] = ()  # with `department`: the pks of the units beneath it, also searched
     tag: str = ""  # tag slug
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
+
+
+def department_ids(filters: Filters) -> list[int]:
+    """The department filter as a list of pks: the department and the sub-units asked for."""
+    return [filters.department, *filters.subunits] if filters.department else []
 
 
 def start_of(day: datetime.date) -> datetime.datetime:
@@ -138,6 +153,10 @@ class Departments:
     def by_slug(self, slug: str) -> int | None:
         """The pk of the department with ``slug`` (the API's filter), or None."""
         raise NotImplementedError
+
+    def subunits(self, pk: int) -> tuple[int, ...]:
+        """The pks of the units beneath department ``pk`` (the filter "including sub-units")."""
+        return ()
 
 
 _types: dict[str, SearchType] = {}

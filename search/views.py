@@ -59,9 +59,13 @@ def parse_filters(params) -> tuple[query.Filters, list[str]]:
                 _("Please enter a valid date between %(min)s and %(max)s.")
                 % {"min": MIN_DATE.strftime("%d.%m.%Y"), "max": MAX_DATE.strftime("%d.%m.%Y")}
             )
+    subunits = ()
+    if department and params.get("subunits") == "1":
+        subunits = registry.departments().subunits(department)
     filters = query.Filters(
         types=[t for t in params.getlist("type") if t in registry.names()],
         department=department,
+        subunits=subunits,
         tag=params.get("tag", "")[:100],
         date_from=dates["from"],
         date_to=dates["to"],

@@ -50,6 +50,12 @@ def page_trust(page):
     return selectors.page_trust(page=page)
 
 
+@register.simple_tag
+def page_contact(page):
+    """ "Wer ist zuständig?": the page's contact person (else its owner) and whom to turn to today."""
+    return selectors.current_contact(page=page)
+
+
 @register.simple_tag(takes_context=True)
 def breadcrumbs(context, page):
     user = _reader(context)

@@ -54,8 +54,9 @@ def test_the_list_costs_the_same_queries_for_3_or_30_people(token_client, depart
     token_client.get("/api/v1/people")  # records the token's last use (at most once a minute)
 
     def fetch(expected_count):
-        # 1 token with its user, 1 count, 1 profiles with user and department, 1 expertise tags
-        with django_assert_num_queries(4):
+        # 1 token with its user, 1 count, 1 profiles with user and department, 1 running absences,
+        # 1 expertise tags
+        with django_assert_num_queries(5):
             assert token_client.get("/api/v1/people?limit=100").json()["count"] == expected_count
 
     for n in range(3):
@@ -64,3 +65,42 @@ def test_the_list_costs_the_same_queries_for_3_or_30_people(token_client, depart
     for n in range(3, 30):
         make_user(f"person.{n}", department=department).profile.expertise.add(f"Thema {n}", "Excel")
     fetch(31)
+
+
+def test_one_person_with_absence_stand_in_and_contact_today(token_client, user, other_user, department):
+    import datetime
+
+    from django.utils import timezone
+
+    from people.models import Absence, Profile
+
+    Profile.objects.filter(user=other_user).update(phone="0421 361-1102")
+    body = token_client.get("/api/v1/people/anna.schmidt").json()
+    assert body["absence"] is None
+    assert body["contact_today"]["username"] == "anna.schmidt"
+
+    today = timezone.localdate()
+    Absence.objects.create(user=user, starts_on=today, ends_on=today + datetime.timedelta(days=3), note="Urlaub")
+    Profile.objects.filter(user=user).update(deputy=other_user)  # the standing deputy stands in
+    body = token_client.get("/api/v1/people/anna.schmidt").json()
+    assert body["absence"] == {
+        "until": (today + datetime.timedelta(days=3)).isoformat(),
+        "note": "Urlaub",
+        "stand_in": {
+            "username": "mehmet.yilmaz",
+            "name": "Mehmet Yılmaz",
+            "department": "Bürgeramt",
+            "phone": "0421 361-1102",
+            "url": "/personen/mehmet.yilmaz/",
+        },
+    }
+    assert body["contact_today"]["username"] == "mehmet.yilmaz"
+    assert "absence_note" not in body
+
+
+def test_the_schema_describes_absence_and_contact(client, db):
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    person = schema["PersonDetailOut"]["properties"]
+    assert {"absence", "contact_today", "deputy"} <= set(person)
+    assert "Who stands in today" in schema["AbsenceOut"]["properties"]["stand_in"]["description"]
+    assert "contact" in schema["PageDetailOut"]["properties"]

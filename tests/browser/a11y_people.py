@@ -1,6 +1,10 @@
 """The people app's page types for the accessibility check."""
 
-from people.models import Department, Profile
+import datetime
+
+from django.utils import timezone
+
+from people.models import Absence, Department, Profile
 from tests.conftest import make_user
 
 
@@ -11,9 +15,10 @@ def pages(user):
     profile.job_title = "Vergabestelle"
     profile.responsibilities = "Ausschreibungen und Vergaben für alle Ämter"
     profile.languages = "Deutsch, Englisch"
-    profile.absence_note = "Im Urlaub bis Freitag"
     profile.deputy = user
     profile.save()
+    today = timezone.localdate()
+    Absence.objects.create(user=colleague, starts_on=today, ends_on=today + datetime.timedelta(days=4), note="Urlaub")
     profile.expertise.add("Vergaberecht", "UVgO")
     return [
         ("directory search", "/personen/?q=Vergaberecht"),
@@ -22,5 +27,6 @@ def pages(user):
         ("colleague's profile", f"/personen/{colleague.username}/"),
         ("department", f"/personen/abteilungen/{kaemmerei.slug}/"),
         ("edit profile", "/personen/profil/bearbeiten/"),
+        ("absences", "/personen/abwesenheit/"),
         ("privacy", "/personen/datenschutz/"),
     ]

@@ -41,3 +41,22 @@ def test_demo_keeps_what_people_changed_themselves():
 
 def models_user(username):
     return User.objects.get(username=username)
+
+
+@pytest.mark.django_db
+def test_demo_has_a_unit_tree_and_current_absences_with_stand_ins(client):
+    from people.models import Absence, Department
+
+    demo.load()
+    dezernat = Department.objects.get(name="Dezernat II – Bürgerdienste, Bauen und Soziales")
+    assert dezernat.kind == Department.Kind.DIRECTORATE
+    assert set(dezernat.children.values_list("name", flat=True)) >= {"Bürgeramt", "Bauamt"}
+    kasse = Department.objects.get(name="Stadtkasse")
+    assert (kasse.kind, kasse.parent.name, kasse.parent.parent.kind) == ("section", "Kämmerei", "directorate")
+    assert Absence.objects.count() == 2
+    demo.load()
+    assert Absence.objects.count() == 2  # loading again adds none
+
+    sign_in(client, models_user("anna.schmidt"))
+    html = client.get("/personen/mehmet.yilmaz/").content.decode()
+    assert "vertreten durch Sophie Krüger" in html or "represented by Sophie Krüger" in html

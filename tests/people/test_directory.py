@@ -2,8 +2,9 @@
 filters, A–Z, department pages — with a fixed number of queries however many people there are."""
 
 import pytest
+from django.utils import timezone
 
-from people.models import Department, Profile
+from people.models import Absence, Department, Profile
 from tests.conftest import make_user
 
 DIRECTORY = "/personen/"
@@ -147,19 +148,24 @@ def _many_people(department, count, start=0):
         user = make_user(f"person.nr{i:04d}", department=department, first_name="Person", last_name=f"Nr{i:04d}")
         user.profile.expertise.add("Vergaberecht", f"Thema {i % 7}")
         if i % 2:
-            Profile.objects.filter(user=user).update(deputy_id=user.pk - 1, absence_note="Im Urlaub")
+            Profile.objects.filter(user=user).update(deputy_id=user.pk - 1)
+            Absence.objects.create(
+                user=user, starts_on=timezone.localdate(), ends_on=timezone.localdate(), deputy_id=user.pk - 1
+            )
 
 
 @pytest.mark.django_db
 def test_directory_costs_the_same_queries_for_20_or_200_people(user_client, department, django_assert_num_queries):
     # the page's overhead + departments for the filter (1), popular subjects (1), count (1),
-    # the page of people with user, department and deputy joined (1), their tags (1) = 5
+    # the page of people with user, department, deputy and default stand-ins joined (1), their
+    # running absences with the named deputies (1), their tags (1) = 6
     overhead = page_overhead(user_client)
     _many_people(department, 20)
-    with django_assert_num_queries(overhead + 5):
+    with django_assert_num_queries(overhead + 6):
         first = user_client.get(DIRECTORY, {"q": "Vergaberecht"})
+    assert "abwesend bis" in first.content.decode()
     _many_people(department, 180, start=20)
-    with django_assert_num_queries(overhead + 5):
+    with django_assert_num_queries(overhead + 6):
         second = user_client.get(DIRECTORY, {"q": "Vergaberecht"})
     assert len(first.context["page"].object_list) == 21 or len(first.context["page"].object_list) == 20
     assert len(second.context["page"].object_list) == 50
@@ -168,13 +174,14 @@ def test_directory_costs_the_same_queries_for_20_or_200_people(user_client, depa
 
 @pytest.mark.django_db
 def test_department_page_query_count_does_not_grow(user_client, department, django_assert_num_queries):
-    # the page's overhead + the department (1), its people with joins (1), their tags (1) = 3
+    # the page's overhead + the department (1), its people with joins (1), their absences (1),
+    # their tags (1) = 4
     overhead = page_overhead(user_client)
     _many_people(department, 10)
-    with django_assert_num_queries(overhead + 3):
+    with django_assert_num_queries(overhead + 4):
         user_client.get(f"/personen/abteilungen/{department.slug}/")
     _many_people(department, 60, start=10)
-    with django_assert_num_queries(overhead + 3):
+    with django_assert_num_queries(overhead + 4):
         user_client.get(f"/personen/abteilungen/{department.slug}/")
 
 

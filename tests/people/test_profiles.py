@@ -1,12 +1,14 @@
 """Profiles: the page colleagues see, and the form staff edit their own profile with."""
 
+import datetime
 import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
-from people.models import Department, Profile
+from people.models import Absence, Department, Profile
 from tests.conftest import make_user, sign_in
 
 EDIT = "/personen/profil/bearbeiten/"
@@ -29,7 +31,6 @@ def form_data(user, **changes):
         "phone": "0421 361-1101",
         "room": "Rathaus, Raum E.04",
         "deputy": "",
-        "absence_note": "",
         "email_digest": "on",
     }
     data.update(changes)
@@ -50,15 +51,17 @@ def test_profile_page_shows_what_colleagues_need(user_client, user, other_user):
     profile.languages = "Deutsch, Türkisch"
     profile.phone = "0421 361-1102"
     profile.room = "Rathaus, Raum E.06"
-    profile.absence_note = "Im Urlaub bis 14. März"
     profile.deputy = user
     profile.save()
+    Absence.objects.create(
+        user=other_user, starts_on=timezone.localdate(), ends_on=datetime.date(2099, 3, 14), note="Im Urlaub"
+    )
     profile.expertise.add("Passrecht")
     response = user_client.get(f"/personen/{other_user.username}/")
     html = response.content.decode()
     assert response.status_code == 200
     for text in ["Mehmet Yılmaz", "Sachgebietsleiter", "Reisepässe", "Türkisch", "0421 361-1102", "Raum E.06",
-                 "Im Urlaub bis 14. März", "Passrecht", "Anna Schmidt", "Zuständigkeiten", "Vertretung", "Bürgeramt"]:  # fmt: skip
+                 "abwesend bis 14.03.2099, vertreten durch Anna Schmidt", "Im Urlaub", "Passrecht", "Anna Schmidt", "Zuständigkeiten", "Vertretung", "Bürgeramt"]:  # fmt: skip
         assert text in html, text
     assert "Profil bearbeiten" not in html  # not one's own
 
@@ -88,21 +91,18 @@ def test_deactivated_people_have_no_profile_page(user_client, other_user):
 
 @pytest.mark.django_db
 def test_staff_edit_their_own_profile(user_client, user, other_user):
-    response = user_client.post(
-        EDIT, form_data(user, deputy=other_user.email.upper(), absence_note="Fortbildung bis Freitag", photo=png())
-    )
+    response = user_client.post(EDIT, form_data(user, deputy=other_user.email.upper(), photo=png()))
     assert response.status_code == 302
     assert response["Location"] == f"/personen/{user.username}/"
     profile = Profile.objects.get(user=user)
     assert profile.job_title == "Sachbearbeiterin Meldewesen"
     assert sorted(profile.expertise.names()) == ["Meldewesen", "Vergaberecht"]
     assert profile.deputy == other_user
-    assert profile.absence_note == "Fortbildung bis Freitag"
     assert profile.photo.name.startswith("profile-photos/")
     assert "anna" not in profile.photo.name  # the file name does not reveal whom it shows
     page = user_client.get(response["Location"]).content.decode()
     assert "Ihr Profil wurde gespeichert." in page
-    assert "Fortbildung bis Freitag" in page
+    assert "Mehmet Yılmaz" in page  # the deputy
 
 
 @pytest.mark.django_db
@@ -119,7 +119,7 @@ def test_edit_form_is_german_and_prefilled(user_client, user):
     html = user_client.get(EDIT).content.decode()
     assert 'value="Sachbearbeiterin"' in html
     for label in ["Vorname", "Nachname", "Funktion", "Zuständigkeiten", "Fachgebiete", "Sprachen", "Vertretung",
-                  "Abwesenheitshinweis", "Foto"]:  # fmt: skip
+                  "Ihre Abwesenheiten", "Foto"]:  # fmt: skip
         assert label in html, label
 
 
