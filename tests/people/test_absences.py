@@ -166,11 +166,11 @@ def test_an_upcoming_absence_is_not_shown_as_absent(user_client, user, other_use
 
 @pytest.mark.django_db
 def test_old_absence_notes_with_an_end_date_become_absences():
-    """Migration people 0007: a free-text note "… bis 14.03.2099" becomes an absence until then;
+    """Migration people 0008: a free-text note "… bis 14.03.2099" becomes an absence until then;
     notes without a date, or with one past, are dropped."""
     import importlib
 
-    migration = importlib.import_module("people.migrations.0007_absence")
+    migration = importlib.import_module("people.migrations.0008_absence")
     user = make_user("notiz.schreiber")
     other = make_user("andere.person")
     gone = make_user("alte.notiz")
@@ -268,6 +268,7 @@ def test_mention_suggestions_cost_the_same_for_12_or_30_people(user_client, user
 
 
 @pytest.mark.django_db
+@pytest.mark.search_index
 def test_header_suggestions_say_who_is_away(user_client, user, other_user):
     from modelsearch import index
 
