@@ -111,3 +111,22 @@ def test_generated_accounts_sign_in_only_with_the_password_given(home_page):
     first, second, third = User.objects.order_by("pk")
     assert not first.has_usable_password() and not second.has_usable_password()
     assert third.check_password("messung-2026-geheim")
+
+
+def test_generated_html_is_what_the_site_renders_for_the_same_text(home_page):
+    """The generator renders each distinct sentence once and joins the pieces (PieceRenderer):
+    every post's HTML, tags and mentions must be what ``posts.markup.render`` makes of its text."""
+    from posts import markup
+
+    generate(users=30, pages=0, posts=400)
+
+    posts = list(Post.objects.prefetch_related("mentions").order_by("pk"))
+    tagged = {}
+    for item in TaggedItem.objects.filter(content_type__model="post").select_related("tag"):
+        tagged.setdefault(item.object_id, set()).add(item.tag.name.lower())
+    assert any(post.mentions.all() for post in posts) and tagged, "the sample has mentions and tags"
+    for post in posts:
+        rendered = markup.render(post.text)
+        assert post.html == rendered.html, post.text
+        assert {user.pk for user in post.mentions.all()} == {user.pk for user in rendered.mentions}, post.text
+        assert tagged.get(post.pk, set()) == {name.lower() for name in rendered.tags}, post.text
