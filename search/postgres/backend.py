@@ -39,7 +39,7 @@ from modelsearch.utils import get_content_type_pk
 
 from ..analysis import autocomplete_query_terms
 from ..indexing import prefetch_tags
-from . import documents, lexemes, vocabulary
+from . import documents, facts, lexemes, vocabulary
 from .queries import EVERYTHING, NOTHING, QueryText, RawTsQuery
 
 
@@ -130,10 +130,14 @@ class Index(pg.PostgresIndex):
                 data_params,
             )
         related = documents.related_filter_fields(model)
+        fields = facts.fact_fields(model)
         documents.write(
             self.write_connection,
             content_type_pk,
-            [(indexer.id, documents.related_values(indexer.obj, related)) for indexer in indexers],
+            [
+                (indexer.id, documents.related_values(indexer.obj, related), facts.facts_of(indexer.obj, fields))
+                for indexer in indexers
+            ],
         )
         vocabulary.add(self.write_connection, words)
 
