@@ -566,9 +566,12 @@ class _PageTree:
                 for link in table._meta.parents.values():
                     setattr(page, link.attname, page.id)
             table._base_manager._insert(pages, fields=table._meta.local_concrete_fields, using="default")
+        by_count: dict[int, list[int]] = {}  # one UPDATE per number of children added, not per parent
         for parent, added in self.added.values():
-            Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + added)
+            by_count.setdefault(added, []).append(parent.pk)
             parent.numchild += added
+        for added, pks in by_count.items():
+            Page.objects.filter(pk__in=pks).update(numchild=F("numchild") + added)
         self.added = {}
 
 
