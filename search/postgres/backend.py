@@ -16,8 +16,10 @@ language:
   looks for the known words within :mod:`search.typos`' distance.
 * **One ranked search across all types** (:meth:`PostgresSearchBackend.ranked`,
   :mod:`search.postgres.ranked`): one SQL statement over the engine's narrow table
-  (:mod:`search.postgres.documents`, written next to modelsearch's entries), each source's
-  permission queryset joined inside it, counts, facets and the requested page.
+  (:mod:`search.postgres.documents`, written next to modelsearch's entries, with each object's
+  permission facts: :mod:`search.postgres.facts`), each source's permission queryset translated
+  into conditions over the facts (joined where it does not translate), counts, facets and the
+  requested page.
 
 Writes go to the database in the transaction of the change, so every app server sees them at
 once (no per-process index).

@@ -2,27 +2,28 @@
 
 It reads the engine's own narrow table ``search_document`` (:mod:`search.postgres.documents`),
 not modelsearch's wide index table. Each source (``search.engine.Source``: a content type and the
-queryset of what the user may see) becomes one branch of ``UNION ALL``: the documents of the
-type whose text matches (``(title || body) @@ query``, GIN index of migration ``search.0006``),
-ranked where they are read, **joined** with the type's permission queryset, which brings the
-boost factor, the date and the facet columns of the type's own table::
+queryset of what the user may see) is translated into conditions over the documents' permission
+facts (:mod:`search.postgres.facts`: the objects' own FilterField values), so one pass over the
+documents whose text matches (``(title || body) @@ query``, GIN index of migration
+``search.0006``) gives each match the number of the first source that admits it, its rank
+(``ts_rank`` of title and body over our weights, times the source's boost factors), its date and
+its facet values - no join with the content tables::
 
-    SELECT <n>, e._oid, e._rank * a._boost, a._date, a._f0 ..., e.related
-    FROM (<matching documents of the type, ranked>) e JOIN (<what the user may see>) a ON a._pk = e._oid
+    SELECT _src, _oid, _id, _rank * <boost of _src> AS _score, <date>, <facet columns of _src>
+    FROM (SELECT CASE WHEN <type 0> AND <facts admit it> THEN 0 WHEN ... END AS _src, ...
+          FROM search_document e WHERE (title || body) @@ query) e WHERE _src IS NOT NULL
 
 so permissions sit inside the query, before ranking and counting: what a user may not see is
-never ranked, counted, faceted or returned. The matches are found once
-(``WITH m AS MATERIALIZED``) and the same statement answers the counts per type, every facet
-over all matches (a column of the type's table; tags from the document's stored related values,
-any other related field through its join) and the requested page (``ORDER BY`` score, date or
-the number of words matched, ``LIMIT``/``OFFSET``). The score is ``ts_rank`` of title and body
-over our weights, times a source's boost factors (fresh and stale pages). Then one query per
-type loads the page's objects.
+never ranked, counted, faceted or returned. A source whose queryset does not translate (a
+subquery, a filter across a relation) makes the statement use the earlier form: the matches read
+once (``d``), each type's branch joined with its permission queryset. The matches are kept
+(``WITH m AS MATERIALIZED``) and the same statement answers the counts and every facet over a
+column in one grouping-sets pass, the tags from the documents' stored related values, and the
+requested page (``ORDER BY`` score, date or the number of words matched, ``LIMIT``/``OFFSET``).
+Then one query per type loads the page's objects (through the source's queryset).
 
-Every match is ranked (exact top-k with our own scoring). A RUM index ordering by its own
-distance was measured at 100k (docs/performance.md): it would save part of the ranking, but
-not the reading, joining and counting of every permitted match that exact counts and facets
-need, and would rank by another formula.
+Every match is ranked (exact top-k with our own scoring): at 100k, reading the 24k matches of a
+frequent word and ranking them is most of the statement's time (docs/performance.md).
 """
 
 from __future__ import annotations

@@ -33,11 +33,13 @@ from posts.models import Channel, Post, Reaction
 HELP = """Creates staff, wiki pages and posts in bulk for benchmarks (sizes are added to what exists).
 
 Post text goes through the same validation and markup as the site (posts.actions.clean_text and
-posts.markup.render: Markdown, bleach, #hashtags, @mentions), but rows are bulk-inserted in batches
-and neither notifications nor per-post index updates are sent: at 100k posts one index write and
-one notification query per post would take hours. The search index is rebuilt once at the end
-(update_index) unless --no-index is given. Pages are created with Wagtail's add_child (tree,
-slugs, section department as in the site) and published live without a revision history.
+posts.markup.render: Markdown, bleach, #hashtags, @mentions; each distinct sentence rendered once
+and the posts' HTML joined from them), but rows are bulk-inserted in batches and neither
+notifications nor per-post index updates are sent: at 100k posts one index write and one
+notification query per post would take hours. The search index is rebuilt once at the end
+(update_index) unless --no-index is given. Pages are inserted a batch at a time with what
+Wagtail's add_child would set (tree paths, child counts, URL paths, section department) and
+published live without a revision history.
 Staff share one password hash if --password is given (the benchmark signs in with it); without
 it they get an unusable password and cannot sign in."""
 
