@@ -244,7 +244,8 @@ class _Statement:
 
     def _single_pass(self) -> tuple[str, list] | None:
         """``m`` in one pass over the matching documents when every source's queryset translates
-        into facts: each document gets the number of the first source that admits it (or none),
+        into facts and no two sources search the same content type: each document gets the
+        number of the source that admits it (or none),
         then its score, sort key and facet values. No join, no second scan of the matches."""
         specs = []
         for number, source in enumerate(self.sources):
@@ -252,6 +253,13 @@ class _Statement:
                 specs.append((number, self._facts_spec(number, source, oid="e.object_id")))
             except Untranslatable:
                 return None
+        seen: set[int] = set()
+        for _, spec in specs:
+            if seen & set(spec.content_types):
+                # a document two sources may both admit (a process page is also a page) counts for
+                # each: the branches below give it one row per source
+                return None
+            seen.update(spec.content_types)
         for _, spec in specs:
             self.facet_columns.update(spec.facets)
         when = " ".join(
