@@ -14,9 +14,10 @@ its facet values - no join with the content tables::
           FROM search_document e WHERE (title || body) @@ query) e WHERE _src IS NOT NULL
 
 so permissions sit inside the query, before ranking and counting: what a user may not see is
-never ranked, counted, faceted or returned. A source whose queryset does not translate (a
-subquery, a filter across a relation) makes the statement use the earlier form: the matches read
-once (``d``), each type's branch joined with its permission queryset. The matches are kept
+never ranked, counted, faceted or returned. Where two sources search the same content type, or
+a source's queryset does not translate (a subquery, a filter across a relation), the statement
+takes the earlier form: the matches read once (``d``), one branch per source filtering them by
+facts, or joined with its permission queryset where it does not translate. The matches are kept
 (``WITH m AS MATERIALIZED``) and the same statement answers the counts and every facet over a
 column in one grouping-sets pass, the tags from the documents' stored related values, and the
 requested page (``ORDER BY`` score, date or the number of words matched, ``LIMIT``/``OFFSET``).
