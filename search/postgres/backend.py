@@ -16,8 +16,10 @@ language:
   looks for the known words within :mod:`search.typos`' distance.
 * **One ranked search across all types** (:meth:`PostgresSearchBackend.ranked`,
   :mod:`search.postgres.ranked`): one SQL statement over the engine's narrow table
-  (:mod:`search.postgres.documents`, written next to modelsearch's entries), each source's
-  permission queryset joined inside it, counts, facets and the requested page.
+  (:mod:`search.postgres.documents`, written next to modelsearch's entries, with each object's
+  permission facts: :mod:`search.postgres.facts`), each source's permission queryset translated
+  into conditions over the facts (joined where it does not translate), counts, facets and the
+  requested page.
 
 Writes go to the database in the transaction of the change, so every app server sees them at
 once (no per-process index).
@@ -39,7 +41,7 @@ from modelsearch.utils import get_content_type_pk
 
 from ..analysis import autocomplete_query_terms
 from ..indexing import prefetch_tags
-from . import documents, lexemes, vocabulary
+from . import documents, facts, lexemes, vocabulary
 from .queries import EVERYTHING, NOTHING, QueryText, RawTsQuery
 
 
@@ -130,10 +132,14 @@ class Index(pg.PostgresIndex):
                 data_params,
             )
         related = documents.related_filter_fields(model)
+        fields = facts.fact_fields(model)
         documents.write(
             self.write_connection,
             content_type_pk,
-            [(indexer.id, documents.related_values(indexer.obj, related)) for indexer in indexers],
+            [
+                (indexer.id, documents.related_values(indexer.obj, related), facts.facts_of(indexer.obj, fields))
+                for indexer in indexers
+            ],
         )
         vocabulary.add(self.write_connection, words)
 

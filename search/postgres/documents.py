@@ -40,7 +40,8 @@ def create_statements() -> list[str]:
         object_id bigint NOT NULL,
         title tsvector NOT NULL,
         body tsvector NOT NULL,
-        related jsonb NOT NULL DEFAULT '{{}}'::jsonb
+        related jsonb NOT NULL DEFAULT '{{}}'::jsonb,
+        facts jsonb
     )""",
         f"CREATE INDEX IF NOT EXISTS {TABLE}_text ON {TABLE} USING gin ((title || body))",
         f"CREATE INDEX IF NOT EXISTS {TABLE}_object ON {TABLE} (content_type_id, object_id)",
@@ -98,25 +99,27 @@ def related_values(obj, fields: list[tuple[str, str]]) -> dict:
     return out
 
 
-def write(connection, content_type_id: int, documents: list[tuple[str, dict]]) -> None:
-    """Copies the index entries of ``[(object_id, related)]`` (just written) into the table.
-    Objects whose primary key is no integer are left out (every type of this site has one)."""
-    documents = [(object_id, related) for object_id, related in documents if str(object_id).isdigit()]
+def write(connection, content_type_id: int, documents: list[tuple[str, dict, str]]) -> None:
+    """Copies the index entries of ``[(object_id, related, facts as JSON text)]`` (just written)
+    into the table (facts: :mod:`search.postgres.facts`). Objects whose primary key is no integer
+    are left out (every type of this site has one)."""
+    documents = [document for document in documents if str(document[0]).isdigit()]
     if not documents:
         return
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            INSERT INTO {TABLE} (entry_id, content_type_id, object_id, title, body, related)
-            SELECT e.id, e.content_type_id, e.object_id::bigint, e.title, e.body, d.related::jsonb
-            FROM unnest(%s::text[], %s::text[]) AS d (object_id, related)
+            INSERT INTO {TABLE} (entry_id, content_type_id, object_id, title, body, related, facts)
+            SELECT e.id, e.content_type_id, e.object_id::bigint, e.title, e.body, d.related::jsonb, d.facts::jsonb
+            FROM unnest(%s::text[], %s::text[], %s::text[]) AS d (object_id, related, facts)
             JOIN {entries_table()} e ON e.content_type_id = %s AND e.object_id = d.object_id
             ON CONFLICT (entry_id) DO UPDATE SET title = EXCLUDED.title, body = EXCLUDED.body,
-                related = EXCLUDED.related
+                related = EXCLUDED.related, facts = EXCLUDED.facts
             """,  # noqa: S608 — our table names
             [
-                [str(object_id) for object_id, _ in documents],
-                [json.dumps(related) for _, related in documents],
+                [str(document[0]) for document in documents],
+                [json.dumps(document[1]) for document in documents],
+                [document[2] for document in documents],
                 content_type_id,
             ],
         )

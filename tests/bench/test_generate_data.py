@@ -112,3 +112,48 @@ def test_generated_accounts_sign_in_only_with_the_password_given(home_page):
     first, second, third = User.objects.order_by("pk")
     assert not first.has_usable_password() and not second.has_usable_password()
     assert third.check_password("messung-2026-geheim")
+
+
+def test_generated_html_is_what_the_site_renders_for_the_same_text(home_page):
+    """The generator renders each distinct sentence once and joins the pieces (PieceRenderer):
+    every post's HTML, tags and mentions must be what ``posts.markup.render`` makes of its text."""
+    from posts import markup
+
+    generate(users=30, pages=0, posts=400)
+
+    posts = list(Post.objects.prefetch_related("mentions").order_by("pk"))
+    tagged = {}
+    for item in TaggedItem.objects.filter(content_type__model="post").select_related("tag"):
+        tagged.setdefault(item.object_id, set()).add(item.tag.name.lower())
+    assert any(post.mentions.all() for post in posts) and tagged, "the sample has mentions and tags"
+    for post in posts:
+        rendered = markup.render(post.text)
+        assert post.html == rendered.html, post.text
+        assert {user.pk for user in post.mentions.all()} == {user.pk for user in rendered.mentions}, post.text
+        assert tagged.get(post.pk, set()) == {name.lower() for name in rendered.tags}, post.text
+
+
+def test_pages_added_in_bulk_form_a_sound_tree_of_valid_pages(home_page):
+    """Pages are inserted in bulk (_PageTree), not one add_child each: the tree must be what
+    treebeard would have built (paths, depths, child counts), with sub-pages, URLs that resolve,
+    the section's department, and pages that pass their own validation."""
+    from wagtail.models import Page
+
+    from home.models import ContentPage, DepartmentPage
+
+    generate(users=10, pages=60, posts=0)
+    generate(users=0, pages=40, posts=0)  # added under the same parents, after existing children
+
+    assert Page.find_problems() == ([], [], [], [], [])
+    pages = list(WikiPage.objects.all())
+    assert len(pages) == 100 and len({page.path for page in pages}) == 100
+    assert any(page.get_parent().specific_class is WikiPage for page in pages), "some pages are sub-pages"
+    for page in pages[:30]:
+        page.full_clean()
+        assert Page.objects.get(url_path=page.url_path).pk == page.pk
+        section = DepartmentPage.objects.filter(path__in=[page.path[:i] for i in range(4, len(page.path), 4)]).get()
+        assert page.section_department_id == section.department_id
+    assert all(
+        p.numchild == Page.objects.filter(path__startswith=p.path, depth=p.depth + 1).count()
+        for p in ContentPage.objects.all()
+    )

@@ -4,6 +4,7 @@ text search configuration does not matter, typos from the vocabulary table, comp
 directions, one query across all types. The rest of the suite runs on it too (make test-postgres
 sets SEARCH_BACKEND=postgres); these are the engine's own promises."""
 
+import json
 import os
 
 import pytest
@@ -173,12 +174,31 @@ def test_an_upgraded_site_finds_everything_without_a_rebuild(city):
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {documents.TABLE}")  # noqa: S608 — as before the migration
     assert find(city.user, "Öffnungszeiten").count == 0
-    migration = importlib.import_module("search.migrations.0006_postgres_documents")
     with connection.schema_editor(atomic=False) as editor:
-        migration.create(None, editor)
+        importlib.import_module("search.migrations.0006_postgres_documents").create(None, editor)
+        importlib.import_module("search.migrations.0007_postgres_document_facts").add(None, editor)
     after = find(city.user, "Öffnungszeiten")
     assert after.count == before.count and titles(after) == titles(before)
     assert after.facets["tag"] == before.facets["tag"]
+
+
+def test_documents_without_facts_are_never_shown_and_the_migration_fills_them(city):
+    """Migration search.0007 adds the permission facts to documents written before them. A
+    document without facts matches no permission filter (hidden, never leaked) until filled."""
+    import importlib
+
+    from search.postgres import documents
+
+    before = find(city.user, "Öffnungszeiten")
+    assert before.count
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {documents.TABLE} SET facts = NULL")  # noqa: S608 — as before the migration
+    assert find(city.user, "Öffnungszeiten").count == 0
+    with connection.schema_editor(atomic=False) as editor:
+        importlib.import_module("search.migrations.0007_postgres_document_facts").add(None, editor)
+    after = find(city.user, "Öffnungszeiten")
+    assert after.count == before.count and titles(after) == titles(before)
+    assert after.facets == before.facets
 
 
 def test_a_deleted_object_leaves_the_document_table(city):
@@ -192,3 +212,73 @@ def test_a_deleted_object_leaves_the_document_table(city):
             "WHERE e.id IS NULL"
         )
         assert cursor.fetchone()[0] == 0
+
+
+def test_the_sites_permission_querysets_are_answered_from_the_documents_facts(city):
+    """Every type's "what this user may see" translates into the documents' facts, so a search
+    joins no content table (the engine's one statement names none of them)."""
+    from django.test.utils import CaptureQueriesContext
+
+    from search.postgres import facts
+
+    for source in query._sources(city.user, query.Filters()):
+        facts.condition(source.queryset, connection)  # raises Untranslatable if not
+    find(city.user, "Bürgeramt")
+    with CaptureQueriesContext(connection) as queries:
+        find(city.user, "Bürgeramt")
+    (statement,) = [q["sql"] for q in queries.captured_queries if "search_document" in q["sql"]]
+    for table in ("posts_post", "wagtailcore_page", "people_profile"):
+        assert table not in statement
+
+
+def test_a_queryset_the_facts_cannot_answer_is_joined_with_the_same_result(city):
+    """A filter the translation does not know (a subquery) leaves that type to the join: the
+    counts, facets and hits are still exactly the queryset's."""
+    from django.db.models import Exists, OuterRef
+    from wagtail.models import Page
+
+    from home.models import ContentPage
+    from search import unified
+    from search.engine import Source
+    from search.postgres import facts
+
+    backend = query.get_search_backend()
+    titled = Page.objects.filter(pk=OuterRef("pk"), title__icontains="akteneinsicht")
+    subquery = ContentPage.objects.live().filter(Exists(titled))
+    listed = ContentPage.objects.live().filter(pk__in=list(subquery.values_list("pk", flat=True)))
+    with pytest.raises(facts.Untranslatable):
+        facts.condition(subquery, connection)
+    facts.condition(listed, connection)
+    facet = {"department": "section_department_id", "tag": "tags__slug"}
+    joined = unified.ranked(backend, "Antrag", [Source("page", subquery, facet_fields=facet)])
+    translated = unified.ranked(backend, "Antrag", [Source("page", listed, facet_fields=facet)])
+    everything = unified.ranked(backend, "Antrag", [Source("page", ContentPage.objects.live(), facet_fields=facet)])
+    assert joined.counts == translated.counts and 1 <= joined.counts["page"] < everything.counts["page"]
+    assert joined.facets == translated.facets and joined.facets["department"]
+    assert [obj.pk for _, obj, _ in joined.hits] == [obj.pk for _, obj, _ in translated.hits]
+
+
+def test_a_documents_facts_are_its_objects_filter_values(city):
+    """``search_document.facts`` holds the object's own FilterField values, rewritten with the
+    document (here: a page moved to another department and indexed again)."""
+    from wagtail.search import index
+
+    from people.models import Department
+
+    page = city.antrag.specific
+
+    def stored():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT d.facts FROM search_document d JOIN django_content_type c ON c.id = d.content_type_id "
+                "WHERE c.model = 'wikipage' AND d.object_id = %s",
+                [page.pk],
+            )
+            return json.loads(cursor.fetchone()[0])
+
+    assert stored()["live"] is True and stored()["section_department_id"] == page.section_department_id
+    other = Department.objects.create(name="Kämmerei", short_name="Käm")
+    type(page).objects.filter(pk=page.pk).update(section_department=other)
+    page.refresh_from_db()
+    index.insert_or_update_object(page)
+    assert stored()["section_department_id"] == other.pk

@@ -18,8 +18,10 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
+from wagtail.models import Page
 
 from home.models import DepartmentPage, HomePage, PageTag, WikiPage
 from intranet.shared.progress import Progress
@@ -31,11 +33,13 @@ from posts.models import Channel, Post, Reaction
 HELP = """Creates staff, wiki pages and posts in bulk for benchmarks (sizes are added to what exists).
 
 Post text goes through the same validation and markup as the site (posts.actions.clean_text and
-posts.markup.render: Markdown, bleach, #hashtags, @mentions), but rows are bulk-inserted in batches
-and neither notifications nor per-post index updates are sent: at 100k posts one index write and
-one notification query per post would take hours. The search index is rebuilt once at the end
-(update_index) unless --no-index is given. Pages are created with Wagtail's add_child (tree,
-slugs, section department as in the site) and published live without a revision history.
+posts.markup.render: Markdown, bleach, #hashtags, @mentions; each distinct sentence rendered once
+and the posts' HTML joined from them), but rows are bulk-inserted in batches and neither
+notifications nor per-post index updates are sent: at 100k posts one index write and one
+notification query per post would take hours. The search index is rebuilt once at the end
+(update_index) unless --no-index is given. Pages are inserted a batch at a time with what
+Wagtail's add_child would set (tree paths, child counts, URL paths, section department) and
+published live without a revision history.
 Staff share one password hash if --password is given (the benchmark signs in with it); without
 it they get an unusable password and cannot sign in."""
 
@@ -374,27 +378,31 @@ class Command(BaseCommand):
         made = 0
         links = []
         number = WikiPage.objects.count()
+        tree = _PageTree()
         while made < count:
-            size = min(200, count - made)
+            size = min(self.batch_size, count - made)
+            pages = []
+            for _ in range(size):
+                number += 1
+                # about one page in five is a sub-page of an earlier generated page
+                parent = self.rng.choice(parents)
+                subject = self.rng.choice(PAGE_SUBJECTS)
+                paragraphs = self.rng.sample(PAGE_PARAGRAPHS, k=3)
+                page = WikiPage(
+                    title=f"{subject} ({number})",
+                    slug=f"{_ascii(subject).replace(' ', '-')}-{number}",
+                    content_owner=self.rng.choice(staff) if staff else None,
+                    body=[("paragraph", f"<p>{text}</p>") for text in paragraphs],
+                )
+                tree.place(page, parent)
+                pages.append(page)
+                if isinstance(parent, DepartmentPage) and self.rng.random() < 0.2 and len(parents) < 2000:
+                    parents.append(page)
+                for name in self.rng.sample(TOPICS, k=2):
+                    links.append((page, tags[name]))
             with transaction.atomic():
-                for _ in range(size):
-                    number += 1
-                    # about one page in five is a sub-page of an earlier generated page
-                    parent = self.rng.choice(parents)
-                    subject = self.rng.choice(PAGE_SUBJECTS)
-                    paragraphs = self.rng.sample(PAGE_PARAGRAPHS, k=3)
-                    page = WikiPage(
-                        title=f"{subject} ({number})",
-                        slug=f"{_ascii(subject).replace(' ', '-')}-{number}",
-                        content_owner=self.rng.choice(staff) if staff else None,
-                        body=[("paragraph", f"<p>{text}</p>") for text in paragraphs],
-                    )
-                    parent.add_child(instance=page)
-                    if isinstance(parent, DepartmentPage) and self.rng.random() < 0.2 and len(parents) < 2000:
-                        parents.append(page)
-                    for name in self.rng.sample(TOPICS, k=2):
-                        links.append(PageTag(content_object_id=page.pk, tag=tags[name]))
-                PageTag.objects.bulk_create(links)
+                tree.insert(pages)
+                PageTag.objects.bulk_create(PageTag(content_object_id=page.pk, tag=tag) for page, tag in links)
                 links = []
             made += size
             progress.advance(size)
@@ -402,28 +410,30 @@ class Command(BaseCommand):
 
     # --- posts ------------------------------------------------------------------------------
 
-    def _text(self, template: str, staff: list[User], author: User) -> str:
-        colleague = self.rng.choice(staff)
+    def _text(self, template: str, staff: list[User], author: User) -> tuple[str, User | None]:
+        """One sentence as (text with the mention written as the placeholder, mentioned user)."""
+        colleague = self.rng.choice(staff)  # drawn for every sentence: the same corpus for the same seed
         if colleague.pk == author.pk:
             colleague = staff[(staff.index(colleague) + 1) % len(staff)]
-        return template.format(
+        text = template.format(
             thing=self.rng.choice(THINGS),
             when=self.rng.choice(WHEN),
             topic=self.rng.choice(TOPICS).replace("_", " "),
-            m=f"@{colleague.username}",
+            m=f"@{self._renderer.placeholder}",
         )
+        return text, colleague if "{m}" in template else None
 
-    def _post_text(self, staff: list[User], author: User) -> str:
-        text = self._text(self.rng.choice(OPENERS), staff, author)
+    def _post_text(self, staff: list[User], author: User) -> list[tuple[str, User | None]]:
+        pieces = [self._text(self.rng.choice(OPENERS), staff, author)]
         second = self.rng.choice(SECOND)
         if second:
-            text += " " + second
+            pieces.append((second, None))
         if self.rng.random() < 0.3:
-            text += " " + self._text("{m}, kannst du dir das ansehen?", staff, author)
+            pieces.append(self._text("{m}, kannst du dir das ansehen?", staff, author))
         tags = self.rng.sample(TOPICS, k=self.rng.choice([0, 1, 1, 2]))
         if tags:
-            text += " " + " ".join(f"#{tag}" for tag in tags)
-        return text
+            pieces.append((" ".join(f"#{tag}" for tag in tags), None))
+        return pieces
 
     def _posts(self, count: int, departments: list[Department], staff: list[User]) -> None:
         """Each batch: about two thirds new posts, then replies to recent posts (threads)."""
@@ -433,6 +443,7 @@ class Command(BaseCommand):
         self._channels = channels
         self._tags = {tag.name.lower(): tag for tag in Tag.objects.all()}
         self._post_type = ContentType.objects.get_for_model(Post)
+        self._renderer = PieceRenderer(staff)
         now = timezone.now()
         span = datetime.timedelta(days=3 * 365)
         threads = list(
@@ -464,23 +475,24 @@ class Command(BaseCommand):
                         parent_id=parent_id, channel_id=channel_id, author=self.rng.choice(staff), created_at=created_at
                     )
                 )
-            texts = [self._text(self.rng.choice(REPLIES), staff, post.author) for post in answers]
+            texts = [[self._text(self.rng.choice(REPLIES), staff, post.author)] for post in answers]
             self._save(answers, texts, staff, react=False)
             made += size
             progress.advance(size)
         progress.finish()
 
-    def _save(self, posts: list[Post], texts: list[str], staff: list[User], *, react: bool) -> None:
-        """Validates and renders each text as `posts.actions.create_post` does, then bulk-inserts
-        the posts with their tags, mentions and (for new posts) some reactions."""
+    def _save(self, posts: list[Post], texts: list[list], staff: list[User], *, react: bool) -> None:
+        """Validates and renders each text as `posts.actions.create_post` does (through
+        :class:`PieceRenderer`), then bulk-inserts the posts with their tags, mentions and (for new
+        posts) some reactions."""
         rendered_list = []
-        for post, text in zip(posts, texts, strict=True):
+        for post, pieces in zip(posts, texts, strict=True):
+            text, rendered = self._renderer.render(pieces)
             try:
-                text = post_actions.clean_text(text)
+                post.text = post_actions.clean_text(text)
             except ValidationError as error:  # pragma: no cover — the templates are short
                 raise CommandError(f"Generated text was refused: {error}") from error
-            rendered = markup.render(text)
-            post.text, post.html = text, rendered.html
+            post.html = rendered.html
             rendered_list.append(rendered)
         with transaction.atomic():
             Post.objects.bulk_create(posts)
@@ -501,3 +513,108 @@ class Command(BaseCommand):
             TaggedItem.objects.bulk_create(tagged, ignore_conflicts=True)
             Post.mentions.through.objects.bulk_create(mentions, ignore_conflicts=True)
             Reaction.objects.bulk_create(reactions, ignore_conflicts=True)
+
+
+class _PageTree:
+    """Wiki pages added in bulk: what ``parent.add_child(instance=page)`` and ``Page.save`` set
+    (tree path and depth, the parents' child counts, ``url_path``, ``draft_title``, the section's
+    department and the review date of ``ContentPage.save``), then one ``INSERT`` per table of the
+    page type (wagtailcore_page, home_contentpage, home_wikipage) for a whole batch. ``add_child``
+    costs about 25 queries a page (validation, tree, section, log entry): 55 pages/s on a quiet
+    machine, 7-9/s while the database is busy. No revisions and no log entries are written (as
+    before: generated pages are published without a revision history); tests/bench checks the
+    tree with treebeard's ``find_problems`` and every page's ``full_clean``."""
+
+    def __init__(self):
+        self.last: dict[str, int] = {}  # parent path -> the step of its last child
+        self.added: dict[str, list] = {}  # parent path -> [parent, children added in this batch]
+
+    def place(self, page, parent) -> None:
+        """Where ``page`` goes under ``parent`` (a saved page, or one placed earlier in this
+        batch: keyed by path, as it has no primary key yet)."""
+        key = parent.path
+        if key not in self.last:
+            last = parent.get_last_child() if parent.numchild else None
+            self.last[key] = Page._str2int(last.path[-Page.steplen :]) if last else 0
+        self.last[key] += 1
+        page.depth = parent.depth + 1
+        page.path = Page._get_path(parent.path, page.depth, self.last[key])
+        page.url_path = f"{parent.url_path}{page.slug}/"
+        page.draft_title = page.title
+        page.locale_id = parent.locale_id
+        page.live, page.has_unpublished_changes, page.numchild = True, False, 0
+        if isinstance(parent, DepartmentPage):
+            page.section_department_id = parent.department_id
+        else:
+            page.section_department_id = parent.section_department_id
+        page.review_due = page.compute_review_due()
+        self.added.setdefault(key, [parent, 0])[1] += 1
+
+    def insert(self, pages) -> None:
+        """The placed pages, each table in one statement, parents before children (new parents
+        of this batch are inserted in the same statement as their children: the tree has no
+        foreign keys between rows)."""
+        for page in pages:
+            page.content_type_id = ContentType.objects.get_for_model(type(page)).pk
+        model = type(pages[0])
+        chain = [*reversed(model._meta.get_parent_list()), model]  # Page, ContentPage, WikiPage
+        root = chain[0]
+        fields = [field for field in root._meta.local_concrete_fields if not field.primary_key]
+        ids = root._base_manager._insert(pages, fields=fields, returning_fields=[root._meta.pk], using="default")
+        for page, (pk,) in zip(pages, ids, strict=True):
+            page.pk = page.id = pk
+        for table in chain[1:]:
+            for page in pages:
+                for link in table._meta.parents.values():
+                    setattr(page, link.attname, page.id)
+            table._base_manager._insert(pages, fields=table._meta.local_concrete_fields, using="default")
+        by_count: dict[int, list[int]] = {}  # one UPDATE per number of children added, not per parent
+        for parent, added in self.added.values():
+            by_count.setdefault(added, []).append(parent.pk)
+            parent.numchild += added
+        for added, pks in by_count.items():
+            Page.objects.filter(pk__in=pks).update(numchild=F("numchild") + added)
+        self.added = {}
+
+
+class PieceRenderer:
+    """``posts.markup.render`` of a generated text, one sentence (piece) at a time: every distinct
+    piece is rendered once by the site's renderer and its HTML reused, so 1M posts cost a few
+    thousand renders (Markdown, bleach and a user query each: 3 ms a post, 2.3 hours at 1M).
+
+    A generated text is one line of sentences joined by spaces: its HTML is one paragraph whose
+    content is the pieces' contents joined by spaces (tests/bench compares it with
+    ``markup.render`` of the whole text). A mention is rendered with a real member of staff
+    (``placeholder``, a username no other text contains) and the username replaced afterwards;
+    usernames are letters, digits and dots, the same in a URL, in HTML and in text."""
+
+    def __init__(self, staff: list[User]):
+        self.placeholder = max((user.username for user in staff), key=len)
+        self._pieces: dict[str, tuple[str, list[str], bool]] = {}
+
+    def _piece(self, text: str) -> tuple[str, list[str], bool]:
+        found = self._pieces.get(text)
+        if found is None:
+            rendered = markup.render(text)
+            html = rendered.html
+            if not (html.startswith("<p>") and html.endswith("</p>")) or "<p>" in html[3:]:
+                raise CommandError(f"A generated sentence is not one paragraph: {text!r}")  # pragma: no cover
+            found = (html[3:-4], rendered.tags, bool(rendered.mentions))
+            self._pieces[text] = found
+        return found
+
+    def render(self, pieces: list[tuple[str, User | None]]) -> tuple[str, markup.Rendered]:
+        texts, htmls, tags, mentions = [], [], [], []
+        for text, user in pieces:
+            html, piece_tags, mentioned = self._piece(text)
+            if user is not None:
+                text = text.replace(self.placeholder, user.username)
+                html = html.replace(self.placeholder, user.username)
+                if mentioned and user not in mentions:
+                    mentions.append(user)
+            for name in piece_tags:
+                if name.lower() not in {tag.lower() for tag in tags}:
+                    tags.append(name)
+            texts.append(text)
+            htmls.append(html)
+        return " ".join(texts), markup.Rendered(html="<p>" + " ".join(htmls) + "</p>", tags=tags, mentions=mentions)
