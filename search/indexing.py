@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from modelsearch.index import RelatedFields
 
 _BACKEND_SETTINGS = ("WAGTAILSEARCH_BACKENDS", "MODELSEARCH_BACKENDS")
@@ -66,6 +67,19 @@ def per_object_updates_paused() -> Iterator[None]:
     finally:
         for name, value in saved.items():
             setattr(settings, name, value)
+
+
+def filter_column(model, field):
+    """The Django field behind a ``FilterField`` of ``model`` if it is one of the model's own
+    columns (the value an engine stores to filter on), else None: a field the model does not have,
+    or a relation to many."""
+    try:
+        django_field = field.get_field(model)
+    except FieldDoesNotExist:
+        return None
+    if django_field.many_to_many or django_field.one_to_many or not getattr(django_field, "concrete", False):
+        return None
+    return django_field
 
 
 def prefetch_tags(model, items: list) -> None:

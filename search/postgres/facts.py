@@ -29,6 +29,8 @@ from modelsearch.backends.base import BaseSearchQueryCompiler, FilterError
 from modelsearch.index import FilterField, RelatedFields
 from modelsearch.query import MATCH_ALL
 
+from search.indexing import filter_column
+
 from .documents import related_filter_fields
 
 
@@ -40,13 +42,8 @@ def fact_fields(model) -> list:
     """The model's own concrete ``FilterField``s as Django fields (``attname`` is the key)."""
     found, seen = [], set()
     for field in model.get_search_fields():
-        if not isinstance(field, FilterField):
-            continue
-        try:
-            django_field = field.get_field(model)
-        except FieldDoesNotExist:
-            continue
-        if django_field.many_to_many or django_field.one_to_many or not getattr(django_field, "concrete", False):
+        django_field = filter_column(model, field) if isinstance(field, FilterField) else None
+        if django_field is None:
             continue
         if django_field.attname not in seen:
             seen.add(django_field.attname)

@@ -22,6 +22,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 from whoosh import query as wq
 
+from search.indexing import filter_column
+
 from .store import FILTER_PREFIX
 
 NULL = "\x00"
@@ -120,13 +122,8 @@ def filter_terms(obj) -> dict[str, str | list[str]]:
         if isinstance(field, RelatedFields):
             _related_filter_terms(obj, field, terms)
             continue
-        if not isinstance(field, FilterField):
-            continue
-        try:
-            django_field = field.get_field(model)
-        except FieldDoesNotExist:
-            continue
-        if django_field.many_to_many or django_field.one_to_many or not getattr(django_field, "concrete", False):
+        django_field = filter_column(model, field) if isinstance(field, FilterField) else None
+        if django_field is None:
             continue
         term = encode(django_field.value_from_object(obj))
         if term is not None:
