@@ -89,6 +89,13 @@ class InvalidRecord:
     directory_id: str = ""  # known ids keep their account from being deactivated
 
 
+def email_problem(email: str) -> str | None:
+    """Why a source's e-mail value (already lower-cased) cannot be an account's address, or None."""
+    if "@" not in email or len(email) > 254 or any(ch.isspace() for ch in email):
+        return f"{email!r} is not an e-mail address"
+    return None
+
+
 @dataclass
 class UnitRecord:
     source: str

@@ -16,7 +16,7 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
-from .directory import InvalidRecord, PersonRecord, Source, SourceError
+from .directory import InvalidRecord, PersonRecord, Source, SourceError, email_problem
 
 DEFAULT_COLUMNS = {
     "id": "Personalnummer",
@@ -124,8 +124,8 @@ class CsvSource(Source):
         if missing:
             return InvalidRecord(where, f"{', '.join(missing)} is empty", key)
         email = self._get(row, "email").lower()
-        if "@" not in email or len(email) > 254 or any(ch.isspace() for ch in email):
-            return InvalidRecord(where, f"{email!r} is not an e-mail address", key)
+        if problem := email_problem(email):
+            return InvalidRecord(where, problem, key)
         return PersonRecord(
             source=where,
             directory_id=key,

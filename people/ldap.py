@@ -15,7 +15,16 @@ from collections.abc import Iterator
 
 from django.conf import settings
 
-from .directory import InvalidRecord, PersonRecord, Source, SourceError, UnitRecord, normalise_id, parent_dn
+from .directory import (
+    InvalidRecord,
+    PersonRecord,
+    Source,
+    SourceError,
+    UnitRecord,
+    email_problem,
+    normalise_id,
+    parent_dn,
+)
 
 AD_DISABLED = 0x2  # userAccountControl: ACCOUNTDISABLE
 
@@ -282,8 +291,8 @@ class LdapSource(Source):
         if missing:
             return InvalidRecord(dn, f"the attribute {', '.join(missing)} is missing", directory_id)
         email = self._value(entry, "email").lower()
-        if "@" not in email or len(email) > 254 or any(ch.isspace() for ch in email):
-            return InvalidRecord(dn, f"{email!r} is not an e-mail address", directory_id)
+        if problem := email_problem(email):
+            return InvalidRecord(dn, problem, directory_id)
         values = {field: self._value(entry, field) for field in PERSON_VALUE_FIELDS if self.attrs[field]}
         return PersonRecord(
             source=dn,
