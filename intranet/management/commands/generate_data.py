@@ -9,9 +9,7 @@ import logging
 import random
 import time
 import unicodedata
-from contextlib import contextmanager
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -29,6 +27,7 @@ from people.models import Department, Profile, User
 from posts import actions as post_actions
 from posts import markup
 from posts.models import Channel, Post, Reaction
+from search.indexing import per_object_updates_paused
 
 HELP = """Creates staff, wiki pages and posts in bulk for benchmarks (sizes are added to what exists).
 
@@ -199,26 +198,6 @@ def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
 
 
-@contextmanager
-def search_auto_update_off():
-    """Saves during generation do not touch the search index; it is rebuilt once at the end."""
-    saved, seen = [], set()
-    for name in ("WAGTAILSEARCH_BACKENDS", "MODELSEARCH_BACKENDS"):  # often the same dict: once each
-        for params in getattr(settings, name, {}).values():
-            if id(params) not in seen:
-                seen.add(id(params))
-                saved.append((params, params.get("AUTO_UPDATE", None)))
-                params["AUTO_UPDATE"] = False
-    try:
-        yield
-    finally:
-        for params, value in reversed(saved):
-            if value is None:
-                params.pop("AUTO_UPDATE", None)
-            else:
-                params["AUTO_UPDATE"] = value
-
-
 class Command(BaseCommand):
     help = HELP
 
@@ -255,7 +234,7 @@ class Command(BaseCommand):
         self._finish(options, timings)
 
     def _generate(self, options, home, timings):
-        with search_auto_update_off():
+        with per_object_updates_paused():  # rebuilt once at the end
             departments = self._departments()
             started = time.monotonic()
             self._users(options["users"], departments, options["password"])
