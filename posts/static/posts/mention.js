@@ -7,7 +7,8 @@
 (function () {
   "use strict";
   if (!window.fetch) return;
-  var TRIGGER = /(^|[^\w@\/.])@(\w+(?:[.\-]\w*)*)$/;
+  // "@" not inside an e-mail address or URL, then a name so far (letters of any script: "@Yıl").
+  var TRIGGER = /(^|[^\p{L}\p{N}_@\/.])@([\p{L}\p{N}_]+(?:[.\-][\p{L}\p{N}_]*)*)$/u;
 
   function enhance(form, textarea) {
     var url = form.getAttribute("data-mention-url");
@@ -60,7 +61,7 @@
     function insert(username) {
       var end = textarea.selectionStart;
       var before = textarea.value.slice(0, start);
-      var after = textarea.value.slice(end).replace(/^[\w.\-]*/, "").replace(/^ /, "");
+      var after = textarea.value.slice(end).replace(/^[\p{L}\p{N}_.\-]*/u, "").replace(/^ /, "");
       var text = "@" + username + " ";
       textarea.value = before + text + after;
       var caret = before.length + text.length;
