@@ -73,3 +73,50 @@ def test_urgent_banner_until_acknowledged(page, live_server, staff):
     banner.get_by_role("button", name="Zur Kenntnis genommen").click()
     page.wait_for_url(f"{live_server.url}/personen/")
     expect(page.get_by_text("Sturmwarnung")).to_have_count(0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mention_suggestions_in_the_post_box_say_who_is_away(page, live_server, staff, department):
+    """Typing "@meh" offers Mehmet with "abwesend bis …, vertreten durch …"; the keyboard picks him,
+    the mouse picks his stand-in, and the post then mentions both."""
+    import datetime
+
+    from django.utils import timezone
+
+    from people.models import Absence
+
+    actions.general_channel()
+    colleague = make_user("mehmet.yilmaz", department=department, first_name="Mehmet", last_name="Yılmaz")
+    deputy = make_user("jana.berg", department=department, first_name="Jana", last_name="Berg")
+    ends = timezone.localdate() + datetime.timedelta(days=5)
+    Absence.objects.create(user=colleague, starts_on=timezone.localdate(), ends_on=ends, deputy=deputy)
+
+    sign_in(page, live_server, staff)
+    page.goto(f"{live_server.url}/beitraege/schreiben/")
+    box = page.get_by_role("combobox", name="Ihr Beitrag")
+    box.click()
+    box.press_sequentially("Bitte an @meh")
+    option = page.get_by_role("option", name="Mehmet Yılmaz")
+    expect(option).to_contain_text(f"abwesend bis {ends:%d.%m.%Y}, vertreten durch Jana Berg")
+    expect(page.get_by_role("status")).to_contain_text("1 Person vorgeschlagen")
+    expect(box).to_have_attribute("aria-expanded", "true")
+    box.press("ArrowDown")
+    expect(option).to_have_attribute("aria-selected", "true")
+    expect(box).to_have_attribute("aria-activedescendant", option.get_attribute("id"))
+    box.press("Enter")
+    expect(box).to_have_value("Bitte an @mehmet.yilmaz ")
+    expect(box).to_have_attribute("aria-expanded", "false")
+    box.press_sequentially("und @jan")
+    expect(page.get_by_role("option", name="Jana Berg")).to_be_visible()
+    box.press("Escape")
+    expect(page.get_by_role("listbox", name="Personen zum Erwähnen")).to_be_hidden()
+    expect(box).to_have_attribute("aria-expanded", "false")
+    box.press_sequentially("a")
+    page.get_by_role("option", name="Jana Berg").click()  # the mouse inserts too
+    expect(box).to_have_value("Bitte an @mehmet.yilmaz und @jana.berg ")
+    box.press_sequentially("senden")
+    page.get_by_role("button", name="Veröffentlichen").click()
+    page.wait_for_url(f"{live_server.url}/beitraege/")
+    expect(page.get_by_role("link", name="@mehmet.yilmaz").first).to_be_visible()
+    assert colleague.notifications.count() == 1
+    assert deputy.notifications.count() == 1
