@@ -120,3 +120,25 @@ def test_mention_suggestions_in_the_post_box_say_who_is_away(page, live_server, 
     expect(page.get_by_role("link", name="@mehmet.yilmaz").first).to_be_visible()
     assert colleague.notifications.count() == 1
     assert deputy.notifications.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_typing_before_the_mention_script_has_loaded_keeps_focus_and_text(page, live_server, staff):
+    """On a slow connection someone starts typing before mention.js has run. Turning the box into
+    a combobox must not take the focus away (CI once lost a whole reply this way: the script moved
+    the textarea in the page while Playwright typed, and an empty reply was sent)."""
+    actions.general_channel()
+    held = []
+    page.route("**/posts/mention.js*", lambda route: held.append(route))  # answered when the test says
+    sign_in(page, live_server, staff)
+    page.goto(f"{live_server.url}/beitraege/schreiben/", wait_until="commit")
+    box = page.get_by_label("Ihr Beitrag")
+    box.click()
+    page.keyboard.type("Erster Teil")
+    page.wait_for_function("() => true")  # let the held request reach the route handler
+    assert held, "the page did not ask for mention.js"
+    held[0].continue_()
+    expect(box).to_have_attribute("role", "combobox")
+    page.keyboard.type(", zweiter Teil")
+    expect(box).to_have_value("Erster Teil, zweiter Teil")
+    expect(box).to_be_focused()

@@ -23,12 +23,11 @@
     status.className = "visually-hidden";
     status.setAttribute("role", "status");
     status.setAttribute("aria-live", "polite");
-    var holder = document.createElement("div");
-    holder.className = "mention";
-    textarea.parentNode.insertBefore(holder, textarea);
-    holder.appendChild(textarea);
-    holder.appendChild(list);
-    holder.appendChild(status);
+    // The popup goes right after the textarea, whose field is its positioning box. The textarea
+    // itself is never moved: moving it takes the focus away from someone already typing.
+    textarea.parentNode.classList.add("mention");
+    textarea.insertAdjacentElement("afterend", list);
+    list.insertAdjacentElement("afterend", status);
     textarea.setAttribute("role", "combobox");
     textarea.setAttribute("aria-autocomplete", "list");
     textarea.setAttribute("aria-controls", list.id);
