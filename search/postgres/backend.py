@@ -118,16 +118,22 @@ class Index(pg.PostgresIndex):
             # empty: our typo search uses the vocabulary, and the rows stay narrow to scan.
             data_params.extend((content_type_pk, indexer.id, *value_params, "", ""))
             words |= indexer.words()
+        table = pg.IndexEntry._meta.db_table
+        # An unchanged row is not written again: an UPDATE leaves a dead copy behind, and a full
+        # rebuild that rewrote every row doubled the tables (documents.write).
         with self.write_connection.cursor() as cursor:
             cursor.execute(
                 f"""
-                INSERT INTO {pg.IndexEntry._meta.db_table}
+                INSERT INTO {table}
                     (content_type_id, object_id, title, autocomplete, body, title_norm, title_text, body_text)
                 VALUES {", ".join(data_sql)}
                 ON CONFLICT (content_type_id, object_id)
                 DO UPDATE SET title = EXCLUDED.title, autocomplete = EXCLUDED.autocomplete,
                               body = EXCLUDED.body, title_text = EXCLUDED.title_text,
                               body_text = EXCLUDED.body_text
+                WHERE ({table}.title, {table}.autocomplete, {table}.body, {table}.title_text, {table}.body_text)
+                    IS DISTINCT FROM (EXCLUDED.title, EXCLUDED.autocomplete, EXCLUDED.body,
+                                      EXCLUDED.title_text, EXCLUDED.body_text)
                 """,  # noqa: S608 — the model's table name and our own placeholders
                 data_params,
             )

@@ -102,7 +102,11 @@ def related_values(obj, fields: list[tuple[str, str]]) -> dict:
 def write(connection, content_type_id: int, documents: list[tuple[str, dict, str]]) -> None:
     """Copies the index entries of ``[(object_id, related, facts as JSON text)]`` (just written)
     into the table (facts: :mod:`search.postgres.facts`). Objects whose primary key is no integer
-    are left out (every type of this site has one)."""
+    are left out (every type of this site has one).
+
+    A row whose values are unchanged is not written again: an ``UPDATE`` leaves a dead copy of
+    the row behind, and a full rebuild that rewrote every row doubled the table, so a search read
+    twice the pages until a ``VACUUM FULL`` (docs/performance.md)."""
     documents = [document for document in documents if str(document[0]).isdigit()]
     if not documents:
         return
@@ -115,6 +119,8 @@ def write(connection, content_type_id: int, documents: list[tuple[str, dict, str
             JOIN {entries_table()} e ON e.content_type_id = %s AND e.object_id = d.object_id
             ON CONFLICT (entry_id) DO UPDATE SET title = EXCLUDED.title, body = EXCLUDED.body,
                 related = EXCLUDED.related, facts = EXCLUDED.facts
+            WHERE ({TABLE}.title, {TABLE}.body, {TABLE}.related, {TABLE}.facts)
+                IS DISTINCT FROM (EXCLUDED.title, EXCLUDED.body, EXCLUDED.related, EXCLUDED.facts)
             """,  # noqa: S608 — our table names
             [
                 [str(document[0]) for document in documents],

@@ -282,3 +282,31 @@ def test_a_documents_facts_are_its_objects_filter_values(city):
     page.refresh_from_db()
     index.insert_or_update_object(page)
     assert stored()["section_department_id"] == other.pk
+
+
+def test_indexing_an_unchanged_object_again_rewrites_no_row(city):
+    """A full rebuild writes every object again. A row whose text and facts are unchanged stays
+    where it is (same ctid): rewriting it left a dead copy behind, so a rebuild doubled the tables
+    and a search read twice the pages (docs/performance.md). A real change is still written."""
+    from modelsearch.index import insert_or_update_object
+
+    def rows():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT d.ctid::text, e.ctid::text FROM search_document d "
+                "JOIN wagtailsearch_indexentry e ON e.id = d.entry_id "
+                "JOIN django_content_type c ON c.id = e.content_type_id "
+                "WHERE c.model = 'wikipage' AND e.object_id = %s",
+                [str(city.antrag.pk)],
+            )
+            return cursor.fetchone()
+
+    before = rows()
+    insert_or_update_object(city.antrag.specific)
+    assert rows() == before
+    city.antrag.title = "Antrag auf Akteneinsicht und Auskunft"
+    city.antrag.save(update_fields=["title"])
+    insert_or_update_object(city.antrag.specific)
+    document, entry = rows()
+    assert document != before[0] and entry != before[1]
+    assert "Antrag auf Akteneinsicht und Auskunft" in titles(find(city.user, "Auskunft"))
