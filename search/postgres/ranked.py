@@ -345,13 +345,14 @@ class _Statement:
         part_params: list = []
         for (facet, number), (field, column) in self.facet_columns.items():
             if column == "_rel":
-                # grouped by the documents' related values first: many share the same tags
+                # grouped by the documents' related values first: many share the same tags, and
+                # most have none (sorting the 21k empty lists of a frequent word was 8-10 ms)
                 parts.append(
                     'SELECT %s, %s, x, sum(g.n)::bigint, NULL::float8 FROM (SELECT (_rel ->> %s) COLLATE "C" AS r, '
-                    "count(*) AS n FROM m WHERE _src = %s GROUP BY 1) AS g, jsonb_array_elements_text(g.r::jsonb) AS x "
-                    "GROUP BY x"
+                    "count(*) AS n FROM m WHERE _src = %s AND _rel -> %s <> '[]'::jsonb GROUP BY 1) AS g, "
+                    "jsonb_array_elements_text(g.r::jsonb) AS x GROUP BY x"
                 )
-                part_params.extend([facet, number, field, number])
+                part_params.extend([facet, number, field, number, field])
                 continue
             if column is not None:
                 continue  # in the grouping sets above
