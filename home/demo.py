@@ -652,12 +652,13 @@ def _section(home, department, users, editor):
         return section, False
     head = users.get(DEPARTMENT_HEADS.get(department.name, ""))
     head_profile = Profile.objects.filter(user=head).first() if head else None
+    if head is not None:  # the section shows its unit's head: give the unit one where it has none
+        type(department).objects.filter(pk=department.pk, head__isnull=True).exclude(deputy_head=head).update(head=head)
     options = SECTIONS.get(department.name, {})
     section = DepartmentPage(
         title=department.name,
         slug=department.slug,
         department=department,
-        head=head,
         content_owner=head,
         email=f"{department.slug}@stadt-musterstadt.de",
         phone=head_profile.phone if head_profile else "",

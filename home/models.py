@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -172,14 +172,8 @@ class DepartmentPage(ContentPage):
     department = models.OneToOneField(
         "people.Department", verbose_name=_("department"), on_delete=models.PROTECT, related_name="department_page"
     )
-    head = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("head of department"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    # The head and deputy head are the unit's (people.Department, kept by the directory sync or in
+    # Personen → Organisation); the page shows them and holds no copy of its own.
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     room = models.CharField(_("room / building"), max_length=150, blank=True)
@@ -201,7 +195,12 @@ class DepartmentPage(ContentPage):
         FieldPanel("department"),
         MultiFieldPanel(
             [
-                FieldPanel("head"),
+                HelpPanel(
+                    content=_(
+                        "The head and deputy head shown on this page are those of the unit in the "
+                        "organisation chart (admin menu: Organisation)."
+                    )
+                ),
                 FieldPanel("email"),
                 FieldPanel("phone"),
                 FieldPanel("room"),
@@ -225,6 +224,9 @@ class DepartmentPage(ContentPage):
         verbose_name_plural = _("department pages")
 
     def get_context(self, request, *args, **kwargs):
+        # the unit with its head and deputy head in one query (the contact box shows them)
+        unit = self._meta.get_field("department").related_model._base_manager
+        self.department = unit.select_related("head", "deputy_head").get(pk=self.department_id)
         context = super().get_context(request, *args, **kwargs)
         context["is_section"] = True
         try:

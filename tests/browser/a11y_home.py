@@ -19,13 +19,13 @@ def pages(user):
     home = ensure_start_page()
     bauamt, _ = Department.objects.get_or_create(name="Bauamt", defaults={"short_name": "BauA"})
     owner = make_user("petra.schaefer", department=bauamt, first_name="Petra", last_name="Schäfer")
+    Department.objects.filter(pk=bauamt.pk).update(head=owner)  # the section's contact box shows her
     section = DepartmentPage.objects.filter(department=bauamt).first()
     if section is None:
         section = DepartmentPage(
             title="Bauamt",
             slug="bauamt",
             department=bauamt,
-            head=owner,
             phone="0421 361-2200",
             room="Technisches Rathaus, Raum 3.01",
             opening_hours="Mo–Fr 8–12 Uhr",

@@ -36,6 +36,53 @@ def test_department_page_shows_contact_people_and_pages(user_client, buergeramt_
 
 
 @pytest.mark.django_db
+def test_department_page_shows_the_units_head_and_deputy_from_the_organisation(
+    user_client, buergeramt_page, department, user, other_user
+):
+    """The head and deputy head are the unit's (kept by the directory sync); the page holds no
+    copy that could say someone else. A change in the organisation shows at once."""
+    html = user_client.get(buergeramt_page.url).content.decode()
+    assert "Amtsleitung" not in html.split('id="contact-title"')[1].split("</section>")[0]
+    department.head, department.deputy_head = other_user, user
+    department.save()
+    contact = user_client.get(buergeramt_page.url).content.decode().split('id="contact-title"')[1].split("</section>")[0]
+    assert "Amtsleitung" in contact and "Mehmet Yılmaz" in contact
+    assert "Stellvertretung" in contact and "Anna Schmidt" in contact
+    assert f'href="/personen/{other_user.username}/"' in contact
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_gives_a_pages_head_to_its_unit_where_the_unit_has_none(user, other_user, department):
+    """Migration home 0006: a department page's own head becomes its unit's head, unless the unit
+    already has one (the directory's wins) or that person is the unit's deputy."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from people.models import Department
+
+    before, after = [("home", "0005_department_collections")], [("home", "0006_department_head_from_the_unit")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    OldPage, OldDepartment = old.get_model("home", "DepartmentPage"), old.get_model("people", "Department")
+    bauamt = Department.objects.create(name="Bauamt")
+    ordnungsamt = Department.objects.create(name="Ordnungsamt", head=user)
+    kasse = Department.objects.create(name="Stadtkasse", deputy_head=other_user)
+    root = old.get_model("wagtailcore", "Page").objects.get(depth=1)
+    content_type = old.get_model("contenttypes", "ContentType").objects.get(app_label="home", model="departmentpage")
+    for number, (unit, head) in enumerate([(bauamt, user), (ordnungsamt, other_user), (kasse, other_user)]):
+        OldPage.objects.create(
+            title=unit.name, slug=f"amt-{number}", department=OldDepartment.objects.get(pk=unit.pk),
+            head_id=head.pk, path=f"{root.path}{number + 900:04d}", depth=2, content_type=content_type,
+            locale_id=root.locale_id,
+        )  # fmt: skip
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    heads = dict(Department.objects.filter(pk__in=[bauamt.pk, ordnungsamt.pk, kasse.pk]).values_list("name", "head"))
+    assert heads == {"Bauamt": user.pk, "Ordnungsamt": user.pk, "Stadtkasse": None}
+
+
+@pytest.mark.django_db
 def test_pages_know_their_department(wiki_page, buergeramt_page, department):
     child = add_page(wiki_page, WikiPage(title="Unterseite", slug="unterseite", body=rich("x")))
     assert ContentPage.objects.get(pk=child.pk).section_department == department
