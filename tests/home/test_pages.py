@@ -45,7 +45,9 @@ def test_department_page_shows_the_units_head_and_deputy_from_the_organisation(
     assert "Amtsleitung" not in html.split('id="contact-title"')[1].split("</section>")[0]
     department.head, department.deputy_head = other_user, user
     department.save()
-    contact = user_client.get(buergeramt_page.url).content.decode().split('id="contact-title"')[1].split("</section>")[0]
+    contact = (
+        user_client.get(buergeramt_page.url).content.decode().split('id="contact-title"')[1].split("</section>")[0]
+    )
     assert "Amtsleitung" in contact and "Mehmet Yılmaz" in contact
     assert "Stellvertretung" in contact and "Anna Schmidt" in contact
     assert f'href="/personen/{other_user.username}/"' in contact
