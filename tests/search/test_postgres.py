@@ -310,3 +310,12 @@ def test_indexing_an_unchanged_object_again_rewrites_no_row(city):
     document, entry = rows()
     assert document != before[0] and entry != before[1]
     assert "Antrag auf Akteneinsicht und Auskunft" in titles(find(city.user, "Auskunft"))
+
+
+def test_the_sites_connections_give_the_search_room_to_sort():
+    """The search statement sorts and groups every match; with the server's default work_mem (4MB)
+    a frequent word's matches spill to disk at 1M documents. DB_WORK_MEM (default 32MB) is set on
+    every connection the site opens."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW work_mem")
+        assert cursor.fetchone()[0] == "32MB"
