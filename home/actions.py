@@ -490,6 +490,19 @@ def end_reading(*, target) -> None:
     ReadingRequirement.objects.filter(content_type_id=content_type_id, object_id=object_id).update(is_active=False)
 
 
+def reading_urls_moved(*, page: Page) -> None:
+    """A moved page (and the pages below it) keep the right address in reading lists."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import ReadingRequirement
+
+    page_type = ContentType.objects.get_for_model(Page)
+    moved = {p.pk: p for p in Page.objects.descendant_of(page, inclusive=True)}
+    for requirement in ReadingRequirement.objects.filter(content_type=page_type, object_id__in=list(moved)):
+        requirement.url = moved[requirement.object_id].url or ""
+        requirement.save(update_fields=["url"])
+
+
 @transaction.atomic
 def confirm_reading(*, requirement, user) -> tuple:
     """ "Gelesen und verstanden": `user` confirms the requirement's current version. Confirming

@@ -172,8 +172,8 @@ class ContentPage(Page):
             [
                 FieldPanel("reading_required"),
                 FieldPanel("reading_all_staff"),
-                FieldPanel("reading_departments"),
-                FieldPanel("reading_groups"),
+                FieldPanel("reading_departments", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("reading_groups", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("reading_due"),
                 FieldPanel("service_instruction"),
                 FieldPanel("substantial_change"),

@@ -54,7 +54,7 @@ class DepartmentCountOut(Schema):
     open: int | None = Field(description="Asked and not confirmed; null once the retention period has passed.")
 
 
-class PersonOut(Schema):
+class ReadingPersonOut(Schema):
     username: str
     name: str
     department: str | None
@@ -71,7 +71,7 @@ class AcknowledgementsOut(Schema):
     confirmed: int
     open: int | None
     departments: list[DepartmentCountOut]
-    not_confirmed: list[PersonOut] | None = Field(
+    not_confirmed: list[ReadingPersonOut] | None = Field(
         description="Only for a service instruction (Dienstanweisung), and only for its author, the "
         "department's editors and administrators; null otherwise."
     )

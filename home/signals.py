@@ -22,3 +22,9 @@ def on_deleted(sender, instance, **kwargs):
         from . import actions
 
         actions.end_reading(target=instance)
+
+
+def on_page_moved(sender, instance, **kwargs):
+    from . import actions
+
+    actions.reading_urls_moved(page=instance)

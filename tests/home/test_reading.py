@@ -370,3 +370,24 @@ def test_the_page_with_its_banner_costs_one_query_more_than_without(rule, user, 
     # The banner's query runs on every content page (it finds nothing on the plain one); a page of
     # mandatory reading adds one: the reader's groups, which decide whether it links the counts.
     assert len(with_banner) == len(without) + 1
+
+
+# --- GDPR ------------------------------------------------------------------------------------------------
+@pytest.mark.django_db
+def test_confirmations_are_exported_and_erased_with_the_person_and_the_counts_stay(rule, user, owner, admin_user):
+    from people.privacy import collect_export, erase_person
+
+    client_for(user).post(f"/zu-lesen/{requirement_of(rule).pk}/gelesen/")
+    exported = collect_export(user)["home"]["reading_confirmed"]
+    assert [(item["title"], item["version"]) for item in exported] == [("Datenschutz am Schalter", 1)]
+    erase_person(user=user, by=admin_user, keep_posts=True)
+    assert not ReadingConfirmation.objects.exists()
+    counts = client_for(owner).get(f"/zu-lesen/{requirement_of(rule).pk}/stand/").context["counts"]
+    assert sum(row.confirmed for row in counts) == 1
+
+
+@pytest.mark.django_db
+def test_a_moved_page_keeps_its_address_in_the_reading_list(rule, bauamt_page, user):
+    rule.move(bauamt_page, pos="last-child")
+    item = client_for(user).get("/zu-lesen/").context["items"][0]
+    assert item.url == "/bauamt/datenschutz/"
