@@ -40,7 +40,9 @@ def mandatory(page, *, departments, instruction=False):
 
 @pytest.fixture
 def rule(section, department, owner):
-    page = add_page(section, WikiPage(title="Datenschutz", slug="datenschutz", body=rich("Sperren"), content_owner=owner))
+    page = add_page(
+        section, WikiPage(title="Datenschutz", slug="datenschutz", body=rich("Sperren"), content_owner=owner)
+    )
     return mandatory(page, departments=[department])
 
 

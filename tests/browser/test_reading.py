@@ -40,7 +40,7 @@ def test_editor_sets_mandatory_reading_staff_confirm_and_the_owner_sees_the_coun
     context, page = new_page(browser)
     sign_in(page, live_server, editor, totp_secret=secret)
     page.goto(f"{live_server.url}/admin/pages/{wiki.pk}/edit/")
-    page.get_by_label("Pflichtlektüre", exact=True).check()
+    page.get_by_role("checkbox", name="Pflichtlektüre", exact=True).check()
     page.locator("#id_reading_departments").get_by_label("Bürgeramt").check()
     page.locator("footer [data-w-dropdown-target='toggle']").first.click()
     page.locator("button[name='action-publish']").click()

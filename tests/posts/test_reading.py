@@ -79,7 +79,9 @@ def test_bad_mandatory_reading_of_a_post_is_refused_and_changes_nothing(
 @pytest.mark.django_db
 def test_only_official_posts_and_only_their_editors(channel, dept_editor, user, announcement, client_for):
     plain = post_in(channel, dept_editor, text="Kein offizieller Beitrag")
-    response = client_for(dept_editor).post(f"/beitraege/{plain.pk}/pflichtlektuere/", {"required": "on", "all_staff": "on"})
+    response = client_for(dept_editor).post(
+        f"/beitraege/{plain.pk}/pflichtlektuere/", {"required": "on", "all_staff": "on"}
+    )
     assert response.status_code == 400 and "required" in response.context["form"].errors
     assert client_for(user).get(f"/beitraege/{announcement.pk}/pflichtlektuere/").status_code == 403
     assert not ReadingRequirement.objects.exists()
