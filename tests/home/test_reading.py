@@ -329,6 +329,9 @@ def _many_pages(parent, departments, count, start=0):
 def test_reading_list_and_counts_cost_the_same_queries_for_few_and_many(
     buergeramt_page, department, team, user, owner, django_assert_num_queries
 ):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     from home import reading_selectors
 
     _many_pages(buergeramt_page, [department], 2)
@@ -341,8 +344,21 @@ def test_reading_list_and_counts_cost_the_same_queries_for_few_and_many(
         # 2 queries: asked and confirmed per department; the stored tallies
         with django_assert_num_queries(2):
             reading_selectors.department_counts(requirement=first)
+        # 1 query: who has not confirmed (a Dienstanweisung), with their units
+        with django_assert_num_queries(1):
+            [str(profile.department) for profile in reading_selectors.not_confirmed(requirement=first)]
+        # the pages "Zu lesen" and "Lesestand": the same queries for few and many
+        client.get("/zu-lesen/")
+        with CaptureQueriesContext(connection) as listed:
+            assert client.get("/zu-lesen/").status_code == 200
+        with CaptureQueriesContext(connection) as status:
+            assert owner_client.get(f"/zu-lesen/{first.pk}/stand/").status_code == 200
+        return len(listed), len(status)
 
-    measure()
+    client, owner_client = client_for(user), client_for(owner)
+    first.owner = owner
+    first.save()
+    few = measure()
     units = [Department.objects.create(name=f"Sachgebiet {n}", parent=team) for n in range(5)]
     for number, unit in enumerate(units):
         make_user(f"person.{number}", department=unit)
@@ -350,7 +366,7 @@ def test_reading_list_and_counts_cost_the_same_queries_for_few_and_many(
     for requirement in ReadingRequirement.objects.all()[:4]:
         actions.confirm_reading(requirement=requirement, user=owner)
     actions.confirm_reading(requirement=first, user=user)
-    measure()
+    assert measure() == few
     assert len(reading_selectors.department_counts(requirement=first)) == 6  # Bürgeramt and 5 Sachgebiete
 
 
