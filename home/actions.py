@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
@@ -244,6 +244,7 @@ def page_published(*, page: Page, revision=None) -> None:
     reindex_page(page=page)
     actor = getattr(revision, "user", None)
     notify_watchers(page=page, actor=actor)
+    sync_page_reading(page=page, user=actor)
     if isinstance(page, DepartmentPage):
         sync_department_permissions(department_page=page)
 
@@ -329,3 +330,270 @@ def sync_department_permissions(*, department_page: DepartmentPage) -> Group:
     else:
         WorkflowPage.objects.filter(page=page).delete()
     return group
+
+
+# --- mandatory reading (Pflichtlektüre) ------------------------------------------------------
+READING_SET_ACTION = "home.reading_set"
+READING_CHANGED_ACTION = "home.reading_changed"
+READING_ENDED_ACTION = "home.reading_ended"
+READING_NEW_VERSION_ACTION = "home.reading_new_version"
+SERVICE_INSTRUCTION_ACTION = "home.service_instruction"
+
+
+class NotAddressed(Exception):
+    """The requirement does not ask this person (or does not exist, or is closed): shown as
+    "not found", so nothing about it is revealed."""
+
+
+def _audience_data(*, all_staff: bool, departments, groups, due_date) -> dict:
+    return {
+        "all_staff": bool(all_staff),
+        "departments": sorted(department.name for department in departments),
+        "groups": sorted(group.name for group in groups),
+        "due_date": due_date.isoformat() if due_date else None,
+    }
+
+
+@transaction.atomic
+def set_reading(
+    *,
+    target,
+    user,
+    log_instance=None,
+    required: bool,
+    title: str = "",
+    url: str = "",
+    all_staff: bool = False,
+    departments=(),
+    groups=(),
+    due_date=None,
+    service_instruction: bool = False,
+    version: int | None = None,
+    owner=None,
+    section_department=None,
+):
+    """Makes a page or post mandatory reading for the people chosen (or ends it when `required`
+    is False), and logs every change on `log_instance` (default: `target`) as a Wagtail log
+    entry: set, audience changed, new version ("wesentliche Änderung"), Dienstanweisung on/off,
+    ended. `version`: the page's reading version (None: keep the stored one). The caller checked
+    who may do it and that the audience is not empty. Returns the requirement (None if there
+    never was one and none is wanted)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import ReadingRequirement
+    from .reading_selectors import target_key
+
+    content_type_id, object_id = target_key(target)
+    log_instance = log_instance or target
+    requirement = (
+        ReadingRequirement.objects.select_for_update()
+        .filter(content_type_id=content_type_id, object_id=object_id)
+        .first()
+    )
+    if not required:
+        if requirement is not None and requirement.is_active:
+            requirement.is_active = False
+            requirement.save(update_fields=["is_active"])
+            log(instance=log_instance, action=READING_ENDED_ACTION, user=user)
+        return requirement
+    departments, groups = list(departments), list(groups)
+    audience = _audience_data(all_staff=all_staff, departments=departments, groups=groups, due_date=due_date)
+    now = timezone.now()
+    if requirement is None:
+        requirement = ReadingRequirement.objects.create(
+            content_type=ContentType.objects.get_for_id(content_type_id),
+            object_id=object_id,
+            title=title[:255],
+            url=url[:500],
+            all_staff=all_staff,
+            due_date=due_date,
+            service_instruction=service_instruction,
+            version=version or 1,
+            version_since=now,
+            owner=owner,
+            requested_by=user,
+            section_department=section_department,
+        )
+        requirement.departments.set(departments)
+        requirement.groups.set(groups)
+        log(instance=log_instance, action=READING_SET_ACTION, user=user, data=audience)
+        if service_instruction:
+            log(instance=log_instance, action=SERVICE_INSTRUCTION_ACTION, user=user, data={"on": True})
+        return requirement
+    before = _audience_data(
+        all_staff=requirement.all_staff,
+        departments=requirement.departments.all(),
+        groups=requirement.groups.all(),
+        due_date=requirement.due_date,
+    )
+    was_active, was_instruction = requirement.is_active, requirement.service_instruction
+    new_version = version is not None and version > requirement.version
+    requirement.title, requirement.url = title[:255] or requirement.title, url[:500] or requirement.url
+    requirement.all_staff, requirement.due_date = all_staff, due_date
+    requirement.service_instruction, requirement.is_active = service_instruction, True
+    requirement.owner, requirement.section_department = owner, section_department
+    if not was_active:
+        requirement.requested_by = user
+    if new_version:
+        requirement.version, requirement.version_since = version, now
+    elif not was_active:
+        # Asked again after it had ended: a fresh start for the reminders, the same version.
+        requirement.version_since = now
+    requirement.save()
+    requirement.departments.set(departments)
+    requirement.groups.set(groups)
+    if not was_active:
+        log(instance=log_instance, action=READING_SET_ACTION, user=user, data=audience)
+    elif before != audience:
+        log(instance=log_instance, action=READING_CHANGED_ACTION, user=user, data={"before": before, "after": audience})
+    if new_version:
+        log(instance=log_instance, action=READING_NEW_VERSION_ACTION, user=user, data={"version": requirement.version})
+    if was_instruction != service_instruction:
+        log(instance=log_instance, action=SERVICE_INSTRUCTION_ACTION, user=user, data={"on": service_instruction})
+    return requirement
+
+
+def sync_page_reading(*, page: ContentPage, user) -> None:
+    """After a publication: the page's mandatory-reading settings (revisioned with the page)
+    become its ReadingRequirement. Called by `page_published`."""
+    from .reading_selectors import requirement_for
+
+    page = page.specific
+    if not isinstance(page, ContentPage):
+        return
+    if not page.reading_required and requirement_for(page) is None:
+        return
+    set_reading(
+        target=page,
+        user=user,
+        required=page.reading_required,
+        title=page.title,
+        url=page.url or "",
+        all_staff=page.reading_all_staff,
+        departments=page.reading_departments.all(),
+        groups=page.reading_groups.all(),
+        due_date=page.reading_due,
+        service_instruction=page.service_instruction,
+        version=page.reading_version,
+        owner=page.content_owner,
+        section_department=page.section_department,
+    )
+
+
+def end_reading(*, target) -> None:
+    """An unpublished or deleted page, a deleted post, asks nobody any more (no log entry of its
+    own: the unpublication or deletion is logged)."""
+    from .models import ReadingRequirement
+    from .reading_selectors import target_key
+
+    content_type_id, object_id = target_key(target)
+    ReadingRequirement.objects.filter(content_type_id=content_type_id, object_id=object_id).update(is_active=False)
+
+
+def reading_urls_moved(*, page: Page) -> None:
+    """A moved page (and the pages below it) keep the right address in reading lists."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import ReadingRequirement
+
+    page_type = ContentType.objects.get_for_model(Page)
+    moved = {p.pk: p for p in Page.objects.descendant_of(page, inclusive=True)}
+    for requirement in ReadingRequirement.objects.filter(content_type=page_type, object_id__in=list(moved)):
+        requirement.url = moved[requirement.object_id].url or ""
+        requirement.save(update_fields=["url"])
+
+
+@transaction.atomic
+def confirm_reading(*, requirement, user) -> tuple:
+    """ "Gelesen und verstanden": `user` confirms the requirement's current version. Confirming
+    twice changes nothing. Raises NotAddressed when the requirement does not ask `user` or is
+    closed. Returns (confirmation, created)."""
+    from .models import ReadingConfirmation, ReadingTally
+    from .reading_selectors import is_addressed, open_requirements
+
+    if (
+        requirement is None
+        or not user.is_authenticated
+        or not user.is_active
+        or not open_requirements().filter(pk=requirement.pk).exists()
+        or not is_addressed(requirement=requirement, user=user)
+    ):
+        raise NotAddressed
+    confirmation, created = ReadingConfirmation.objects.get_or_create(
+        requirement=requirement, user=user, version=requirement.version
+    )
+    if created:
+        department_id = getattr(getattr(user, "profile", None), "department_id", None)
+        bumped = ReadingTally.objects.filter(
+            requirement=requirement, version=requirement.version, department_id=department_id
+        ).update(count=F("count") + 1)
+        if not bumped:
+            ReadingTally.objects.create(
+                requirement=requirement, version=requirement.version, department_id=department_id, count=1
+            )
+    return confirmation, created
+
+
+def remind_reading(*, today=None) -> dict:
+    """Puts a "Pflichtlektüre" item in the inbox of everyone asked who has not confirmed the
+    current version yet — once per person and version (ReadingReminder), so nothing is sent
+    twice; the daily digest mails the item. Leavers (inactive) and people absent today are not
+    reminded (an absent person is reminded on a later run, after returning). Run daily by the
+    review-reminder job (manage.py notify_review_due). Returns counts."""
+    from people.models import Absence
+    from people.notifications import notify_many
+
+    from .models import ReadingReminder
+    from .reading_selectors import _confirmed_current, audience, open_requirements
+
+    today = today or timezone.localdate()
+    absent = Absence.running(today).values("user_id")
+    reminded = 0
+    requirements = list(open_requirements().order_by("pk"))
+    for requirement in requirements:
+        already = ReadingReminder.objects.filter(
+            requirement_id=requirement.pk, version=requirement.version, user_id=OuterRef("user_id")
+        )
+        user_ids = list(
+            audience(requirement)
+            .exclude(user_id__in=absent)
+            .exclude(Exists(_confirmed_current(requirement)))
+            .exclude(Exists(already))
+            .values_list("user_id", flat=True)
+        )
+        if not user_ids:
+            continue
+        with override(settings.LANGUAGE_CODE):
+            if requirement.due_date:
+                verb = _("Mandatory reading: please confirm “%(title)s” by %(date)s") % {
+                    "title": requirement.title,
+                    "date": f"{requirement.due_date:%d.%m.%Y}",
+                }
+            else:
+                verb = _("Mandatory reading: please read and confirm “%(title)s”") % {"title": requirement.title}
+        notify_many(
+            recipients=user_ids,
+            kind=Notification.Kind.READING_DUE,
+            verb=verb,
+            url=requirement.url,
+            bundle_key=f"reading:{requirement.pk}:{requirement.version}",
+        )
+        ReadingReminder.objects.bulk_create(
+            [ReadingReminder(requirement=requirement, user_id=pk, version=requirement.version) for pk in user_ids],
+            ignore_conflicts=True,
+        )
+        reminded += len(user_ids)
+    return {"requirements": len(requirements), "reminded": reminded}
+
+
+def purge_reading_confirmations(*, now=None) -> dict:
+    """Deletes who confirmed and who was reminded once older than ACKNOWLEDGEMENT_RETENTION_DAYS
+    (the counts per department, ReadingTally, stay). Run daily (manage.py
+    purge_reading_confirmations, docs/deploy.md). Returns how many were deleted."""
+    from .models import ReadingConfirmation, ReadingReminder
+    from .reading_selectors import retention_cutoff
+
+    cutoff = retention_cutoff(now)
+    confirmations, _detail = ReadingConfirmation.objects.filter(confirmed_at__lt=cutoff).delete()
+    reminders, _detail = ReadingReminder.objects.filter(sent_at__lt=cutoff).delete()
+    return {"confirmations": confirmations, "reminders": reminders}

@@ -12,7 +12,7 @@ from intranet.shared.api import ApiError, with_errors
 from people.api import AbsenceOut, absence_out, person_ref
 from people.api import PersonRef as ContactPerson
 
-from . import page_selectors
+from . import page_selectors, reading_api
 from .models import DepartmentPage, ProcessPage, WikiPage
 
 TAG = "pages"
@@ -169,3 +169,37 @@ def _contact(contact) -> dict | None:
         "absence": absence_out(contact.absence),
         "today": person_ref(contact.today),
     }
+
+
+def _visible_page(user, page_id: int):
+    if not 1 <= page_id <= MAX_ID:
+        raise Http404
+    page = page_selectors.content_pages(user=user).filter(pk=page_id).first()
+    if page is None:
+        raise Http404
+    return page
+
+
+@router.post(
+    "/{int:page_id}/acknowledge",
+    response=with_errors({200: reading_api.AcknowledgementOut}),
+    summary="Confirm a page of mandatory reading",
+)
+def acknowledge_page(request, page_id: int, payload: reading_api.AcknowledgeIn | None = None):
+    """ "Gelesen und verstanden" for a page you are asked to read (its current version). Needs a
+    read+write token or a session with CSRF token. Confirming twice changes nothing
+    (`created: false`); a page that does not ask you answers 404, like one that does not exist."""
+    return reading_api.acknowledge(request, _visible_page(request.auth, page_id), payload)
+
+
+@router.get(
+    "/{int:page_id}/acknowledgements",
+    response=with_errors({200: reading_api.AcknowledgementsOut}),
+    summary="Reading progress of a page (aggregate)",
+)
+def page_acknowledgements(request, page_id: int):
+    """Counts per department of a page of mandatory reading: asked, confirmed, still open. For the
+    page's owner, the editor who asked, the section's editors, the Redaktion and administrators;
+    404 for everyone else. Names of those who have not confirmed only for a service instruction
+    (Dienstanweisung), and only for its owner, the department's editors and administrators."""
+    return reading_api.acknowledgements(request, _visible_page(request.auth, page_id))

@@ -724,6 +724,29 @@ def _content_page(spec, parent, users, pages, editor):
     return page, True
 
 
+MANDATORY_READING_PAGE = "Informationssicherheit: Phishing erkennen"
+
+
+def _mandatory_reading(page, editor) -> None:
+    """One page of mandatory reading for the whole administration (a Dienstanweisung, due in two
+    weeks), confirmed by half of the staff: every other person by name, never the demo reader
+    anna.schmidt, who finds it under "Zu lesen". Left alone when it is mandatory already."""
+    if page is None or page.reading_required:
+        return
+    page.reading_required = True
+    page.reading_all_staff = True
+    page.reading_due = timezone.localdate() + datetime.timedelta(days=14)
+    page.service_instruction = True
+    _publish(page, editor)
+    from .reading_selectors import audience, requirement_for
+
+    requirement = requirement_for(page)
+    readers = [profile.user for profile in audience(requirement).select_related("user").order_by("user__username")]
+    readers = [user for user in readers if user.username != "anna.schmidt"]
+    for user in readers[::2][: (len(readers) + 1) // 2]:
+        actions.confirm_reading(requirement=requirement, user=user)
+
+
 @transaction.atomic
 def load(*, stdout=None) -> dict:
     """Builds the wiki of Stadt Musterstadt; what exists already (same department / title under
@@ -755,6 +778,8 @@ def load(*, stdout=None) -> dict:
             page, was_created = _content_page(spec, parent, users, pages, editor)
             pages[page.title] = page
             created += was_created
+
+    _mandatory_reading(pages.get(MANDATORY_READING_PAGE), editor)
 
     # A reader who watches the Bürgeramt section (and gets told about changes in it).
     anna = users.get("anna.schmidt")

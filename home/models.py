@@ -1,14 +1,16 @@
 import calendar
 import datetime
 
+from django import forms
 from django.conf import settings
 from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
-from modelcluster.fields import ParentalKey
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -53,6 +55,42 @@ class PageTag(TaggedItemBase):
     content_object = ParentalKey("home.ContentPage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
+class ReadingPageForm(WagtailAdminPageForm):
+    """The page editor's form with the one choice that belongs to a version, not to the page: is
+    this a "wesentliche Änderung" that everyone who must read the page confirms again?"""
+
+    substantial_change = forms.BooleanField(
+        label=_("Substantial change (wesentliche Änderung)"),
+        required=False,
+        help_text=_(
+            "Only for mandatory reading: everyone must confirm this version again once it is published. "
+            "Leave it off for a minor edit; earlier confirmations then stay valid."
+        ),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reading_required"):
+            if not (
+                cleaned.get("reading_all_staff") or cleaned.get("reading_departments") or cleaned.get("reading_groups")
+            ):
+                self.add_error(
+                    "reading_required",
+                    _("Choose who must read the page: the whole administration, departments or groups."),
+                )
+            due = cleaned.get("reading_due")
+            if due and due < timezone.localdate():
+                self.add_error("reading_due", _("The date to read by cannot lie in the past."))
+        return cleaned
+
+    def save(self, commit=True):
+        page = self.instance
+        if self.cleaned_data.get("substantial_change") and page.pk:
+            live = type(page).objects.filter(pk=page.pk).values_list("reading_version", flat=True).first() or 1
+            page.reading_version = live + 1
+        return super().save(commit=commit)
+
+
 class ContentPage(Page):
     """What every page of the knowledge base has: a body, tags, and the trust metadata — an owner,
     a review interval and when it was last reviewed. Not created directly; see the subclasses."""
@@ -93,7 +131,35 @@ class ContentPage(Page):
         on_delete=models.SET_NULL,
         related_name="wiki_pages",
     )
+    # Mandatory reading (Pflichtlektüre): who must confirm having read the page. Revisioned like
+    # the content; on publish home.actions.sync_page_reading copies it to its ReadingRequirement.
+    reading_required = models.BooleanField(
+        _("mandatory reading"),
+        default=False,
+        help_text=_("The people chosen below must confirm that they have read and understood the page."),
+    )
+    reading_all_staff = models.BooleanField(_("the whole administration"), default=False)
+    reading_departments = ParentalManyToManyField(
+        "people.Department",
+        verbose_name=_("departments (with their sub-units)"),
+        blank=True,
+        related_name="+",
+    )
+    reading_groups = ParentalManyToManyField("auth.Group", verbose_name=_("groups"), blank=True, related_name="+")
+    reading_due = models.DateField(_("read by (optional)"), null=True, blank=True)
+    service_instruction = models.BooleanField(
+        _("service instruction (Dienstanweisung)"),
+        default=False,
+        help_text=_(
+            "Only then may the author, the department's editors and administrators see who has not "
+            "confirmed yet. Otherwise they see counts per department only."
+        ),
+    )
+    # Raised by a "wesentliche Änderung" (ReadingPageForm): confirmations of older versions no
+    # longer count. Never lowered (with_content_json), so reverting to an old revision keeps it.
+    reading_version = models.PositiveIntegerField(default=1, editable=False)
 
+    base_form_class = ReadingPageForm
     is_creatable = False
 
     trust_panels = [
@@ -102,6 +168,18 @@ class ContentPage(Page):
             heading=_("Responsibility and review"),
         ),
         FieldPanel("tags"),
+        MultiFieldPanel(
+            [
+                FieldPanel("reading_required"),
+                FieldPanel("reading_all_staff"),
+                FieldPanel("reading_departments", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("reading_groups", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("reading_due"),
+                FieldPanel("service_instruction"),
+                FieldPanel("substantial_change"),
+            ],
+            heading=_("Mandatory reading (Pflichtlektüre)"),
+        ),
     ]
     content_panels = Page.content_panels + [FieldPanel("body")]
 
@@ -138,6 +216,7 @@ class ContentPage(Page):
         obj.last_reviewed = self.last_reviewed
         obj.last_reviewed_by_id = self.last_reviewed_by_id
         obj.review_reminder_sent_for = self.review_reminder_sent_for
+        obj.reading_version = max(self.reading_version or 1, obj.reading_version or 1)
         return obj
 
     def find_section_department_id(self):
@@ -340,3 +419,99 @@ class PageWatch(models.Model):
 
     def __str__(self):
         return f"{self.user_id} watches {self.page_id}"
+
+
+# --- mandatory reading (Pflichtlektüre) -------------------------------------------------------
+class ReadingRequirement(models.Model):
+    """Something staff must confirm having read: a wiki page (kept in step with the page's
+    settings on publish) or an official post (set on the post). One row per page or post, for
+    both: `content_type` and `object_id` name it, `title` and `url` are copied so a reading list
+    is one query. `version` goes up with every "wesentliche Änderung"; only confirmations of the
+    current version count."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    title = models.CharField(max_length=255)
+    url = models.CharField(max_length=500, blank=True)
+    is_active = models.BooleanField(default=True)
+    all_staff = models.BooleanField(default=False)
+    departments = models.ManyToManyField("people.Department", blank=True, related_name="+")
+    groups = models.ManyToManyField("auth.Group", blank=True, related_name="+")
+    due_date = models.DateField(null=True, blank=True)
+    service_instruction = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1)
+    # When the current version began to be asked for: a version older than the retention period
+    # (ACKNOWLEDGEMENT_RETENTION_DAYS) is closed, nobody is asked or reminded any more.
+    version_since = models.DateTimeField(default=timezone.now)
+    # The author (the page's owner, the post's author), the editor who asked, and the section
+    # whose editors may see the per-person list of a Dienstanweisung.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    section_department = models.ForeignKey(
+        "people.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("mandatory reading")
+        verbose_name_plural = _("mandatory reading")
+        constraints = [models.UniqueConstraint(fields=["content_type", "object_id"], name="unique_reading_requirement")]
+
+    def __str__(self):
+        return self.title
+
+
+class ReadingConfirmation(models.Model):
+    """One person confirmed one version ("Gelesen und verstanden"). Per-person data: deleted
+    after ACKNOWLEDGEMENT_RETENTION_DAYS (manage.py purge_reading_confirmations); the counts in
+    ReadingTally stay."""
+
+    requirement = models.ForeignKey(ReadingRequirement, on_delete=models.CASCADE, related_name="confirmations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reading_confirmations")
+    version = models.PositiveIntegerField()
+    confirmed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["requirement", "user", "version"], name="unique_reading_confirmation")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} read {self.requirement_id} v{self.version}"
+
+
+class ReadingTally(models.Model):
+    """How many confirmed a version, by the department they belonged to when confirming: the
+    aggregate that stays when the per-person confirmations are deleted. Rows of the same
+    department are summed (two at once may each add a row)."""
+
+    requirement = models.ForeignKey(ReadingRequirement, on_delete=models.CASCADE, related_name="tallies")
+    version = models.PositiveIntegerField()
+    department = models.ForeignKey(
+        "people.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    count = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.requirement_id} v{self.version} {self.department_id}: {self.count}"
+
+
+class ReadingReminder(models.Model):
+    """A person was reminded of one version: nobody is reminded of the same version twice.
+    Deleted with the confirmations after the retention period."""
+
+    requirement = models.ForeignKey(ReadingRequirement, on_delete=models.CASCADE, related_name="reminders")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveIntegerField()
+    sent_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["requirement", "user", "version"], name="unique_reading_reminder")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} reminded of {self.requirement_id} v{self.version}"

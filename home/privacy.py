@@ -7,19 +7,37 @@ owned are indexed again, without the name (the account is anonymised or deleted 
 
 from django.db import transaction
 
-from .models import ContentPage
+from .models import ContentPage, ReadingConfirmation, ReadingReminder
 
 
 def export_user_data(user) -> dict:
-    """The pages the person is named on as responsible owner."""
+    """The pages the person is named on as responsible owner; what they confirmed having read
+    (mandatory reading) and when, as long as it is kept."""
     pages = ContentPage.objects.filter(content_owner=user).order_by("title")
-    return {"pages_owned": [{"id": page.pk, "title": page.title, "url": page.url} for page in pages]}
+    confirmations = (
+        ReadingConfirmation.objects.filter(user=user).select_related("requirement").order_by("confirmed_at", "pk")
+    )
+    return {
+        "pages_owned": [{"id": page.pk, "title": page.title, "url": page.url} for page in pages],
+        "reading_confirmed": [
+            {
+                "title": confirmation.requirement.title,
+                "url": confirmation.requirement.url,
+                "version": confirmation.version,
+                "confirmed_at": confirmation.confirmed_at.isoformat(),
+            }
+            for confirmation in confirmations
+        ],
+    }
 
 
 def erase_user(user, *, keep_posts: bool) -> None:
     """Re-indexes the pages the person owns once the erasure is committed (call it inside
     ``people.privacy.erase_person``'s transaction, before the account is anonymised or deleted:
-    afterwards the pages no longer point to it)."""
+    afterwards the pages no longer point to it). Their confirmations of mandatory reading and
+    the record of their reminders are deleted; the counts per department stay (no names)."""
+    ReadingConfirmation.objects.filter(user=user).delete()
+    ReadingReminder.objects.filter(user=user).delete()
     page_ids = list(ContentPage.objects.filter(content_owner=user).values_list("pk", flat=True))
     if page_ids:
         transaction.on_commit(lambda: reindex_pages(page_ids))

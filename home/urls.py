@@ -13,4 +13,7 @@ urlpatterns = [
     path("wiki/seite/<int:page_id>/versionen/<int:log_id>/", views.version_diff, name="version_diff"),
     path("wiki/defekte-links/", views.broken_links, name="broken_links"),
     path("wiki/beobachtet/", views.watched, name="watched"),
+    path("zu-lesen/", views.reading_list, name="reading_list"),
+    path("zu-lesen/<int:pk>/gelesen/", views.confirm_reading, name="reading_confirm"),
+    path("zu-lesen/<int:pk>/stand/", views.reading_status, name="reading_status"),
 ]

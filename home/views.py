@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from taggit.models import Tag
@@ -14,9 +16,9 @@ from wagtail.models import PageLogEntry
 
 from people.permissions import has_elevated_rights
 
-from . import actions
+from . import actions, reading_selectors
 from . import page_selectors as selectors
-from .models import ContentPage
+from .models import ContentPage, ReadingRequirement
 from .permissions import can_edit_page, remember_for_request, visible_pages
 
 
@@ -140,3 +142,57 @@ def broken_links(request):
     if not has_elevated_rights(request.user):
         raise PermissionDenied
     return render(request, "home/broken_links.html", {"links": selectors.broken_links(user=request.user)})
+
+
+# --- mandatory reading (Pflichtlektüre) --------------------------------------------------------
+MAX_ID = 2**53  # larger ids cannot exist (and would overflow the database driver)
+
+
+def reading_list(request):
+    """ "Zu lesen": what the reader still has to confirm, the earliest due first."""
+    items = list(reading_selectors.reading_list(user=request.user))
+    return render(request, "home/reading_list.html", {"items": items, "today": timezone.localdate()})
+
+
+@require_POST
+def confirm_reading(request, pk):
+    """ "Gelesen und verstanden". Not found when the requirement does not ask the reader."""
+    requirement = ReadingRequirement.objects.filter(pk=pk).first() if pk <= MAX_ID else None
+    try:
+        _confirmation, created = actions.confirm_reading(requirement=requirement, user=request.user)
+    except actions.NotAddressed:
+        raise Http404 from None
+    if created:
+        messages.success(request, _("Thank you — your confirmation is recorded."))
+    else:
+        messages.info(request, _("You had already confirmed this version."))
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(requirement.url or "home:reading_list")
+
+
+def reading_status(request, pk):
+    """How far the reading has got, per department; who has not confirmed only for a
+    Dienstanweisung. Not found for anyone who may not see it."""
+    requirement = (
+        ReadingRequirement.objects.select_related("section_department").filter(pk=pk).first() if pk <= MAX_ID else None
+    )
+    if requirement is None or not reading_selectors.may_see_counts(user=request.user, requirement=requirement):
+        raise Http404
+    counts = reading_selectors.department_counts(requirement=requirement)
+    people = None
+    if reading_selectors.may_see_people(user=request.user, requirement=requirement):
+        people = list(reading_selectors.not_confirmed(requirement=requirement))
+    context = {
+        "requirement": requirement,
+        "counts": counts,
+        "totals": {
+            "addressed": sum(row.addressed for row in counts),
+            "confirmed": sum(row.confirmed for row in counts),
+            "open": None if reading_selectors.is_closed(requirement) else sum(row.open or 0 for row in counts),
+        },
+        "people": people,
+        "closed": reading_selectors.is_closed(requirement),
+    }
+    return render(request, "home/reading_status.html", context)

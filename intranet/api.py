@@ -387,14 +387,20 @@ def _register_routers():
     """Each app brings its own router; an app that is not ready yet simply brings none."""
     import importlib
 
-    for app, prefix in (("people", "/people"), ("home", "/pages"), ("posts", "/posts"), ("search", "/search")):
+    for name, prefix in (
+        ("people.api", "/people"),
+        ("home.api", "/pages"),
+        ("home.reading_api", "/me"),
+        ("posts.api", "/posts"),
+        ("search.api", "/search"),
+    ):
         try:
-            module = importlib.import_module(f"{app}.api")
+            module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.api":
+            if exc.name != name:
                 raise
             continue
-        api.add_router(prefix, module.router, tags=[getattr(module, "TAG", app)])
+        api.add_router(prefix, module.router, tags=[getattr(module, "TAG", name.split(".")[0])])
 
 
 _register_routers()

@@ -452,6 +452,7 @@ class Notification(models.Model):
         PAGE_PUBLISHED = "page_published", _("Watched page updated")
         URGENT = "urgent", _("Urgent notice")
         REVIEW_DUE = "review_due", _("Page due for review")
+        READING_DUE = "reading_due", _("Mandatory reading")
         REPORT = "report", _("Post reported to the moderators")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")

@@ -23,6 +23,7 @@ from taggit.models import Tag
 from wagtail.log_actions import log
 from wagtail.search import index
 
+from home.actions import end_reading, set_reading
 from intranet.shared.tasks import enqueue_on_commit
 from intranet.shared.validators import check_storable
 from people.models import Notification
@@ -248,6 +249,7 @@ def _erase_content(post: Post) -> None:
     post.is_deleted = True
     post.text = post.html = post.attachment_name = ""
     post.is_urgent = post.is_official = False
+    end_reading(target=post)
     _save(
         post, update_fields=["is_deleted", "text", "html", "attachment", "attachment_name", "is_urgent", "is_official"]
     )
@@ -369,6 +371,8 @@ def set_official(*, post: Post, user, official: bool, pinned_until: datetime.dat
         raise ValidationError({"pinned_until": _("The date must not be in the past.")})
     post.is_official, post.pinned_until = official, pinned_until
     _save(post, update_fields=["is_official", "pinned_until"])
+    if not official:
+        set_reading(target=post, user=user, required=False)
     log(
         instance=post,
         action="posts.official" if official else "posts.unofficial",
@@ -455,3 +459,61 @@ def unfollow(*, user, person=None, channel: Channel | None = None, tag: Tag | No
     if sum(x is not None for x in (person, channel, tag)) != 1:
         raise ValidationError(_("Follow exactly one person, channel or tag."))
     Follow.objects.filter(follower=user, person=person, channel=channel, tag=tag).delete()
+
+
+# --- mandatory reading (Pflichtlektüre) of official announcements ------------------------------
+@transaction.atomic
+def set_post_reading(
+    *,
+    post: Post,
+    user,
+    required: bool,
+    all_staff: bool = False,
+    departments=(),
+    groups=(),
+    due_date: datetime.date | None = None,
+    new_version: bool = False,
+):
+    """Makes an official announcement mandatory reading for the whole administration, units (with
+    their sub-units) or groups, or ends it; `new_version`: a "wesentliche Änderung", everyone
+    confirms again. The Redaktion and the channel's editors may; logged on the post (Wagtail log
+    entries, home.actions.set_reading). Raises ValidationError naming the field."""
+    from home.reading_selectors import requirement_for
+
+    if not permissions.can_make_official(user, post):
+        raise PermissionDenied(_("Only the Redaktion and the channel's editors can mark official announcements."))
+    if not post.is_visible:
+        raise ValidationError(_("This post cannot be mandatory reading."))
+    if required:
+        if not post.is_official:
+            raise ValidationError({"required": _("Only official announcements can be mandatory reading.")})
+        departments, groups = list(departments), list(groups)
+        if not (all_staff or departments or groups):
+            raise ValidationError(
+                {"required": _("Choose who must read it: the whole administration, departments or groups.")}
+            )
+        if due_date and due_date < timezone.localdate():
+            raise ValidationError({"due_date": _("The date to read by cannot lie in the past.")})
+    current = requirement_for(post)
+    version = None
+    if new_version and current is not None and current.is_active:
+        version = current.version + 1
+    return set_reading(
+        target=post,
+        user=user,
+        required=required,
+        title=_post_title(post),
+        url=post.get_absolute_url(),
+        all_staff=all_staff,
+        departments=departments,
+        groups=groups,
+        due_date=due_date,
+        version=version,
+        owner=post.author,
+        section_department=post.channel.department,
+    )
+
+
+def _post_title(post: Post) -> str:
+    text = " ".join(markup.plain_text(post.html).split())
+    return text if len(text) <= 120 else text[:119].rstrip() + "…"

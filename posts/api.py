@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
+from home import reading_api
 from intranet.shared.api import ApiError, require_write, with_errors
 from people.models import Department
 
@@ -216,3 +217,14 @@ def react(request, post_id: int, payload: ReactionIn):
     added = actions.toggle_reaction(post=post, user=user, kind=payload.kind)
     shown = queries.single_post(user=user, pk=post.pk)
     return {"kind": payload.kind, "added": added, "reactions": _post(shown)["reactions"]}
+
+
+@router.post(
+    "/{int:post_id}/acknowledge",
+    response=with_errors({200: reading_api.AcknowledgementOut}),
+    summary="Confirm an official post of mandatory reading",
+)
+def acknowledge_post(request, post_id: int, payload: reading_api.AcknowledgeIn | None = None):
+    """ "Gelesen und verstanden" for an official announcement you are asked to read. Confirming
+    twice changes nothing (`created: false`); a post that does not ask you answers 404."""
+    return reading_api.acknowledge(request, _visible_post(request.auth, post_id), payload)

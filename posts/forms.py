@@ -56,6 +56,34 @@ class OfficialForm(forms.Form):
     )
 
 
+class ReadingForm(forms.Form):
+    """Mandatory reading (Pflichtlektüre) of an official announcement."""
+
+    required = forms.BooleanField(label=_("Mandatory reading"), required=False)
+    all_staff = forms.BooleanField(label=_("The whole administration"), required=False)
+    departments = forms.ModelMultipleChoiceField(
+        label=_("Departments (with their sub-units)"), queryset=None, required=False
+    )
+    groups = forms.ModelMultipleChoiceField(label=_("Groups"), queryset=None, required=False)
+    due_date = forms.DateField(
+        label=_("Read by (optional)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    new_version = forms.BooleanField(
+        label=_("Substantial change (wesentliche Änderung)"),
+        required=False,
+        help_text=_("Everyone must confirm again. Leave it off for a minor change."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from django.contrib.auth.models import Group
+
+        from people.models import Department
+
+        super().__init__(*args, **kwargs)
+        self.fields["departments"].queryset = Department.objects.order_by("name")
+        self.fields["groups"].queryset = Group.objects.order_by("name")
+
+
 class UrgentForm(forms.Form):
     text = forms.CharField(label=_("Notice"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     until = forms.DateTimeField(

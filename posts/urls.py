@@ -24,6 +24,7 @@ urlpatterns = [
     path("<int:pk>/ausblenden/", views.hide, name="hide"),
     path("<int:pk>/melden/", views.report, name="report"),
     path("<int:pk>/offiziell/", views.official, name="official"),
+    path("<int:pk>/pflichtlektuere/", views.reading, name="reading"),
     path("<int:pk>/reaktion/", views.react, name="react"),
     path("<int:pk>/kenntnis/", views.acknowledge, name="acknowledge"),
     path("<int:pk>/kenntnisnahmen/", views.acknowledgements, name="acknowledgements"),

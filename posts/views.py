@@ -15,7 +15,7 @@ from people.models import User
 from people.queries import mention_candidates
 
 from . import actions, permissions, queries
-from .forms import EditForm, OfficialForm, PostForm, ReasonForm, ReplyForm, UrgentForm
+from .forms import EditForm, OfficialForm, PostForm, ReadingForm, ReasonForm, ReplyForm, UrgentForm
 from .models import Channel, Post, Reaction
 
 
@@ -361,6 +361,40 @@ def official(request, pk):
         request,
         "posts/form_page.html",
         {"form": form, "post": post, "title": _("Official announcement and pinning"), "submit": _("Save")},
+        status=400 if form.errors else 200,
+    )
+
+
+def reading(request, pk):
+    """Mandatory reading of an official announcement: whom it asks, by when; or end it."""
+    from home.reading_selectors import requirement_for
+
+    post = _visible_post(request, pk)
+    if not permissions.can_make_official(request.user, post):
+        raise PermissionDenied
+    current = requirement_for(post)
+    initial = {"required": False}
+    if current is not None and current.is_active:
+        initial = {
+            "required": True,
+            "all_staff": current.all_staff,
+            "departments": list(current.departments.all()),
+            "groups": list(current.groups.all()),
+            "due_date": current.due_date,
+        }
+    form = ReadingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.set_post_reading(post=post, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(post.get_absolute_url())
+    return render(
+        request,
+        "posts/form_page.html",
+        {"form": form, "post": post, "title": _("Mandatory reading"), "submit": _("Save")},
         status=400 if form.errors else 200,
     )
 

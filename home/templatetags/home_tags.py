@@ -101,3 +101,16 @@ def can_edit(context, page) -> bool:
 def can_mark_reviewed(context, page) -> bool:
     user = _reader(context)
     return user is not None and selectors.can_mark_reviewed(user=user, page=page)
+
+
+# --- mandatory reading -------------------------------------------------------------------------
+@register.simple_tag(takes_context=True)
+def reading_banner(context, obj):
+    """The mandatory-reading banner of a page or post for the reader (one query; None when the
+    page or post is not mandatory reading)."""
+    from home import reading_selectors
+
+    user = _reader(context)
+    if user is None or obj is None or not user.is_authenticated:
+        return None
+    return reading_selectors.banner_for(user=user, obj=obj)

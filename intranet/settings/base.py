@@ -131,6 +131,7 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "intranet.context_processors.site",
                 "posts.context_processors.notices",
+                "home.context_processors.reading",
             ],
         },
     },
@@ -228,6 +229,10 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Wissensnetz] "
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Mandatory reading (Pflichtlektüre, docs/wiki.md): who confirmed what is kept this many days, then
+# deleted by manage.py purge_reading_confirmations (daily); the counts per department stay.
+ACKNOWLEDGEMENT_RETENTION_DAYS = int(os.environ.get("ACKNOWLEDGEMENT_RETENTION_DAYS", "365"))
+
 MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Wissensnetz")
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True

@@ -1,5 +1,6 @@
 """The wiki's page types for the accessibility check: department section, wiki page with every
-kind of block, process page, a page due for review, topics, history, diff, watched pages."""
+kind of block, process page, a page due for review, topics, history, diff, watched pages, mandatory
+reading (the page's banner, "Zu lesen", the reading progress)."""
 
 from django.utils import timezone
 from wagtail.models import PageLogEntry
@@ -77,7 +78,20 @@ def pages(user):
     due_date = add_months(timezone.localdate(), -13)
     ContentPage.objects.filter(pk=process.pk).update(last_reviewed=due_date, review_due=add_months(due_date, 12))
     latest = PageLogEntry.objects.filter(page=wiki, action="wagtail.publish").order_by("-timestamp").first()
+    # Mandatory reading the reader owns and must read: the banner with its button and the link to
+    # the counts, "Zu lesen", the counts per department (a Dienstanweisung: the names too).
+    rule = WikiPage(title="Datenschutz am Arbeitsplatz", slug="datenschutz", content_owner=user)
+    section.add_child(instance=rule)
+    rule.reading_required = rule.reading_all_staff = rule.service_instruction = True
+    rule.reading_due = timezone.localdate()
+    _publish(rule, owner)
+    from home.models import ReadingRequirement
+
+    requirement = ReadingRequirement.objects.get(object_id=rule.pk)
     return [
+        ("page of mandatory reading", rule.url),
+        ("to read", "/zu-lesen/"),
+        ("reading progress", f"/zu-lesen/{requirement.pk}/stand/"),
         ("department section", section.url),
         ("wiki page with every block", wiki.url),
         ("process page due for review", process.url),

@@ -58,3 +58,22 @@ def test_demo_editors_are_in_their_groups_and_a_reader_sees_the_start_page():
 def test_load_demo_data_command_includes_the_wiki():
     call_command("load_demo_data", "--no-index", stdout=open("/dev/null", "w"))
     assert DepartmentPage.objects.exists()
+
+
+@pytest.mark.django_db
+def test_demo_has_one_page_of_mandatory_reading_half_confirmed():
+    from home.models import ReadingConfirmation, ReadingRequirement
+    from home.reading_selectors import department_counts
+
+    load()
+    requirement = ReadingRequirement.objects.get()
+    assert requirement.all_staff and requirement.service_instruction and requirement.is_active
+    counts = department_counts(requirement=requirement)
+    asked = sum(row.addressed for row in counts)
+    confirmed = sum(row.confirmed for row in counts)
+    assert asked >= 10 and abs(asked - 2 * confirmed) <= 2  # about half
+    assert ReadingConfirmation.objects.count() == confirmed
+    anna = User.objects.get(username="anna.schmidt")
+    assert not ReadingConfirmation.objects.filter(user=anna).exists()
+    load()  # again: nothing twice
+    assert ReadingConfirmation.objects.count() == confirmed

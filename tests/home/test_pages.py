@@ -78,10 +78,16 @@ def test_the_migration_gives_a_pages_head_to_its_unit_where_the_unit_has_none(us
             head_id=head.pk, path=f"{root.path}{number + 900:04d}", depth=2, content_type=content_type,
             locale_id=root.locale_id,
         )  # fmt: skip
-    executor = MigrationExecutor(connection)
-    executor.migrate(after)
-    heads = dict(Department.objects.filter(pk__in=[bauamt.pk, ordnungsamt.pk, kasse.pk]).values_list("name", "head"))
-    assert heads == {"Bauamt": user.pk, "Ordnungsamt": user.pk, "Stadtkasse": None}
+    try:
+        executor = MigrationExecutor(connection)
+        executor.migrate(after)
+        heads = dict(
+            Department.objects.filter(pk__in=[bauamt.pk, ordnungsamt.pk, kasse.pk]).values_list("name", "head")
+        )
+        assert heads == {"Bauamt": user.pk, "Ordnungsamt": user.pk, "Stadtkasse": None}
+    finally:  # the later migrations back, for the tests after this one
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db

@@ -64,4 +64,9 @@ def test_notify_review_due_queues_its_task(db_tasks):
     assert "Queued for the background worker: send_review_reminders" in out.getvalue()
     assert queued() == ["send_review_reminders"]
     run_worker()
-    assert DBTaskResult.objects.get().return_value == {"mails": 0, "pages": 0}
+    assert DBTaskResult.objects.get().return_value == {
+        "mails": 0,
+        "pages": 0,
+        "reading": {"requirements": 0, "reminded": 0},
+        "purged": {"confirmations": 0, "reminders": 0},
+    }

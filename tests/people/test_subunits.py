@@ -108,12 +108,12 @@ def test_the_org_chart_costs_the_same_queries_for_20_or_2000_units(user_client, 
         )
 
     grow(20, 0)
-    # the page's 6 (see tests/people/test_org_chart.py) + the units with all they show (1) + the
-    # site's root (1) = 8
-    with django_assert_num_queries(8):
+    # the page's 7 (see tests/people/test_org_chart.py) + the units with all they show (1) + the
+    # site's root (1) = 9
+    with django_assert_num_queries(9):
         assert user_client.get("/personen/organisation/").status_code == 200
     grow(1980, 20)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         html = user_client.get("/personen/organisation/").content.decode()
     assert "Einheit 1999" in html
 

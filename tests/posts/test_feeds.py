@@ -77,7 +77,8 @@ def test_all_feed_query_count(user_client, general, authors, django_assert_num_q
     5 the channels the reader may post in, 6 the general channel (compose default), 7 the posts
     (authors, profiles, departments, channels joined; reply and reaction counts as subqueries),
     8 their tags, 9 the reader's own reactions, 10 the unread notifications count (menu),
-    11 urgent notices for the banner, 12-13 the compose form's channel choices."""
+    11 urgent notices for the banner, 12-13 the compose form's channel choices, 14 the mandatory
+    reading still to confirm (menu: "Zu lesen")."""
     fill(general, authors, 30)
     user_client.get("/beitraege/")  # the general channel exists from here on
     with django_assert_num_queries(FEED_QUERIES):
@@ -85,7 +86,7 @@ def test_all_feed_query_count(user_client, general, authors, django_assert_num_q
     assert response.status_code == 200
 
 
-FEED_QUERIES = 13
+FEED_QUERIES = 14
 
 
 def test_keyset_pagination_loads_older_posts(user_client, general, authors):
