@@ -229,4 +229,4 @@ def give_feedback(*, page, user, helpful, comment: str = "") -> None:
             HelpfulCount.objects.filter(page=page, day=day).update(**{field: F(field) + 1})
     if comment:
         FeedbackComment.objects.create(page=page, helpful=helpful, text=comment, html=markup.render(comment).html)
-        transaction.on_commit(lambda: _count_comment(user))
+        _count_comment(user)

@@ -8,17 +8,8 @@ from wagtail.models import PageViewRestriction
 
 from home.models import WikiPage
 from tests.conftest import make_user, sign_in
-from tests.home.conftest import (  # noqa: F401 (fixtures)
-    add_page,
-    bauamt,
-    bauamt_editor,
-    bauamt_page,
-    buergeramt_page,
-    central_editor,
-    redaktion,
-    rich,
-    wiki_page,
-)
+from tests.home.conftest import *  # noqa: F403 (the wiki fixtures: wiki_page, bauamt_editor, ...)
+from tests.home.conftest import add_page, rich
 
 
 @pytest.fixture
@@ -48,3 +39,12 @@ def personalrat_page(wiki_page, user):
 @pytest.fixture
 def stand_in(db, department):
     return make_user("sophie.krueger", department=department, first_name="Sophie", last_name="Krüger")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limit_counts():
+    """The comments' rate limit counts in the cache (``feedback.actions``); the test processes keep
+    their cache between tests and reuse account ids, so each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
