@@ -76,18 +76,22 @@ def check_question_rate_limit(author) -> None:
         raise _rate_limited(count, seconds)
 
 
+def _comment_key(user) -> str:
+    # the account's creation time too: an id used again (a deleted account's) starts afresh
+    return f"feedback:comments:{user.pk}:{user.date_joined.timestamp()}"
+
+
 def check_comment_rate_limit(user) -> None:
     """The same numbers for feedback comments. Comments store no author, so the count lives in
     the cache for the window only (one key per person, gone when the window has passed)."""
     count, seconds = RATE_LIMIT
-    key = f"feedback:comments:{user.pk}"
-    if cache.get(key, 0) >= count:
+    if cache.get(_comment_key(user), 0) >= count:
         raise _rate_limited(count, seconds)
 
 
 def _count_comment(user) -> None:
     _count, seconds = RATE_LIMIT
-    key = f"feedback:comments:{user.pk}"
+    key = _comment_key(user)
     if cache.add(key, 1, timeout=seconds):
         return
     try:

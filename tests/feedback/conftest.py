@@ -40,11 +40,3 @@ def personalrat_page(wiki_page, user):
 def stand_in(db, department):
     return make_user("sophie.krueger", department=department, first_name="Sophie", last_name="Krüger")
 
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limit_counts():
-    """The comments' rate limit counts in the cache (``feedback.actions``); the test processes keep
-    their cache between tests and reuse account ids, so each test starts with none."""
-    from django.core.cache import cache
-
-    cache.clear()
