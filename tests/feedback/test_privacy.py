@@ -62,3 +62,9 @@ def test_erasing_the_owner_keeps_the_answer_without_the_name(asked, admin_client
     client = sign_in(Client(), User.objects.get(username="mehmet.yilmaz"))
     html = client.get(question.get_absolute_url()).content.decode()
     assert "Drei Monate." in html and "Anna" not in html
+
+
+def test_the_privacy_page_says_what_is_kept(asker_client):
+    html = asker_client.get("/personen/datenschutz/").content.decode()
+    assert "Fragen, die Sie zu einer Seite stellen" in html
+    assert "als Kennziffer, nicht Ihr Name" in html
