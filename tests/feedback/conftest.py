@@ -39,4 +39,3 @@ def personalrat_page(wiki_page, user):
 @pytest.fixture
 def stand_in(db, department):
     return make_user("sophie.krueger", department=department, first_name="Sophie", last_name="Krüger")
-

@@ -116,7 +116,13 @@ def test_the_start_page_shows_the_desk_numbers_to_owners_only(
     remember_for_request(owner)
     with django_assert_num_queries(5):  # restrictions, owned pages, open questions, counts, broken links
         counts = selectors.owner_desk_counts(user=owner)
-    assert (counts.pages, counts.open_questions, counts.helpful, counts.unhelpful, counts.broken_links) == (6, 6, 12, 6, 6)
+    assert (counts.pages, counts.open_questions, counts.helpful, counts.unhelpful, counts.broken_links) == (
+        6,
+        6,
+        12,
+        6,
+        6,
+    )
 
 
 def test_a_question_answered_leaves_the_desk(user_client, asker_client, wiki_page, other_user, user):

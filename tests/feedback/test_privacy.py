@@ -41,7 +41,9 @@ def test_the_export_holds_my_questions_and_where_i_gave_feedback_not_how(asked, 
 @pytest.mark.parametrize("posts", ["keep", "delete"])
 def test_erasing_the_asker(asked, admin_client, other_user, wiki_page, settings, posts):
     settings.ERASED_USER_POSTS = posts
-    response = admin_client.post(f"/personen/{other_user.username}/loeschen/", {"confirm_username": other_user.username})
+    response = admin_client.post(
+        f"/personen/{other_user.username}/loeschen/", {"confirm_username": other_user.username}
+    )
     assert response.status_code == 302
     assert not HelpfulVote.objects.exists()  # the marker goes
     assert HelpfulCount.objects.get().unhelpful == 1  # the counts stay

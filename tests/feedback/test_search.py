@@ -22,7 +22,9 @@ def questions_found(user, q):
 
 @pytest.mark.django_db
 def test_questions_are_found_by_question_and_answer(immediate_on_commit, wiki_page, other_user, user):
-    question = actions.ask_question(page=wiki_page, author=other_user, text="Gilt die Bescheinigung für Zweitwohnsitze?")
+    question = actions.ask_question(
+        page=wiki_page, author=other_user, text="Gilt die Bescheinigung für Zweitwohnsitze?"
+    )
     hits, result = questions_found(user, "Zweitwohnsitze")
     assert hits == [("question", "Gilt die Bescheinigung für Zweitwohnsitze?", f"/wiki/fragen/{question.pk}/")]
 
@@ -35,7 +37,9 @@ def test_questions_are_found_by_question_and_answer(immediate_on_commit, wiki_pa
 def test_questions_on_pages_someone_may_not_see_are_neither_found_nor_counted(
     immediate_on_commit, personalrat_page, wiki_page, other_user, user
 ):
-    secret = actions.ask_question(page=personalrat_page, author=user, text="Vertrauliche Betriebsvereinbarung Homeoffice")
+    secret = actions.ask_question(
+        page=personalrat_page, author=user, text="Vertrauliche Betriebsvereinbarung Homeoffice"
+    )
     open_one = actions.ask_question(page=wiki_page, author=user, text="Öffentliche Betriebsvereinbarung Homeoffice")
     hits, result = questions_found(other_user, "Betriebsvereinbarung")
     assert [hit[2] for hit in hits] == [f"/wiki/fragen/{open_one.pk}/"]
