@@ -27,6 +27,7 @@ def test_questions_are_found_by_question_and_answer(immediate_on_commit, wiki_pa
     )
     hits, result = questions_found(user, "Zweitwohnsitze")
     assert hits == [("question", "Gilt die Bescheinigung für Zweitwohnsitze?", f"/wiki/fragen/{question.pk}/")]
+    assert result.facets["type"].get("question") == 1
 
     actions.answer_question(question=question, user=user, text="Ja, auch für Nebenwohnungen.")
     hits, _result = questions_found(other_user, "Nebenwohnungen")
