@@ -20,7 +20,7 @@ class QuestionType(SearchType):
     name = "question"
     label = gettext_lazy("Questions about pages")
     hit_label = gettext_lazy("Question")
-    order = 15
+    order = 50
 
     def source(self, user, filters):
         if filters.tag or not user.is_authenticated:  # questions carry no topics
