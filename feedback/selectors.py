@@ -85,9 +85,9 @@ def _owned_pages(*, user):
 
 
 def owner_desk(*, user) -> Desk:
-    """Everything a page owner looks after, for the pages they own and may see. Seven queries
-    (the site root, owned pages, counts, open questions, comments, broken links, the broken
-    links' sources are in the same query), whatever the number of pages."""
+    """Everything a page owner looks after, for the pages they own and may see. Besides the view
+    restrictions (cached per request), six queries whatever the number of pages: the site root,
+    the owned pages, their counts, open questions (with askers), comments, broken links."""
     desk = Desk()
     if not user.is_authenticated:
         return desk
@@ -141,8 +141,9 @@ class DeskCounts:
 
 
 def owner_desk_counts(*, user) -> DeskCounts:
-    """The start page's numbers of the desk, for owners (``pages`` 0 for everyone else). One query
-    for someone who owns no page, four for an owner."""
+    """The start page's numbers of the desk, for owners (``pages`` 0 for everyone else). Besides
+    the view restrictions (cached per request): one query for someone who owns no page, four for
+    an owner."""
     counts = DeskCounts()
     if not user.is_authenticated:
         return counts

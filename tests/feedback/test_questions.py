@@ -261,3 +261,13 @@ def test_the_page_costs_the_same_queries_for_1_or_many_questions(asker_client, w
     for number in range(1, 15):
         make(number)
     assert len(page_queries()) == len(few)
+
+
+def test_in_english_too(asker_client, wiki_page):
+    asker_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = asker_client.get(wiki_page.url).content.decode()
+    assert "Question about this page" in html and "Was this page helpful?" in html
+    response = ask(asker_client, wiki_page, " ")
+    assert "Please write something: the text is empty." in response.content.decode()
+    html = asker_client.get("/wiki/meine-seiten/").content.decode()
+    assert "My pages" in html and "You are not responsible for any page." in html
