@@ -264,10 +264,17 @@ def test_the_page_costs_the_same_queries_for_1_or_many_questions(asker_client, w
 
 
 def test_in_english_too(asker_client, wiki_page):
+    from django.utils import translation
+
     asker_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    html = asker_client.get(wiki_page.url).content.decode()
-    assert "Question about this page" in html and "Was this page helpful?" in html
-    response = ask(asker_client, wiki_page, " ")
-    assert "Please write something: the text is empty." in response.content.decode()
-    html = asker_client.get("/wiki/meine-seiten/").content.decode()
-    assert "My pages" in html and "You are not responsible for any page." in html
+    try:
+        html = asker_client.get(wiki_page.url).content.decode()
+        assert "Question about this page" in html and "Was this page helpful?" in html
+        response = ask(asker_client, wiki_page, " ")
+        assert "Please write something: the text is empty." in response.content.decode()
+        html = asker_client.get("/wiki/meine-seiten/").content.decode()
+        assert "My pages" in html and "You are not responsible for any page." in html
+    finally:
+        # the request left English active in this test process: later tests expect German
+        asker_client.post("/i18n/setlang/", {"language": "de", "next": "/"})
+        translation.activate("de")
