@@ -46,7 +46,7 @@ lock: venv
 
 # Re-extract every app's strings into <app>/locale/de/LC_MESSAGES/django.po (then translate them).
 messages-de: venv
-	for app in intranet home posts search people documents; do \
+	for app in intranet home posts feedback search people documents; do \
 	  (cd $$app && mkdir -p locale && env -u DJANGO_SETTINGS_MODULE ../$(BIN)/python -P -m django makemessages -l de --no-obsolete -v0); \
 	done
 

@@ -36,6 +36,7 @@ urlpatterns = [
     path("personen/", include("people.urls")),
     path("beitraege/", include("posts.urls")),
     path("benachrichtigungen/", include("people.notification_urls")),
+    path("", include("feedback.urls")),  # questions and feedback on pages: /wiki/fragen/..., /wiki/meine-seiten/
     path("", include("home.urls")),  # wiki: /themen/, /wiki/... (before Wagtail's page serving)
 ]
 

@@ -454,6 +454,8 @@ class Notification(models.Model):
         REVIEW_DUE = "review_due", _("Page due for review")
         READING_DUE = "reading_due", _("Mandatory reading")
         REPORT = "report", _("Post reported to the moderators")
+        PAGE_QUESTION = "page_question", _("Question to a page owner")
+        QUESTION_ANSWERED = "question_answered", _("Your question was answered")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)

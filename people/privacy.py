@@ -6,7 +6,7 @@ Each app that stores personal data has a module `<app>.privacy` with
     erase_user(user, *, keep_posts: bool)   # removes (or anonymises) what it stores
 
 `collect_export` and `erase_person` call every such module listed in the setting
-`PRIVACY_APPS` (default: home, posts, search, intranet, people; missing modules are skipped, so
+`PRIVACY_APPS` (default: home, posts, feedback, search, intranet, people; missing modules are skipped, so
 an app can join later just by adding one). This module is the people app's own part: account,
 profile, notifications, and the metadata of personal API tokens (`user.personal_api_tokens`, the
 API's model in the `intranet` app; exported here while `intranet` has no privacy module).
@@ -28,7 +28,7 @@ from .models import Notification, Profile, User
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_PRIVACY_APPS = ["home", "posts", "search", "intranet", "people"]
+DEFAULT_PRIVACY_APPS = ["home", "posts", "feedback", "search", "intranet", "people"]
 # Posts that stay after an erase are shown under this name.
 FORMER_STAFF_FIRST_NAME = "ehemalige/r"
 FORMER_STAFF_LAST_NAME = "Mitarbeiter/in"

@@ -1,5 +1,7 @@
 """Admin report for editors: the most frequent queries and the queries without results of the
-last 30 or 90 days. Aggregate only — the statistics hold no user, IP address or session."""
+last 30 or 90 days. Aggregate only — the statistics hold no user, IP address or session.
+Other apps add their parts below with the hook ``search_statistics_panels``: a function of
+``(request, days)`` returning HTML (the feedback app: pages found unhelpful)."""
 
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
@@ -30,6 +32,8 @@ def search_statistics(request):
             "periods": PERIODS,
             "top": top_queries(days=days),
             "zero": zero_result_queries(days=days),
+            # other apps' parts of the report, e.g. the pages readers found unhelpful (feedback)
+            "panels": [panel(request, days) for panel in hooks.get_hooks("search_statistics_panels")],
             "header_title": _("Search statistics"),
         },
     )

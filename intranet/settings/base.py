@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "intranet",
     "home",
     "posts",
+    "feedback",
     "search",
     "people",
     "documents",

@@ -44,8 +44,10 @@ def process_type():
 
 
 def test_the_apps_register_their_types_in_order():
-    assert registry.names() == ["page", "post", "person", "document"]
-    assert [str(t.label) for t in registry.types()] == ["Seiten", "Beiträge", "Mitarbeitende", "Dokumente"]
+    assert registry.names() == ["page", "post", "person", "document", "question"]
+    assert [str(t.label) for t in registry.types()] == [
+        "Seiten", "Beiträge", "Mitarbeitende", "Dokumente", "Fragen zu Seiten"
+    ]  # fmt: skip
     assert [t.name for t in registry.types() if t.autocomplete] == ["page", "person"]
 
 
@@ -100,4 +102,4 @@ def test_the_api_accepts_a_registered_type_and_refuses_it_once_gone(city, user_c
 def test_the_api_schema_lists_the_registered_types(client):
     schema = client.get("/api/v1/openapi.json").json()
     (param,) = [p for p in schema["paths"]["/api/v1/search"]["get"]["parameters"] if p["name"] == "type"]
-    assert param["schema"]["items"]["enum"] == ["page", "post", "person", "document"]
+    assert param["schema"]["items"]["enum"] == ["page", "post", "person", "document", "question"]

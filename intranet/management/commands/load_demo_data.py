@@ -9,7 +9,7 @@ from search.indexing import per_object_updates_paused
 
 # Each app brings its own demo data as `<app>.demo.load(stdout=...)`; they run in this order
 # (people first: pages, posts and channels refer to departments and staff).
-DEMO_MODULES = ["people.demo", "home.demo", "documents.demo", "posts.demo", "search.demo"]
+DEMO_MODULES = ["people.demo", "home.demo", "documents.demo", "posts.demo", "feedback.demo", "search.demo"]
 
 
 class Command(BaseCommand):
