@@ -7,11 +7,12 @@ import datetime
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from django.db.models import Q, Sum
+from django.db.models import IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from home import page_selectors
-from home.models import ContentPage, PageLink
+from home.models import ContentPage, PageLink, ReadingRequirement, ReadingTally
 from home.permissions import visible_pages
 
 from . import actions, permissions
@@ -76,8 +77,9 @@ class Desk:
     open_questions: list = field(default_factory=list)
     comments: list = field(default_factory=list)
     broken_links: list = field(default_factory=list)
-    #: reading progress of the owner's mandatory pages: filled in by issue 15, point 1
-    reading_progress: list | None = None
+    #: the owner's pages that are mandatory reading (ReadingRequirement, ``confirmed``: how many
+    #: confirmed the current version; the per-department detail is on its reading-progress page)
+    reading_progress: list = field(default_factory=list)
 
 
 def _owned_pages(*, user):
@@ -86,8 +88,9 @@ def _owned_pages(*, user):
 
 def owner_desk(*, user) -> Desk:
     """Everything a page owner looks after, for the pages they own and may see. Besides the view
-    restrictions (cached per request), six queries whatever the number of pages: the site root,
-    the owned pages, their counts, open questions (with askers), comments, broken links."""
+    restrictions (cached per request), seven queries whatever the number of pages: the site root,
+    the owned pages, their counts, open questions (with askers), comments, broken links, the
+    reading progress of those that are mandatory reading."""
     desk = Desk()
     if not user.is_authenticated:
         return desk
@@ -127,7 +130,27 @@ def owner_desk(*, user) -> Desk:
     )
     for link in desk.broken_links:
         link.page_in_list = by_id[link.source_id]
+    desk.reading_progress = _reading_progress(ids)
     return desk
+
+
+def _reading_progress(page_ids: list[int]) -> list:
+    """The mandatory reading of these pages with the number who confirmed the current version
+    (the stored tallies, which outlive the per-person records): one query."""
+    confirmed = (
+        ReadingTally.objects.filter(requirement=OuterRef("pk"), version=OuterRef("version"))
+        .order_by()
+        .values("requirement")
+        .annotate(total=Sum("count"))
+        .values("total")
+    )
+    return list(
+        ReadingRequirement.objects.filter(
+            is_active=True, content_type__app_label="wagtailcore", content_type__model="page", object_id__in=page_ids
+        )
+        .annotate(confirmed=Coalesce(Subquery(confirmed, output_field=IntegerField()), 0))
+        .order_by("title", "pk")
+    )
 
 
 @dataclass

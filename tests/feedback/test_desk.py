@@ -86,12 +86,32 @@ def test_owner_desk_selector_query_count(buergeramt_page, user, django_assert_nu
     for page in own_pages(buergeramt_page, user, 6):
         fill(page, 0)
     remember_for_request(user)
-    # restrictions, site root, owned pages, counts, open questions, comments, broken links
-    with django_assert_num_queries(7):
+    # restrictions, site root, owned pages, counts, open questions, comments, broken links,
+    # reading progress
+    with django_assert_num_queries(8):
         desk = selectors.owner_desk(user=user)
         assert len(desk.pages) == 6 and len(desk.open_questions) == 6 and len(desk.broken_links) == 6
         assert [str(q.author) for q in desk.open_questions]
-        assert desk.reading_progress is None  # issue 15, point 1 fills it in
+        assert desk.reading_progress == []
+
+
+def test_the_desk_shows_how_far_the_reading_of_a_mandatory_page_has_got(
+    user_client, buergeramt_page, wiki_page, user, other_user, department
+):
+    """The owner's mandatory pages with the number who confirmed the current version, and the way
+    to the counts per department; a page that is not mandatory reading is not listed."""
+    from home import actions as home_actions
+    from home.models import ReadingRequirement
+    from tests.home.test_reading import make_mandatory
+
+    assert 'id="lesefortschritt"' not in user_client.get(DESK).content.decode()
+    make_mandatory(wiki_page, departments=[department], due=datetime.date(2099, 3, 1))
+    requirement = ReadingRequirement.objects.get(object_id=wiki_page.pk)
+    home_actions.confirm_reading(requirement=requirement, user=other_user)
+    section = user_client.get(DESK).content.decode().split('id="lesefortschritt"')[1].split("</section>")[0]
+    assert wiki_page.title in section
+    assert "1 Bestätigung der aktuellen Fassung (fällig am 01.03.2099)" in section
+    assert f'href="/zu-lesen/{requirement.pk}/stand/"' in section
 
 
 def test_the_start_page_shows_the_desk_numbers_to_owners_only(
