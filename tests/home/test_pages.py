@@ -64,21 +64,24 @@ def test_the_migration_gives_a_pages_head_to_its_unit_where_the_unit_has_none(us
 
     before, after = [("home", "0005_department_collections")], [("home", "0006_department_head_from_the_unit")]
     executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps
-    OldPage, OldDepartment = old.get_model("home", "DepartmentPage"), old.get_model("people", "Department")
-    bauamt = Department.objects.create(name="Bauamt")
-    ordnungsamt = Department.objects.create(name="Ordnungsamt", head=user)
-    kasse = Department.objects.create(name="Stadtkasse", deputy_head=other_user)
-    root = old.get_model("wagtailcore", "Page").objects.get(depth=1)
-    content_type = old.get_model("contenttypes", "ContentType").objects.get(app_label="home", model="departmentpage")
-    for number, (unit, head) in enumerate([(bauamt, user), (ordnungsamt, other_user), (kasse, other_user)]):
-        OldPage.objects.create(
-            title=unit.name, slug=f"amt-{number}", department=OldDepartment.objects.get(pk=unit.pk),
-            head_id=head.pk, path=f"{root.path}{number + 900:04d}", depth=2, content_type=content_type,
-            locale_id=root.locale_id,
-        )  # fmt: skip
     try:
+        executor.migrate(before)
+        old = executor.loader.project_state(before).apps
+        OldPage, OldDepartment = old.get_model("home", "DepartmentPage"), old.get_model("people", "Department")
+        bauamt = Department.objects.create(name="Bauamt")
+        ordnungsamt = Department.objects.create(name="Ordnungsamt", head=user)
+        kasse = Department.objects.create(name="Stadtkasse", deputy_head=other_user)
+        # a transactional test may start without the root page and locale (flushed): the rows
+        # need no tree around them
+        locale, _ = old.get_model("wagtailcore", "Locale").objects.get_or_create(language_code="de")
+        content_type, _ = old.get_model("contenttypes", "ContentType").objects.get_or_create(
+            app_label="home", model="departmentpage"
+        )
+        for number, (unit, head) in enumerate([(bauamt, user), (ordnungsamt, other_user), (kasse, other_user)]):
+            OldPage.objects.create(
+                title=unit.name, slug=f"amt-{number}", department=OldDepartment.objects.get(pk=unit.pk),
+                head_id=head.pk, path=f"{number + 9000:04d}", depth=1, content_type=content_type, locale=locale,
+            )  # fmt: skip
         executor = MigrationExecutor(connection)
         executor.migrate(after)
         heads = dict(
