@@ -13,7 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from people.models import Department, Profile, User
 from people.permissions import CENTRAL_EDITORS_GROUP, department_editors_group_name
@@ -53,9 +53,32 @@ def _requirement_units_sql() -> str:
     return sql.replace("{unit}", Department._meta.db_table).replace("{chosen}", RequirementDepartment._meta.db_table)
 
 
+def _may_see_page_sql(page_id: str, user_id: str) -> str:
+    """SQL: the user (column or parameter ``user_id``) passes every group view restriction on the
+    page ``page_id`` and the pages above it. Login restrictions ask only for an account, which
+    everyone asked has; password restrictions are switched off on this site. Plain SQL that runs
+    on SQLite and PostgreSQL (``substr`` for "at or below")."""
+    restriction = PageViewRestriction._meta.db_table
+    chosen = PageViewRestriction.groups.through._meta.db_table
+    return (
+        f"NOT EXISTS (SELECT 1 FROM {restriction} r JOIN {Page._meta.db_table} rp ON rp.id = r.page_id "  # noqa: S608
+        f"JOIN {Page._meta.db_table} p ON p.id = {page_id} "
+        f"WHERE r.restriction_type = '{PageViewRestriction.GROUPS}' "
+        "AND substr(p.path, 1, length(rp.path)) = rp.path "
+        f"AND NOT EXISTS (SELECT 1 FROM {chosen} rg JOIN {UserGroup._meta.db_table} ug ON ug.group_id = rg.group_id "
+        f"WHERE rg.pageviewrestriction_id = r.id AND ug.user_id = {user_id}))"
+    )
+
+
+def _page_type_id() -> int:
+    return ContentType.objects.get_for_model(Page).pk
+
+
 def addressed_to(user) -> Q:
     """The condition on ReadingRequirement: it asks `user` (whole administration, their unit or
-    one above it, or one of their groups). No query of its own."""
+    one above it, or one of their groups) and, for a page, `user` may see the page (a page
+    restricted to a group asks only its members, whoever the editor named). No query of its own
+    (the page content type is cached)."""
     in_unit = RequirementDepartment.objects.filter(
         readingrequirement_id=OuterRef("pk"),
         department_id__in=RawSQL(_ancestors_of_users_unit_sql(), [user.pk]),  # noqa: S611 — fixed SQL
@@ -64,7 +87,14 @@ def addressed_to(user) -> Q:
         readingrequirement_id=OuterRef("pk"),
         group_id__in=UserGroup.objects.filter(user_id=user.pk).values("group_id"),
     )
-    return Q(all_staff=True) | Q(Exists(in_unit)) | Q(Exists(in_group))
+    asked = Q(all_staff=True) | Q(Exists(in_unit)) | Q(Exists(in_group))
+    if user.is_superuser:
+        return asked
+    table = ReadingRequirement._meta.db_table
+    may_see = RawSQL(
+        _may_see_page_sql(f'"{table}"."object_id"', "%s"), [user.pk], output_field=BooleanField()
+    )  # noqa: S611 — our table names, the user's id a parameter
+    return asked & (~Q(content_type_id=_page_type_id()) | Q(may_see))
 
 
 def open_requirements(now=None):
@@ -148,6 +178,13 @@ def banner_for(*, user, obj) -> Banner | None:
 def audience(requirement: ReadingRequirement):
     """The active staff a requirement asks (their profiles), in the query of whoever uses it."""
     profiles = Profile.objects.filter(user__is_active=True)
+    if requirement.content_type_id == _page_type_id():  # only those who may see the page
+        may_see = RawSQL(
+            _may_see_page_sql("%s", f'"{Profile._meta.db_table}"."user_id"'),
+            [requirement.object_id],
+            output_field=BooleanField(),
+        )  # noqa: S611 — our table names, the page's id a parameter
+        profiles = profiles.filter(Q(user__is_superuser=True) | Q(may_see))
     if requirement.all_staff:
         return profiles
     in_group = UserGroup.objects.filter(

@@ -209,6 +209,39 @@ def test_groups_and_the_whole_administration_are_asked(buergeramt_page, outsider
     assert [i.object_id for i in client_for(user).get("/zu-lesen/").context["items"]] == [page.pk]
 
 
+@pytest.mark.django_db
+def test_a_page_restricted_to_a_group_asks_only_its_members_whoever_the_editor_named(
+    buergeramt_page, outsider, user, owner
+):
+    """A Personalrat page made mandatory for the whole administration: only the Personalrat's
+    members are asked, counted and reminded; for everyone else it does not exist (no title in
+    "Zu lesen", confirming answers 404), as the page itself answers 404."""
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    personalrat = Group.objects.create(name="Personalrat")
+    outsider.groups.add(personalrat)
+    page = add_page(
+        buergeramt_page, WikiPage(title="Protokoll Personalrat", slug="pr", body=rich("Text"), content_owner=owner)
+    )
+    restriction = PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.add(personalrat)
+    make_mandatory(page, all_staff=True)
+    requirement = requirement_of(page)
+    assert [i.title for i in client_for(outsider).get("/zu-lesen/").context["items"]] == ["Protokoll Personalrat"]
+    reader = client_for(user)
+    assert reader.get("/zu-lesen/").context["items"] == []
+    assert "Protokoll Personalrat" not in reader.get("/zu-lesen/").content.decode()
+    assert reader.post(f"/zu-lesen/{requirement.pk}/gelesen/").status_code == 404
+    from home import reading_selectors
+
+    asked = set(reading_selectors.audience(requirement).values_list("user__username", flat=True))
+    assert asked == {outsider.username}
+    actions.remind_reading()
+    assert not Notification.objects.filter(recipient=user, kind=Notification.Kind.READING_DUE).exists()
+    assert Notification.objects.filter(recipient=outsider, kind=Notification.Kind.READING_DUE).count() == 1
+
+
 # --- new versions ------------------------------------------------------------------------------------
 @pytest.mark.django_db
 def test_a_substantial_change_asks_everyone_again_a_minor_edit_does_not(section_editor, rule, user, department):
