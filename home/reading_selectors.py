@@ -91,9 +91,8 @@ def addressed_to(user) -> Q:
     if user.is_superuser:
         return asked
     table = ReadingRequirement._meta.db_table
-    may_see = RawSQL(
-        _may_see_page_sql(f'"{table}"."object_id"', "%s"), [user.pk], output_field=BooleanField()
-    )  # noqa: S611 — our table names, the user's id a parameter
+    # our table names; the user's id a parameter
+    may_see = RawSQL(_may_see_page_sql(f'"{table}"."object_id"', "%s"), [user.pk], output_field=BooleanField())  # noqa: S611
     return asked & (~Q(content_type_id=_page_type_id()) | Q(may_see))
 
 
@@ -179,11 +178,9 @@ def audience(requirement: ReadingRequirement):
     """The active staff a requirement asks (their profiles), in the query of whoever uses it."""
     profiles = Profile.objects.filter(user__is_active=True)
     if requirement.content_type_id == _page_type_id():  # only those who may see the page
-        may_see = RawSQL(
-            _may_see_page_sql("%s", f'"{Profile._meta.db_table}"."user_id"'),
-            [requirement.object_id],
-            output_field=BooleanField(),
-        )  # noqa: S611 — our table names, the page's id a parameter
+        # our table names; the page's id a parameter
+        sql = _may_see_page_sql("%s", f'"{Profile._meta.db_table}"."user_id"')
+        may_see = RawSQL(sql, [requirement.object_id], output_field=BooleanField())  # noqa: S611
         profiles = profiles.filter(Q(user__is_superuser=True) | Q(may_see))
     if requirement.all_staff:
         return profiles
