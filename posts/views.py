@@ -344,14 +344,24 @@ def official(request, pk):
     if not permissions.can_make_official(request.user, post):
         raise PermissionDenied
     form = OfficialForm(request.POST or None, initial={"official": post.is_official, "pinned_until": post.pinned_until})
+    return _settings_form(
+        request,
+        post=post,
+        form=form,
+        title=_("Official announcement and pinning"),
+        save=lambda data: actions.set_official(
+            post=post, user=request.user, official=data["official"], pinned_until=data["pinned_until"]
+        ),
+    )
+
+
+def _settings_form(request, *, post, form, title, save):
+    """A post's settings form (official, mandatory reading): on a valid POST ``save`` gets the
+    cleaned data; an action's ValidationError shows on the form (status 400), success goes back
+    to the post."""
     if request.method == "POST" and form.is_valid():
         try:
-            actions.set_official(
-                post=post,
-                user=request.user,
-                official=form.cleaned_data["official"],
-                pinned_until=form.cleaned_data["pinned_until"],
-            )
+            save(form.cleaned_data)
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -360,7 +370,7 @@ def official(request, pk):
     return render(
         request,
         "posts/form_page.html",
-        {"form": form, "post": post, "title": _("Official announcement and pinning"), "submit": _("Save")},
+        {"form": form, "post": post, "title": title, "submit": _("Save")},
         status=400 if form.errors else 200,
     )
 
@@ -383,19 +393,12 @@ def reading(request, pk):
             "due_date": current.due_date,
         }
     form = ReadingForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.set_post_reading(post=post, user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(post.get_absolute_url())
-    return render(
+    return _settings_form(
         request,
-        "posts/form_page.html",
-        {"form": form, "post": post, "title": _("Mandatory reading"), "submit": _("Save")},
-        status=400 if form.errors else 200,
+        post=post,
+        form=form,
+        title=_("Mandatory reading"),
+        save=lambda data: actions.set_post_reading(post=post, user=request.user, **data),
     )
 
 
