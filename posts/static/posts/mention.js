@@ -6,7 +6,7 @@
 // Without JavaScript the box is a plain textarea and "@username" is typed by hand.
 (function () {
   "use strict";
-  if (!window.fetch) return;
+  if (!window.fetch || !window.WissensnetzListbox) return;
   // "@" not inside an e-mail address or URL, then a name so far (letters of any script: "@Yıl").
   var TRIGGER = /(^|[^\p{L}\p{N}_@\/.])@([\p{L}\p{N}_]+(?:[.\-][\p{L}\p{N}_]*)*)$/u;
 
@@ -33,29 +33,10 @@
     textarea.setAttribute("aria-controls", list.id);
     textarea.setAttribute("aria-expanded", "false");
 
-    var active = -1;
+    var box = window.WissensnetzListbox(textarea, list);
     var timer = null;
     var controller = null;
     var start = -1; // where the "@" of the word being completed stands
-
-    function options() { return list.querySelectorAll("[role=option]"); }
-
-    function close() {
-      list.hidden = true;
-      list.innerHTML = "";
-      textarea.setAttribute("aria-expanded", "false");
-      textarea.removeAttribute("aria-activedescendant");
-      active = -1;
-    }
-
-    function select(index) {
-      var items = options();
-      if (!items.length) return;
-      active = (index + items.length) % items.length;
-      for (var i = 0; i < items.length; i++) items[i].setAttribute("aria-selected", i === active ? "true" : "false");
-      textarea.setAttribute("aria-activedescendant", items[active].id);
-      items[active].scrollIntoView({ block: "nearest" });
-    }
 
     function insert(username) {
       var end = textarea.selectionStart;
@@ -65,7 +46,7 @@
       textarea.value = before + text + after;
       var caret = before.length + text.length;
       textarea.setSelectionRange(caret, caret);
-      close();
+      box.close();
       status.textContent = "";
       textarea.focus();
     }
@@ -78,11 +59,9 @@
     }
 
     function render(results) {
-      list.innerHTML = "";
-      active = -1;
-      textarea.removeAttribute("aria-activedescendant");
+      box.clear();
       announce(results.length);
-      if (!results.length) { close(); return; }
+      if (!results.length) { box.close(); return; }
       results.forEach(function (row, i) {
         var li = document.createElement("li");
         li.id = list.id + "-" + i;
@@ -104,13 +83,12 @@
         li.addEventListener("mousedown", function (event) { event.preventDefault(); insert(row.username); });
         list.appendChild(li);
       });
-      list.hidden = false;
-      textarea.setAttribute("aria-expanded", "true");
+      box.show();
     }
 
     function check() {
       var match = TRIGGER.exec(textarea.value.slice(0, textarea.selectionStart));
-      if (!match || match[2].length < 2) { start = -1; close(); return; }
+      if (!match || match[2].length < 2) { start = -1; box.close(); return; }
       var q = match[2];
       start = textarea.selectionStart - q.length - 1;
       if (controller) controller.abort();
@@ -134,15 +112,15 @@
     });
     textarea.addEventListener("keydown", function (event) {
       if (list.hidden) return;
-      var items = options();
-      if (event.key === "ArrowDown") { event.preventDefault(); select(active + 1); }
-      else if (event.key === "ArrowUp") { event.preventDefault(); select(active - 1); }
-      else if ((event.key === "Enter" || event.key === "Tab") && active >= 0 && items[active]) {
+      var chosen = box.current();
+      if (event.key === "ArrowDown") { event.preventDefault(); box.select(box.active + 1); }
+      else if (event.key === "ArrowUp") { event.preventDefault(); box.select(box.active - 1); }
+      else if ((event.key === "Enter" || event.key === "Tab") && chosen) {
         event.preventDefault();
-        insert(items[active].getAttribute("data-username"));
-      } else if (event.key === "Escape") { event.preventDefault(); close(); }
+        insert(chosen.getAttribute("data-username"));
+      } else if (event.key === "Escape") { event.preventDefault(); box.close(); }
     });
-    textarea.addEventListener("blur", function () { window.setTimeout(close, 150); });
+    textarea.addEventListener("blur", function () { window.setTimeout(box.close, 150); });
   }
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -4,37 +4,16 @@
   "use strict";
   var input = document.getElementById("site-search-q");
   var list = document.getElementById("site-search-suggestions");
-  if (!input || !list || !window.fetch) return;
+  if (!input || !list || !window.fetch || !window.WissensnetzListbox) return;
   var url = input.getAttribute("data-suggest-url");
-  var active = -1;
+  var box = window.WissensnetzListbox(input, list);
   var timer = null;
   var lastQuery = "";
   var controller = null;
 
-  function options() { return list.querySelectorAll("[role=option]"); }
-
-  function close() {
-    list.hidden = true;
-    list.innerHTML = "";
-    input.setAttribute("aria-expanded", "false");
-    input.removeAttribute("aria-activedescendant");
-    active = -1;
-  }
-
-  function select(index) {
-    var items = options();
-    if (!items.length) return;
-    active = (index + items.length) % items.length;
-    for (var i = 0; i < items.length; i++) items[i].setAttribute("aria-selected", i === active ? "true" : "false");
-    input.setAttribute("aria-activedescendant", items[active].id);
-    items[active].scrollIntoView({ block: "nearest" });
-  }
-
   function render(results) {
-    list.innerHTML = "";
-    active = -1;
-    input.removeAttribute("aria-activedescendant");
-    if (!results.length) { close(); return; }
+    box.clear();
+    if (!results.length) { box.close(); return; }
     results.forEach(function (row, i) {
       var li = document.createElement("li");
       li.id = "site-search-option-" + i;
@@ -50,15 +29,14 @@
       li.addEventListener("mousedown", function (event) { event.preventDefault(); window.location.href = row.url; });
       list.appendChild(li);
     });
-    list.hidden = false;
-    input.setAttribute("aria-expanded", "true");
+    box.show();
   }
 
   function fetchSuggestions() {
     var q = input.value.trim();
     if (q === lastQuery) return;
     lastQuery = q;
-    if (q.length < 2) { close(); return; }
+    if (q.length < 2) { box.close(); return; }
     if (controller) controller.abort();
     controller = window.AbortController ? new AbortController() : null;
     fetch(url + "?q=" + encodeURIComponent(q), {
@@ -78,18 +56,18 @@
   input.addEventListener("keydown", function (event) {
     if (event.key === "ArrowDown") {
       if (list.hidden) { lastQuery = ""; fetchSuggestions(); return; }
-      event.preventDefault(); select(active + 1);
+      event.preventDefault(); box.select(box.active + 1);
     } else if (event.key === "ArrowUp") {
-      if (!list.hidden) { event.preventDefault(); select(active - 1); }
+      if (!list.hidden) { event.preventDefault(); box.select(box.active - 1); }
     } else if (event.key === "Enter") {
-      var items = options();
-      if (!list.hidden && active >= 0 && items[active]) {
+      var chosen = list.hidden ? null : box.current();
+      if (chosen) {
         event.preventDefault();
-        window.location.href = items[active].getAttribute("data-url");
+        window.location.href = chosen.getAttribute("data-url");
       }
     } else if (event.key === "Escape") {
-      if (!list.hidden) { event.preventDefault(); close(); }
+      if (!list.hidden) { event.preventDefault(); box.close(); }
     }
   });
-  input.addEventListener("blur", function () { window.setTimeout(close, 150); });
+  input.addEventListener("blur", function () { window.setTimeout(box.close, 150); });
 })();
