@@ -11,18 +11,10 @@ from django.contrib.auth.models import Group
 from django.db.models import Q
 from wagtail.models import Page, PageViewRestriction
 
+# the request's memory of what a user may see (re-exported: the wiki's callers use it from here)
+from intranet.shared.permissions import remember_for_request as remember_for_request
+from intranet.shared.permissions import request_cache
 from people.permissions import CENTRAL_EDITORS_GROUP, department_editors_group_name
-
-
-def remember_for_request(user) -> None:
-    """Lets one request (one user object) work out visibility once instead of per list. Call it
-    on `request.user` only: the user object of a request lives as long as the request."""
-    if getattr(user, "_wiki_request_cache", None) is None:
-        user._wiki_request_cache = {}
-
-
-def request_cache(user) -> dict | None:
-    return getattr(user, "_wiki_request_cache", None)
 
 
 def _failed_restriction_paths(user) -> list[str]:
