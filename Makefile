@@ -130,11 +130,18 @@ test-postgres: venv
 
 # pg_dump/pg_restore of the server's major version, for manage.py backup/restore (tests/intranet/
 # test_backup.py); Debian ships them with the server, a CI with the server elsewhere installs them.
+# And the server's RUM extension (postgresql-<major>-rum, for the search engine's top-k index,
+# migration search.0008; tests/search/test_postgres.py), where the server runs on this machine.
 pg-client: venv
 	@major=$$($(BIN)/python -c "import psycopg; print(psycopg.connect('$(PG_URL)'.rsplit('/',1)[0] + '/postgres').info.server_version // 10000)"); \
 	if ! pg_dump --version 2>/dev/null | grep -q " $$major\."; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client-$$major >/dev/null; \
 	  else echo "pg_dump $$major is missing: sudo apt-get install postgresql-client-$$major (backup tests will fail without it)" >&2; exit 1; fi; \
+	fi; \
+	rum=$$($(BIN)/python -c "import psycopg; print(psycopg.connect('$(PG_URL)'.rsplit('/',1)[0] + '/postgres').execute(\"SELECT count(*) FROM pg_available_extensions WHERE name = 'rum'\").fetchone()[0])"); \
+	if [ "$$rum" = 0 ]; then \
+	  if [ "$$(id -u)" = 0 ] && [ -d /usr/lib/postgresql/$$major ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-$$major-rum >/dev/null; \
+	  else echo "The PostgreSQL extension rum is missing: sudo apt-get install postgresql-$$major-rum on the database server (the search engine's tests need it)" >&2; exit 1; fi; \
 	fi
 
 # modelsearch's own shared backend suite against our Whoosh backend, beside modelsearch's SQLite

@@ -50,7 +50,16 @@ class FacetsOut(Schema):
 
 
 class SearchOut(Schema):
-    count: int
+    count: int = Field(
+        ...,
+        description="The number of matches the caller may see; with `count_exact` false, a lower bound (more match).",
+    )
+    count_exact: bool = Field(
+        True,
+        description="False when more items match than the server counts exactly (PostgreSQL engine, "
+        "`SEARCH_EXACT_COUNT_LIMIT`, default 10,000): `count` is that limit, the results are the best of "
+        "the best-ranked candidates, and the facets count those candidates only.",
+    )
     limit: int
     offset: int
     suggestion: str | None
@@ -139,6 +148,7 @@ def search(request, params: Query[SearchParams]):
         ) from None  # fmt: skip
     return {
         "count": result.count,
+        "count_exact": result.count_exact,
         "limit": params.limit,
         "offset": params.offset,
         "suggestion": result.suggestion,

@@ -11,7 +11,7 @@ class SearchConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
         from wagtail.signals import post_page_move
 
-        from . import registry, synonyms
+        from . import checks, registry, synonyms  # noqa: F401 (checks: registers the system checks)
         from .models import Synonym
         from .signals import reindex_moved_subtree
 

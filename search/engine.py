@@ -47,6 +47,9 @@ class Ranked:
     facets: dict | None = None
     #: True: ``hits`` is already the requested page (sorted and sliced)
     paged: bool = False
+    #: False: more matches than ``SEARCH_EXACT_COUNT_LIMIT``; ``counts`` and ``facets`` are those
+    #: of the best ``SEARCH_RANK_CANDIDATES`` matches only, and the hits are the best of those
+    exact: bool = True
 
 
 # --- engines without a ranked search of their own ----------------------------------------------

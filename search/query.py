@@ -12,8 +12,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils import timezone
 from modelsearch.backends import get_search_backend
+
+from intranet.shared.permissions import remembered_while
 
 from . import registry, unified
 from .analysis import content_query, content_words
@@ -43,6 +46,9 @@ class Result:
     limit: int = 20
     #: True: not every item contains all content words of the query (the "or" fallback)
     partial: bool = False
+    #: False: more than ``count`` items match (``SEARCH_EXACT_COUNT_LIMIT``); the hits are the best
+    #: of the best-ranked candidates and the facets count those candidates (PostgreSQL engine)
+    count_exact: bool = True
 
 
 def _sources(user, filters: Filters) -> list[unified.Source]:
@@ -190,6 +196,11 @@ def search(
     (:func:`search.analysis.content_query`). Every content word is required first; if that finds
     nothing and the query has two or more content words, any of them will do, the items with
     more of them ranked first, and the result says so (``partial``)."""
+    with remembered_while(user):  # each type's "what the user may see" shares the view restrictions
+        return _search(user=user, q=q, filters=filters, sort=sort, offset=offset, limit=limit, request=request)
+
+
+def _search(*, user, q, filters, sort, offset, limit, request) -> Result:
     filters = filters or Filters()
     q = normalise(q)
     if not q:
@@ -222,14 +233,15 @@ def search(
         facets = _facets(ranked)
     tags = _tags_by_object(window)
     hits = [_hit(type_, obj, score, text, tags, request) for type_, obj, score in window]
-    count = sum(ranked.counts.values())
+    count = sum(ranked.counts.values()) if ranked.exact else settings.SEARCH_EXACT_COUNT_LIMIT
     suggestion = None
     if strict_count == 0:
         with unified.engine_guard(backend):
             suggestion = unified.suggest(backend, q, sources)
     return Result(
-        q=q, count=count, hits=hits, facets=facets, suggestion=suggestion, offset=offset, limit=limit, partial=partial
-    )
+        q=q, count=count, hits=hits, facets=facets, suggestion=suggestion, offset=offset, limit=limit, partial=partial,
+        count_exact=ranked.exact,
+    )  # fmt: skip
 
 
 def suggestions(*, user, q: str, limit: int = 8) -> list[dict]:

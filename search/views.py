@@ -3,10 +3,12 @@
 import datetime
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from . import query, registry
@@ -124,6 +126,8 @@ def search_page(request):
     context = {
         "q": q,
         "result": result,
+        "count_bound": number_format(result.count, force_grouping=True),
+        "candidates": number_format(settings.SEARCH_RANK_CANDIDATES, force_grouping=True),
         "filters": filters,
         "sort": sort,
         "type_facets": type_facets,

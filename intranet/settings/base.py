@@ -410,6 +410,13 @@ else:
     # SQLite FTS5), tags loaded per chunk: SEARCH_BACKEND=database. Not the scaled shape.
     WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.database"}}
 MODELSEARCH_BACKENDS = WAGTAILSEARCH_BACKENDS
+# The PostgreSQL engine counts the matches of a search exactly up to SEARCH_EXACT_COUNT_LIMIT
+# (0: always). A search with more (a frequent word among a million posts) ranks only the best
+# SEARCH_RANK_CANDIDATES matches, taken from the RUM index (extension "rum", migration
+# search.0008), and says "mehr als 10.000 Treffer"; its facets count those candidates. Without
+# the extension every match is ranked and counted. docs/architecture.md, "Search".
+SEARCH_EXACT_COUNT_LIMIT = int(os.environ.get("SEARCH_EXACT_COUNT_LIMIT", "10000"))
+SEARCH_RANK_CANDIDATES = int(os.environ.get("SEARCH_RANK_CANDIDATES", "1000"))
 
 # Background tasks (django-tasks): text extraction of uploaded documents, search-index updates,
 # notification fan-out, the daily digest and review reminders. The default queues them in the

@@ -27,6 +27,8 @@ once (no per-process index).
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.postgres.search import SearchVectorField
 from django.db import NotSupportedError
 from django.db.models import FloatField, Value
@@ -43,6 +45,8 @@ from ..analysis import autocomplete_query_terms
 from ..indexing import prefetch_tags
 from . import documents, facts, lexemes, vocabulary
 from .queries import EVERYTHING, NOTHING, QueryText, RawTsQuery
+
+logger = logging.getLogger(__name__)
 
 
 def tsvector(literal: str) -> Expression:
@@ -168,7 +172,11 @@ class AtomicRebuilder(pg.PostgresSearchAtomicRebuilder):
 
 def _analyze(index):
     """Fresh planner statistics after a rebuild (with those of an empty table the planner chose
-    nested loops over the whole table)."""
+    nested loops over the whole table), and the RUM index if the ``rum`` extension has come since
+    the migration (``search.W001`` says why not otherwise)."""
+    problem = documents.create_rank_index(index.write_connection)
+    if problem:
+        logger.warning("%s", problem)
     with index.write_connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {pg.IndexEntry._meta.db_table}")
         cursor.execute(f"ANALYZE {vocabulary.TABLE}")

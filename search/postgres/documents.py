@@ -61,9 +61,56 @@ def create_statements() -> list[str]:
     ]
 
 
+#: The RUM index that gives the best matches of a query without ranking every match (``ORDER BY
+#: (title || body) <=> query LIMIT n``; :mod:`search.postgres.ranked`). From the ``rum`` extension
+#: (Debian: ``postgresql-15-rum``), which managed databases may not offer: without it, every
+#: match is ranked (exact, slower for frequent words).
+RANK_INDEX = f"{TABLE}_rank"
+RANK_EXTENSION = "rum"
+
+
+def rank_index_exists(connection) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [RANK_INDEX])
+        return cursor.fetchone()[0]
+
+
+def create_rank_index(connection) -> str | None:
+    """Creates the ``rum`` extension (where the server has it and the role may) and the RUM index
+    on ``title || body``. Returns None when the index exists, otherwise why it could not be made,
+    naming the extension and how to add it (the engine then ranks every match)."""
+    from django.db import DatabaseError, transaction
+
+    if rank_index_exists(connection):
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_available_extensions WHERE name = %s", [RANK_EXTENSION])
+        if cursor.fetchone() is None:
+            return (
+                f"The PostgreSQL extension '{RANK_EXTENSION}' is not installed on the database server "
+                f"(Debian/Ubuntu: apt-get install postgresql-<major>-rum). Without it every match of a "
+                f"search is ranked (exact, slower for frequent words at a million documents). After "
+                f"installing it, run 'manage.py update_index' to create the index."
+            )
+    try:
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            cursor.execute(f"CREATE EXTENSION IF NOT EXISTS {RANK_EXTENSION}")
+            cursor.execute(
+                f"CREATE INDEX IF NOT EXISTS {RANK_INDEX} ON {TABLE} USING rum ((title || body) rum_tsvector_ops)"
+            )
+    except DatabaseError as error:
+        return (
+            f"The PostgreSQL extension '{RANK_EXTENSION}' could not be enabled ({str(error).strip()}): a "
+            f"superuser runs 'CREATE EXTENSION {RANK_EXTENSION};' in the site's database, then "
+            f"'manage.py update_index' creates the index. Until then every match of a search is ranked."
+        )
+    return None
+
+
 def drop_statements() -> list[str]:
     entries = entries_table()
     return [
+        f"DROP INDEX IF EXISTS {RANK_INDEX}",
         f"DROP TRIGGER IF EXISTS {TABLE}_forget ON {entries}",
         f"DROP TRIGGER IF EXISTS {TABLE}_truncate ON {entries}",
         f"DROP FUNCTION IF EXISTS {TABLE}_forget()",

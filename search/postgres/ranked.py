@@ -23,14 +23,20 @@ column in one grouping-sets pass, the tags from the documents' stored related va
 requested page (``ORDER BY`` score, date or the number of words matched, ``LIMIT``/``OFFSET``).
 Then one query per type loads the page's objects (through the source's queryset).
 
-Every match is ranked (exact top-k with our own scoring): at 100k, reading the 24k matches of a
-frequent word and ranking them is most of the statement's time (docs/performance.md).
+Every match is ranked (exact top-k with our own scoring) unless there are more than
+``SEARCH_EXACT_COUNT_LIMIT`` that the user may see and the RUM index is there: then only the best
+``SEARCH_RANK_CANDIDATES`` in the index's order (its ``ts_rank``) are read and ranked with our
+scoring, and the counts and facets are those of the candidates (``Ranked.exact`` False). Reading
+and ranking the 24k matches of a frequent word was most of the statement's time at 100k, and
+counting 225k matches alone took 525 ms at 1M (docs/performance.md).
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import Case, Count, DateTimeField, F, FloatField, TextField, Value, When
@@ -42,7 +48,7 @@ from modelsearch.utils import get_descendants_content_types_pks
 
 from ..engine import Ranked
 from . import facts
-from .documents import TABLE, related_filter_fields
+from .documents import RANK_INDEX, TABLE, related_filter_fields
 from .facts import Untranslatable
 from .queries import NOTHING, QueryText
 
@@ -70,7 +76,9 @@ def ranked(backend, q, sources, *, operator=None, sort="relevance", offset=0, li
         return result
     coord_texts = _coord_texts(connection, coord) if sort != "date" and coord else []
     statement = _Statement(sources, text, sort, coord_texts, facets, connection)
-    counts, found, rows = statement.run(offset, limit)
+    counts, found, rows, result.exact = statement.run(
+        offset, limit, bound=settings.SEARCH_EXACT_COUNT_LIMIT or None, candidates=settings.SEARCH_RANK_CANDIDATES
+    )
     result.counts = {source.type: counts.get(number, 0) for number, source in enumerate(sources)}
     if facets:
         result.facets = found
@@ -243,11 +251,15 @@ class _Statement:
             words = "0"
         return f"{rank} AS _rank, {words} AS _words", params
 
-    def _single_pass(self) -> tuple[str, list] | None:
+    def _single_pass(self, candidates: int | None = None) -> tuple[str, list] | None:
         """``m`` in one pass over the matching documents when every source's queryset translates
         into facts and no two sources search the same content type: each document gets the
         number of the source that admits it (or none),
-        then its score, sort key and facet values. No join, no second scan of the matches."""
+        then its score, sort key and facet values. No join, no second scan of the matches.
+
+        ``candidates``: only the best that many matches by the RUM index's distance (``<=>``, its
+        ``ts_rank``) are read, then admitted, scored and counted as all matches are otherwise.
+        Also sets ``self.admit`` (the condition that some source admits a document, over ``e``)."""
         specs = []
         for number, source in enumerate(self.sources):
             try:
@@ -268,6 +280,7 @@ class _Statement:
         )
         when_params = [p for _, spec in specs for p in (spec.content_types, *spec.condition_params)]
         content_types = sorted({pk for _, spec in specs for pk in spec.content_types})
+        self.admit = (f"(CASE {when} END) IS NOT NULL", when_params, content_types)
         boost = " ".join(f"WHEN {number} THEN {spec.boost}" for number, spec in specs)
         boost_params = [p for _, spec in specs for p in spec.boost_params]
         if self.sort == "date":
@@ -285,18 +298,72 @@ class _Statement:
             else "NULL::jsonb AS _rel"
         )
         rank, rank_params = self._rank_sql()
+        if candidates is None:
+            matches = f"{TABLE} e WHERE content_type_id = ANY(%s) AND (title || body) @@ %s::tsquery OFFSET 0"
+            match_params = [content_types, self.text]
+        else:
+            matches = (
+                f"(SELECT * FROM {TABLE} WHERE content_type_id = ANY(%s) AND (title || body) @@ %s::tsquery "  # noqa: S608
+                "ORDER BY (title || body) <=> %s::tsquery LIMIT %s) e"
+            )
+            match_params = [content_types, self.text, self.text, candidates]
         sql = (
             f"SELECT e._src, e.object_id AS _oid, e.entry_id AS _id, e._rank * CASE e._src {boost} ELSE 1.0 END AS _score, "  # noqa: S608
             f"{key} AS _k, {', '.join(columns)} FROM ("
             f"SELECT *, {rank} FROM (SELECT CASE {when} END AS _src, entry_id, object_id, title, body, facts, related "
-            f"FROM {TABLE} e WHERE content_type_id = ANY(%s) AND (title || body) @@ %s::tsquery OFFSET 0) e "
-            "WHERE _src IS NOT NULL) e"
+            f"FROM {matches}) e WHERE _src IS NOT NULL) e"
         )
-        return f"WITH m AS MATERIALIZED ({sql}) ", [*boost_params, *rank_params, *when_params, content_types, self.text]
+        return f"WITH m AS MATERIALIZED ({sql}) ", [*boost_params, *rank_params, *when_params, *match_params]
 
-    def run(self, offset, limit):
+    def _estimated_matches(self) -> float:
+        """The planner's estimate of the matches (from the text index's statistics; no row is
+        read): within a third of the true number on the 100k bench site."""
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {TABLE} WHERE content_type_id = ANY(%s) "  # noqa: S608
+                "AND (title || body) @@ %s::tsquery",
+                [self.admit[2], self.text],
+            )
+            plan = cursor.fetchone()[0]
+        if isinstance(plan, str):
+            plan = json.loads(plan)
+        return float(plan[0]["Plan"]["Plan Rows"])
+
+    def _admitted_beyond(self, bound: int) -> bool:
+        """Whether more than ``bound`` matches are admitted by some source (reads at most
+        ``bound + 1`` of them), and the RUM index is there to take the best without ranking all."""
+        condition, params, content_types = self.admit
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT to_regclass(%s) IS NOT NULL AND (SELECT count(*) FROM (SELECT 1 FROM {TABLE} e "  # noqa: S608
+                f"WHERE content_type_id = ANY(%s) AND (title || body) @@ %s::tsquery AND {condition} LIMIT %s) x) > %s",
+                [RANK_INDEX, content_types, self.text, *params, bound + 1, bound],
+            )
+            return cursor.fetchone()[0]
+
+    def run(self, offset, limit, bound=None, candidates=0):
+        """(counts, facets, rows, exact). ``bound``: when more than that many matches are
+        admitted and the RUM index is there, only the best ``candidates`` (at least the page) are
+        ranked, counted and faceted, and ``exact`` is False (a relevance search of translatable
+        sources only; otherwise every match is)."""
         self.content_types: list[int] = []
         single = self._single_pass() if self.sources else None
+        if (
+            single is not None
+            and bound is not None
+            and self.sort != "date"
+            # counting up to the bound reads that many rows: only where there may be so many
+            and self._estimated_matches() > bound / 2
+            and self._admitted_beyond(bound)
+        ):
+            wanted = max(candidates, offset + limit)
+            counts, found, rows = self._execute(self._single_pass(candidates=wanted), offset, limit)
+            if sum(counts.values()) >= offset + limit:
+                return counts, found, rows, False
+            # the permissions left fewer of the best than the page needs: rank every match
+        return (*self._execute(single, offset, limit), True)
+
+    def _execute(self, single, offset, limit):
         if single is not None:
             with_sql, params = single
         else:

@@ -10,9 +10,12 @@ import os
 import pytest
 from django.db import connection
 
+from home.models import WikiPage
+from posts import actions as post_actions
 from search import query
 from search.postgres import lexemes
-from tests.search.ui_fixtures import city, fresh_index, without_typo_search  # noqa: F401
+from tests.home.conftest import add_page, rich
+from tests.search.ui_fixtures import city, fresh_index, post, without_typo_search  # noqa: F401
 
 pytestmark = [
     pytest.mark.django_db,
@@ -143,14 +146,20 @@ def test_sort_by_date_puts_the_newest_first(city):
 
 
 def test_a_search_makes_a_fixed_number_of_queries(city, django_assert_max_num_queries):
-    """Vocabulary (1-2), counts, facets and the page (1), objects per type (<= 4), names of
-    departments and tags (<= 3), tags of the hits, the synonym table, and the question type's
-    permission (<= 3: the view restrictions and their groups once more — the page type read them
-    too, outside a request there is no cache to share — and the pages whose questions the user
-    may not see, ``feedback.permissions.hidden_page_ids``)."""
+    """What the user may see (5: the page view restrictions and their groups, read once for the
+    page and the question types; the collection restrictions and collections; the pages whose
+    questions the user may not see), the vocabulary (1-2), the planner's estimate of the matches
+    (1), counts, facets and the page (1), objects per type (<= 4 with the page's), names of
+    departments and tags, tags of the hits, the engine's savepoint (2)."""
     find(city.user, "Antrag")  # warm caches (synonyms, content types)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(13):
         find(city.user, "Antrag")
+
+
+def reads_documents(sql: str) -> bool:
+    """A statement that reads the engine's document table (the planner's estimate of the matches,
+    an ``EXPLAIN``, reads none of its rows)."""
+    return "search_document" in sql and not sql.lstrip().startswith("EXPLAIN")
 
 
 def test_counts_facets_and_page_come_from_one_statement(city):
@@ -162,7 +171,7 @@ def test_counts_facets_and_page_come_from_one_statement(city):
     with CaptureQueriesContext(connection) as queries:
         result = find(city.user, "Antrag")
     assert result.count >= 3 and result.facets["department"]
-    assert sum("search_document" in query["sql"] for query in queries.captured_queries) == 1
+    assert sum(reads_documents(query["sql"]) for query in queries.captured_queries) == 1
 
 
 def test_an_upgraded_site_finds_everything_without_a_rebuild(city):
@@ -229,7 +238,7 @@ def test_the_sites_permission_querysets_are_answered_from_the_documents_facts(ci
     find(city.user, "Bürgeramt")
     with CaptureQueriesContext(connection) as queries:
         find(city.user, "Bürgeramt")
-    (statement,) = [q["sql"] for q in queries.captured_queries if "search_document" in q["sql"]]
+    (statement,) = [q["sql"] for q in queries.captured_queries if reads_documents(q["sql"])]
     for table in ("posts_post", "wagtailcore_page", "people_profile"):
         assert table not in statement
 
@@ -322,3 +331,130 @@ def test_the_sites_connections_give_the_search_room_to_sort():
     with connection.cursor() as cursor:
         cursor.execute("SHOW work_mem")
         assert cursor.fetchone()[0] == "32MB"
+
+
+# --- a frequent word: the best candidates from the RUM index, counts up to a bound -------------
+
+
+@pytest.fixture
+def frequent(city, django_capture_on_commit_callbacks):
+    """ "Dienstplan" in the title of three pages (the best matches) and in the text of six posts,
+    two of them hidden by a moderator; planner statistics as after a rebuild."""
+    pages = [
+        add_page(city.section, WikiPage(title=f"Dienstplan {name}", slug=f"dienstplan-{slug}", body=rich(f"Der Dienstplan {name}.")))
+        for name, slug in [("Bürgeramt", "ba"), ("Feuerwache", "fw"), ("Bauhof", "bh")]
+    ]  # fmt: skip
+    posts = [
+        post(
+            city.author, f"Im Dienstplan für {day} fehlt noch jemand", city.channel, django_capture_on_commit_callbacks
+        )
+        for day in ["Montag", "Dienstag", "Mittwoch", "Donnerstag"]
+    ]
+    hidden = [
+        post(city.author, f"Dienstplan Dienstplan Dienstplan {n}", city.channel, django_capture_on_commit_callbacks)
+        for n in range(2)
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        moderator = city.user.__class__.objects.get(username="moderation")
+        for item in hidden:
+            post_actions.hide_post(post=item, moderator=moderator, reason="Doppelt")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_document")
+    return pages, posts, hidden
+
+
+def test_a_frequent_word_ranks_the_best_candidates_and_says_more_than_the_bound(frequent, city, settings):
+    pages, _posts, hidden = frequent
+    settings.SEARCH_EXACT_COUNT_LIMIT = 0  # every match ranked and counted
+    exact = find(city.user, "Dienstplan", limit=2)
+    assert exact.count_exact and exact.count == 7  # three pages, four visible posts
+    assert {hit.title for hit in exact.hits} <= {page.title for page in pages}
+    settings.SEARCH_EXACT_COUNT_LIMIT, settings.SEARCH_RANK_CANDIDATES = 5, 4
+    bounded = find(city.user, "Dienstplan", limit=2)
+    assert not bounded.count_exact and bounded.count == 5  # "mehr als 5"
+    assert titles(bounded) == titles(exact)  # the best are among the candidates
+    # what the user may not see is neither shown nor counted among the candidates
+    assert not {hit.url for hit in bounded.hits} & {item.get_absolute_url() for item in hidden}
+    assert sum(bounded.facets["type"].values()) <= 4
+
+
+def test_up_to_the_bound_the_count_is_exact(frequent, city, settings):
+    settings.SEARCH_EXACT_COUNT_LIMIT, settings.SEARCH_RANK_CANDIDATES = 7, 2
+    result = find(city.user, "Dienstplan", limit=2)
+    # seven visible matches: the two hidden posts are not counted against the bound
+    assert result.count_exact and result.count == 7
+    assert {kind: n for kind, n in result.facets["type"].items() if n} == {"page": 3, "post": 4}
+
+
+def test_when_the_candidates_hold_too_few_the_user_may_see_every_match_is_ranked(frequent, city, settings):
+    """Two pages of a restricted section have the word twice in the title and are the index's
+    best: with two candidates, none is left for the page of two; the search then ranks every
+    match, exactly."""
+    for n in range(2):
+        add_page(
+            city.secret,
+            WikiPage(title=f"Dienstplan Dienstplan {n}", slug=f"dp-{n}", body=rich("Dienstplan Dienstplan")),
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_document")
+    settings.SEARCH_EXACT_COUNT_LIMIT, settings.SEARCH_RANK_CANDIDATES = 5, 2
+    result = find(city.user, "Dienstplan", offset=0, limit=2)
+    assert len(result.hits) == 2
+    assert result.count_exact and result.count == 7
+
+
+def test_without_the_rum_index_every_match_is_ranked_and_counted(frequent, city, settings):
+    from search.postgres import documents
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP INDEX {documents.RANK_INDEX}")
+    settings.SEARCH_EXACT_COUNT_LIMIT, settings.SEARCH_RANK_CANDIDATES = 5, 4
+    result = find(city.user, "Dienstplan", limit=2)
+    assert result.count_exact and result.count == 7
+
+
+def test_the_page_and_the_api_say_more_than_the_bound(
+    frequent, city, settings, client, django_capture_on_commit_callbacks
+):
+    # the page shows 20: candidates enough for it, however the two hidden posts rank
+    settings.SEARCH_EXACT_COUNT_LIMIT, settings.SEARCH_RANK_CANDIDATES = 5, 25
+    client.force_login(city.user)
+    for n in range(20):  # more than a page of the search page (20) holds
+        post(city.author, f"Dienstplan Nummer {n}", city.channel, django_capture_on_commit_callbacks)
+    page = client.get("/suche/?q=Dienstplan", HTTP_ACCEPT_LANGUAGE="de")
+    text = page.content.decode()
+    assert "Mehr als 5 Treffer für „Dienstplan“" in text
+    assert 'class="badge">' not in text.split('id="search-count"')[0].split("<form")[1]  # no counts by the types
+    answer = client.get("/api/v1/search?q=Dienstplan&limit=2").json()
+    assert answer["count"] == 5 and answer["count_exact"] is False
+    settings.SEARCH_EXACT_COUNT_LIMIT = 0
+    answer = client.get("/api/v1/search?q=Dienstplan&limit=2").json()
+    assert answer["count"] == 27 and answer["count_exact"] is True
+
+
+def test_the_migration_made_the_rum_index_and_the_check_says_when_it_is_missing(city):
+    from django.core import checks as django_checks
+
+    from search import checks
+    from search.postgres import documents
+
+    assert documents.rank_index_exists(connection)
+    assert checks.rank_index(databases=["default"]) == []
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP INDEX {documents.RANK_INDEX}")
+    warnings = checks.rank_index(databases=["default"])
+    assert [w.id for w in warnings] == ["search.W001"] and "rum" in warnings[0].hint
+    assert isinstance(warnings[0], django_checks.Warning)
+    # the rebuild (or this call) makes it again where the extension is there
+    assert documents.create_rank_index(connection) is None and documents.rank_index_exists(connection)
+
+
+def test_a_server_without_the_extension_is_told_how_to_add_it(city, monkeypatch):
+    from search.postgres import documents
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP INDEX {documents.RANK_INDEX}")
+    monkeypatch.setattr(documents, "RANK_EXTENSION", "wn_not_installed")
+    problem = documents.create_rank_index(connection)
+    assert "wn_not_installed" in problem and "update_index" in problem
+    assert not documents.rank_index_exists(connection)
