@@ -1,4 +1,4 @@
-"""PostgreSQL only: the RUM index on ``search_document`` (``title || body``), from which the
+"""PostgreSQL only: the RUM indexes on ``search_document`` (``title || body``, and ``title``), from which the
 engine takes the best matches of a frequent word without ranking every match
 (:mod:`search.postgres.ranked`). It needs the ``rum`` extension (Debian: ``postgresql-15-rum``);
 where the server does not have it or the role may not create it (managed databases), the
@@ -24,6 +24,7 @@ def create(apps, schema_editor):
 def drop(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(f"DROP INDEX IF EXISTS {documents.RANK_INDEX}")
+        schema_editor.execute(f"DROP INDEX IF EXISTS {documents.TITLE_RANK_INDEX}")
 
 
 class Migration(migrations.Migration):

@@ -48,7 +48,7 @@ from modelsearch.utils import get_descendants_content_types_pks
 
 from ..engine import Ranked
 from . import facts
-from .documents import RANK_INDEX, TABLE, related_filter_fields
+from .documents import RANK_INDEX, TABLE, TITLE_RANK_INDEX, related_filter_fields
 from .facts import Untranslatable
 from .queries import NOTHING, QueryText
 
@@ -258,7 +258,8 @@ class _Statement:
         then its score, sort key and facet values. No join, no second scan of the matches.
 
         ``candidates``: only the best that many matches by the RUM index's distance (``<=>``, its
-        ``ts_rank``) are read, then admitted, scored and counted as all matches are otherwise.
+        ``ts_rank``) over the whole text, and as many by the title alone, are read, then admitted,
+        scored and counted as all matches are otherwise.
         Also sets ``self.admit`` (the condition that some source admits a document, over ``e``)."""
         specs = []
         for number, source in enumerate(self.sources):
@@ -302,11 +303,15 @@ class _Statement:
             matches = f"{TABLE} e WHERE content_type_id = ANY(%s) AND (title || body) @@ %s::tsquery OFFSET 0"
             match_params = [content_types, self.text]
         else:
+            # the best by the whole text, and the best titles (a title counts twice here)
             matches = (
-                f"(SELECT * FROM {TABLE} WHERE content_type_id = ANY(%s) AND (title || body) @@ %s::tsquery "  # noqa: S608
-                "ORDER BY (title || body) <=> %s::tsquery LIMIT %s) e"
+                f"{TABLE} e WHERE entry_id IN ("  # noqa: S608
+                f"(SELECT entry_id FROM {TABLE} WHERE content_type_id = ANY(%s) AND (title || body) @@ %s::tsquery "
+                "ORDER BY (title || body) <=> %s::tsquery LIMIT %s) UNION "
+                f"(SELECT entry_id FROM {TABLE} WHERE content_type_id = ANY(%s) AND title @@ %s::tsquery "
+                "ORDER BY title <=> %s::tsquery LIMIT %s))"
             )
-            match_params = [content_types, self.text, self.text, candidates]
+            match_params = [content_types, self.text, self.text, candidates] * 2
         sql = (
             f"SELECT e._src, e.object_id AS _oid, e.entry_id AS _id, e._rank * CASE e._src {boost} ELSE 1.0 END AS _score, "  # noqa: S608
             f"{key} AS _k, {', '.join(columns)} FROM ("
@@ -335,9 +340,9 @@ class _Statement:
         condition, params, content_types = self.admit
         with self.connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT to_regclass(%s) IS NOT NULL AND (SELECT count(*) FROM (SELECT 1 FROM {TABLE} e "  # noqa: S608
+                f"SELECT to_regclass(%s) IS NOT NULL AND to_regclass(%s) IS NOT NULL AND (SELECT count(*) FROM (SELECT 1 FROM {TABLE} e "  # noqa: S608
                 f"WHERE content_type_id = ANY(%s) AND (title || body) @@ %s::tsquery AND {condition} LIMIT %s) x) > %s",
-                [RANK_INDEX, content_types, self.text, *params, bound + 1, bound],
+                [RANK_INDEX, TITLE_RANK_INDEX, content_types, self.text, *params, bound + 1, bound],
             )
             return cursor.fetchone()[0]
 

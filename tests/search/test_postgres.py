@@ -363,6 +363,30 @@ def frequent(city, django_capture_on_commit_callbacks):
     return pages, posts, hidden
 
 
+def test_a_title_with_the_word_only_as_a_compound_part_is_among_the_candidates(
+    frequent, city, settings, django_capture_on_commit_callbacks
+):
+    """The engine puts a title match above a match in a text, a compound part included; the
+    order of the index over title and text does not (the posts repeat the word itself), so the
+    best titles are candidates of their own."""
+    add_page(city.section, WikiPage(title="Dienstplanänderung melden", slug="dp-aenderung", body=rich("Formular.")))
+    for n in range(6):
+        post(
+            city.author,
+            f"Dienstplan Dienstplan Dienstplan Nummer {n}",
+            city.channel,
+            django_capture_on_commit_callbacks,
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_document")
+    settings.SEARCH_EXACT_COUNT_LIMIT = 0
+    exact = titles(find(city.user, "Dienstplan", limit=4))
+    assert "Dienstplanänderung melden" in exact
+    settings.SEARCH_EXACT_COUNT_LIMIT, settings.SEARCH_RANK_CANDIDATES = 5, 4
+    bounded = find(city.user, "Dienstplan", limit=4)
+    assert not bounded.count_exact and titles(bounded) == exact
+
+
 def test_a_frequent_word_ranks_the_best_candidates_and_says_more_than_the_bound(frequent, city, settings):
     pages, _posts, hidden = frequent
     settings.SEARCH_EXACT_COUNT_LIMIT = 0  # every match ranked and counted
@@ -441,7 +465,7 @@ def test_the_migration_made_the_rum_index_and_the_check_says_when_it_is_missing(
     assert documents.rank_index_exists(connection)
     assert checks.rank_index(databases=["default"]) == []
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP INDEX {documents.RANK_INDEX}")
+        cursor.execute(f"DROP INDEX {documents.TITLE_RANK_INDEX}")
     warnings = checks.rank_index(databases=["default"])
     assert [w.id for w in warnings] == ["search.W001"] and "rum" in warnings[0].hint
     assert isinstance(warnings[0], django_checks.Warning)
