@@ -1,13 +1,13 @@
 import pytest
 from django.contrib.auth.models import Group
-from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from home.models import ContentPage, DepartmentPage, ProcessPage, WikiPage
 from people.models import Department, User
-from tests.conftest import sign_in
+from tests.conftest import ensure_start_page, sign_in
 
 
 def load():
@@ -18,9 +18,20 @@ def load():
     return home_demo.load()
 
 
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo's people and wiki, loaded once for this module's tests in a transaction rolled
+    back at its end (each test runs in a savepoint inside it; a load is most of a test's time)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        ensure_start_page()  # a transactional test run before (one worker) flushed the migrations' start page
+        result = load()
+        yield result
+        transaction.set_rollback(True)
+
+
 @pytest.mark.django_db
-def test_demo_wiki_has_a_section_per_department_with_pages_and_runs_again_without_duplicates():
-    result = load()
+def test_demo_wiki_has_a_section_per_department_with_pages_and_runs_again_without_duplicates(demo):
+    result = demo
     assert result["pages_created"] > 20
     assert DepartmentPage.objects.count() == Department.objects.count()
     for section in DepartmentPage.objects.all():
@@ -35,8 +46,7 @@ def test_demo_wiki_has_a_section_per_department_with_pages_and_runs_again_withou
 
 
 @pytest.mark.django_db
-def test_demo_editors_are_in_their_groups_and_a_reader_sees_the_start_page():
-    load()
+def test_demo_editors_are_in_their_groups_and_a_reader_sees_the_start_page(demo):
     klaus = User.objects.get(username="klaus.hoffmann")
     assert klaus.groups.filter(name="Redaktion Bauamt").exists()
     assert User.objects.get(username="ulrike.friedrich").groups.filter(name="Redaktion").exists()
@@ -55,17 +65,10 @@ def test_demo_editors_are_in_their_groups_and_a_reader_sees_the_start_page():
 
 
 @pytest.mark.django_db
-def test_load_demo_data_command_includes_the_wiki():
-    call_command("load_demo_data", "--no-index", stdout=open("/dev/null", "w"))
-    assert DepartmentPage.objects.exists()
-
-
-@pytest.mark.django_db
-def test_demo_has_one_page_of_mandatory_reading_half_confirmed():
+def test_demo_has_one_page_of_mandatory_reading_half_confirmed(demo):
     from home.models import ReadingConfirmation, ReadingRequirement
     from home.reading_selectors import department_counts
 
-    load()
     requirement = ReadingRequirement.objects.get()
     assert requirement.all_staff and requirement.service_instruction and requirement.is_active
     counts = department_counts(requirement=requirement)
