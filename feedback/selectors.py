@@ -14,6 +14,7 @@ from django.utils import timezone
 from home import page_selectors
 from home.models import ContentPage, PageLink, ReadingRequirement, ReadingTally
 from home.permissions import visible_pages
+from people.absences import covered_by
 
 from . import actions, permissions
 from .models import FeedbackComment, HelpfulCount, Question
@@ -80,6 +81,11 @@ class Desk:
     #: the owner's pages that are mandatory reading (ReadingRequirement, ``confirmed``: how many
     #: confirmed the current version; the per-department detail is on its reading-progress page)
     reading_progress: list = field(default_factory=list)
+    #: "In Vertretung": the running absences of page owners this user stands in for today, and
+    #: the open questions and reviews due of those owners' pages
+    covering: list = field(default_factory=list)
+    covering_questions: list = field(default_factory=list)
+    covering_reviews: list = field(default_factory=list)
 
 
 def _owned_pages(*, user):
@@ -90,10 +96,12 @@ def owner_desk(*, user) -> Desk:
     """Everything a page owner looks after, for the pages they own and may see. Besides the view
     restrictions (cached per request), seven queries whatever the number of pages: the site root,
     the owned pages, their counts, open questions (with askers), comments, broken links, the
-    reading progress of those that are mandatory reading."""
+    reading progress of those that are mandatory reading; and one for whom the user stands in
+    today, two more (their pages, open questions) when that is anyone (``_covering``)."""
     desk = Desk()
     if not user.is_authenticated:
         return desk
+    _covering(desk, user=user)
     pages = page_selectors.with_urls(list(_owned_pages(user=user)), user=user)
     desk.pages = pages
     if not pages:
@@ -132,6 +140,38 @@ def owner_desk(*, user) -> Desk:
         link.page_in_list = by_id[link.source_id]
     desk.reading_progress = _reading_progress(ids)
     return desk
+
+
+def _covering(desk: Desk, *, user) -> None:
+    """The desk's "In Vertretung": for the owners absent today whom ``user`` stands in for
+    (``people.absences.covered_by``), the open questions and the reviews due soon of their
+    pages that ``user`` may see. One query, three when ``user`` stands in for anyone."""
+    desk.covering = covered_by(user)
+    if not desk.covering:
+        return
+    absences = {absence.user_id: absence for absence in desk.covering}
+    pages = page_selectors.with_urls(
+        list(
+            page_selectors.content_pages(user=user)
+            .filter(content_owner_id__in=list(absences))
+            .order_by("review_due", "title", "pk")
+        ),
+        user=user,
+    )
+    if not pages:
+        return
+    soon = timezone.localdate() + datetime.timedelta(days=REVIEW_SOON_DAYS)
+    for page in pages:
+        page.owner_absence = absences[page.content_owner_id]
+    desk.covering_reviews = [page for page in pages if page.review_due and page.review_due <= soon]
+    by_id = {page.pk: page for page in pages}
+    desk.covering_questions = list(
+        Question.objects.filter(page__in=list(by_id), status=Question.Status.OPEN)
+        .select_related("author")
+        .order_by("created_at", "id")[:LIST_LIMIT]
+    )
+    for question in desk.covering_questions:
+        question.page_in_list = by_id[question.page_id]
 
 
 def _reading_progress(page_ids: list[int]) -> list:

@@ -538,8 +538,10 @@ def remind_reading(*, today=None) -> dict:
     """Puts a "Pflichtlektüre" item in the inbox of everyone asked who has not confirmed the
     current version yet — once per person and version (ReadingReminder), so nothing is sent
     twice; the daily digest mails the item. Leavers (inactive) and people absent today are not
-    reminded (an absent person is reminded on a later run, after returning). Run daily by the
-    review-reminder job (manage.py notify_review_due). Returns counts."""
+    reminded (an absent person is reminded on a later run, after returning); instead their
+    stand-in is told, "In Vertretung für …", once per absent person and version
+    (`_tell_stand_ins`). Run daily by the review-reminder job (manage.py notify_review_due).
+    Returns counts."""
     from people.models import Absence
     from people.notifications import notify_many
 
@@ -548,29 +550,28 @@ def remind_reading(*, today=None) -> dict:
 
     today = today or timezone.localdate()
     absent = Absence.running(today).values("user_id")
-    reminded = 0
+    reminded = stood_in = 0
     requirements = list(open_requirements().order_by("pk"))
     for requirement in requirements:
         already = ReadingReminder.objects.filter(
             requirement_id=requirement.pk, version=requirement.version, user_id=OuterRef("user_id")
         )
-        user_ids = list(
+        due = (
             audience(requirement)
-            .exclude(user_id__in=absent)
             .exclude(Exists(_confirmed_current(requirement)))
             .exclude(Exists(already))
-            .values_list("user_id", flat=True)
+            .annotate(is_absent=Exists(absent.filter(user_id=OuterRef("user_id"))))
+            .values_list("user_id", "is_absent")
         )
+        user_ids, absent_ids = [], []
+        for user_id, is_absent in due:
+            (absent_ids if is_absent else user_ids).append(user_id)
+        if absent_ids:
+            stood_in += _tell_stand_ins(requirement=requirement, absent_ids=absent_ids, today=today)
         if not user_ids:
             continue
         with override(settings.LANGUAGE_CODE):
-            if requirement.due_date:
-                verb = _("Mandatory reading: please confirm “%(title)s” by %(date)s") % {
-                    "title": requirement.title,
-                    "date": f"{requirement.due_date:%d.%m.%Y}",
-                }
-            else:
-                verb = _("Mandatory reading: please read and confirm “%(title)s”") % {"title": requirement.title}
+            verb = _reading_verb(requirement)
         notify_many(
             recipients=user_ids,
             kind=Notification.Kind.READING_DUE,
@@ -583,17 +584,83 @@ def remind_reading(*, today=None) -> dict:
             ignore_conflicts=True,
         )
         reminded += len(user_ids)
-    return {"requirements": len(requirements), "reminded": reminded}
+    return {"requirements": len(requirements), "reminded": reminded, "stand_ins": stood_in}
+
+
+def _reading_verb(requirement) -> str:
+    if requirement.due_date:
+        return _("Mandatory reading: please confirm “%(title)s” by %(date)s") % {
+            "title": requirement.title,
+            "date": f"{requirement.due_date:%d.%m.%Y}",
+        }
+    return _("Mandatory reading: please read and confirm “%(title)s”") % {"title": requirement.title}
+
+
+def _tell_stand_ins(*, requirement, absent_ids: list[int], today) -> int:
+    """Tells the stand-ins (people.absences.stand_ins: the absence's deputy, else the standing
+    deputy, else the unit's deputy head or head) of these absent people that they have to read
+    the current version: once per absent person, version and stand-in (ReadingDeputyNotice). A
+    stand-in who is absent today too, or who may not see the page, is skipped. The stand-in does
+    not confirm for them. Returns how many stand-ins were notified. Four queries, one
+    notification per stand-in, one insert of the records."""
+    from people.models import Absence
+    from people.notifications import notify_many
+
+    from .models import ReadingDeputyNotice
+    from .reading_selectors import may_see
+
+    pairs = stand_ins(absent_ids, today)
+    if not pairs:
+        return 0
+    deputy_ids = {deputy.pk for _absent, deputy in pairs.values()}
+    deputy_ids -= set(Absence.running(today).filter(user_id__in=deputy_ids).values_list("user_id", flat=True))
+    deputy_ids &= set(may_see(requirement).filter(user_id__in=deputy_ids).values_list("user_id", flat=True))
+    told = set(
+        ReadingDeputyNotice.objects.filter(
+            requirement_id=requirement.pk, version=requirement.version, absent_id__in=list(pairs)
+        ).values_list("absent_id", "deputy_id")
+    )
+    covered: dict[int, list] = {}
+    for absent_id, (absent_user, deputy) in sorted(pairs.items()):
+        if deputy.pk in deputy_ids and (absent_id, deputy.pk) not in told:
+            covered.setdefault(deputy.pk, []).append(absent_user)
+    if not covered:
+        return 0
+    with override(settings.LANGUAGE_CODE):
+        for deputy_id, absent_people in covered.items():
+            names = ", ".join(sorted(str(person) for person in absent_people))
+            notify_many(
+                recipients=[deputy_id],
+                kind=Notification.Kind.READING_DUE,
+                verb=on_behalf_of(
+                    names,
+                    _("“%(title)s” is mandatory reading, to be confirmed in person after the return.")
+                    % {"title": requirement.title},
+                ),
+                url=requirement.url,
+            )
+    ReadingDeputyNotice.objects.bulk_create(
+        [
+            ReadingDeputyNotice(
+                requirement=requirement, version=requirement.version, absent_id=person.pk, deputy_id=deputy_id
+            )
+            for deputy_id, absent_people in covered.items()
+            for person in absent_people
+        ],
+        ignore_conflicts=True,
+    )
+    return len(covered)
 
 
 def purge_reading_confirmations(*, now=None) -> dict:
     """Deletes who confirmed and who was reminded once older than ACKNOWLEDGEMENT_RETENTION_DAYS
     (the counts per department, ReadingTally, stay). Run daily (manage.py
     purge_reading_confirmations, docs/deploy.md). Returns how many were deleted."""
-    from .models import ReadingConfirmation, ReadingReminder
+    from .models import ReadingConfirmation, ReadingDeputyNotice, ReadingReminder
     from .reading_selectors import retention_cutoff
 
     cutoff = retention_cutoff(now)
     confirmations, _detail = ReadingConfirmation.objects.filter(confirmed_at__lt=cutoff).delete()
     reminders, _detail = ReadingReminder.objects.filter(sent_at__lt=cutoff).delete()
+    ReadingDeputyNotice.objects.filter(sent_at__lt=cutoff).delete()
     return {"confirmations": confirmations, "reminders": reminders}

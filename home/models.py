@@ -515,3 +515,26 @@ class ReadingReminder(models.Model):
 
     def __str__(self):
         return f"{self.user_id} reminded of {self.requirement_id} v{self.version}"
+
+
+class ReadingDeputyNotice(models.Model):
+    """The stand-in of someone absent was told that the absent person has to read one version
+    ("In Vertretung für …"): once per absent person, version and stand-in. The stand-in does not
+    confirm for them; the absent person is reminded after returning (ReadingReminder). Deleted
+    with the confirmations after the retention period."""
+
+    requirement = models.ForeignKey(ReadingRequirement, on_delete=models.CASCADE, related_name="deputy_notices")
+    version = models.PositiveIntegerField()
+    absent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    deputy = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requirement", "version", "absent", "deputy"], name="unique_reading_deputy_notice"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.deputy_id} told of {self.requirement_id} v{self.version} for {self.absent_id}"

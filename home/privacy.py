@@ -6,8 +6,9 @@ the name of its owner (``ContentPage.content_owner``), so after an erasure the p
 owned are indexed again, without the name (the account is anonymised or deleted by then)."""
 
 from django.db import transaction
+from django.db.models import Q
 
-from .models import ContentPage, ReadingConfirmation, ReadingReminder
+from .models import ContentPage, ReadingConfirmation, ReadingDeputyNotice, ReadingReminder
 
 
 def export_user_data(user) -> dict:
@@ -35,9 +36,10 @@ def erase_user(user, *, keep_posts: bool) -> None:
     """Re-indexes the pages the person owns once the erasure is committed (call it inside
     ``people.privacy.erase_person``'s transaction, before the account is anonymised or deleted:
     afterwards the pages no longer point to it). Their confirmations of mandatory reading and
-    the record of their reminders are deleted; the counts per department stay (no names)."""
+    the record of their reminders (and of their stand-ins' notices, either side) are deleted; the counts per department stay (no names)."""
     ReadingConfirmation.objects.filter(user=user).delete()
     ReadingReminder.objects.filter(user=user).delete()
+    ReadingDeputyNotice.objects.filter(Q(absent=user) | Q(deputy=user)).delete()
     page_ids = list(ContentPage.objects.filter(content_owner=user).values_list("pk", flat=True))
     if page_ids:
         transaction.on_commit(lambda: reindex_pages(page_ids))

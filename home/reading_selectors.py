@@ -174,14 +174,21 @@ def banner_for(*, user, obj) -> Banner | None:
     return banner if banner.asks_me or banner.may_see_counts else None
 
 
-def audience(requirement: ReadingRequirement):
-    """The active staff a requirement asks (their profiles), in the query of whoever uses it."""
+def may_see(requirement: ReadingRequirement):
+    """The active staff who may see what a requirement asks to read (their profiles): for a page,
+    those who pass its view restrictions; in the query of whoever uses it."""
     profiles = Profile.objects.filter(user__is_active=True)
     if requirement.content_type_id == _page_type_id():  # only those who may see the page
         # our table names; the page's id a parameter
         sql = _may_see_page_sql("%s", f'"{Profile._meta.db_table}"."user_id"')
-        may_see = RawSQL(sql, [requirement.object_id], output_field=BooleanField())  # noqa: S611
-        profiles = profiles.filter(Q(user__is_superuser=True) | Q(may_see))
+        may_see_page = RawSQL(sql, [requirement.object_id], output_field=BooleanField())  # noqa: S611
+        profiles = profiles.filter(Q(user__is_superuser=True) | Q(may_see_page))
+    return profiles
+
+
+def audience(requirement: ReadingRequirement):
+    """The active staff a requirement asks (their profiles), in the query of whoever uses it."""
+    profiles = may_see(requirement)
     if requirement.all_staff:
         return profiles
     in_group = UserGroup.objects.filter(

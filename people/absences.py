@@ -12,7 +12,7 @@ Writes (adding, deleting, the daily clean-up of ended absences) are in `people.a
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -67,6 +67,34 @@ def stand_ins(user_ids, today: datetime.date | None = None) -> dict[int, tuple[U
         stand_in = absence.stand_in_for(getattr(absence.user, "profile", None))
         if stand_in is not None:
             result[absence.user_id] = (absence.user, stand_in)
+    return result
+
+
+def covered_by(user, today: datetime.date | None = None) -> list[Absence]:
+    """The running absences for which `user` is the stand-in today (the reverse of
+    `stand_ins`), the absent person first by name, with `absence.user` loaded. One query: the
+    candidates (named deputy, standing deputy, the unit's deputy head or head) are read with what
+    names their stand-in, and kept if that is `user`."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    candidates = (
+        running(today)
+        .filter(user__is_active=True)
+        .exclude(user_id=user.pk)
+        .filter(
+            Q(deputy_id=user.pk)
+            | Q(user__profile__deputy_id=user.pk)
+            | Q(user__profile__department__deputy_head_id=user.pk)
+            | Q(user__profile__department__head_id=user.pk)
+        )
+        .select_related("deputy", "user__profile", *(f"user__profile__{path}" for path in STAND_IN_RELATED))
+        .order_by("user__last_name", "user__first_name", "user_id")
+    )
+    result = []
+    for absence in candidates:
+        stand_in = absence.stand_in_for(getattr(absence.user, "profile", None))
+        if stand_in is not None and stand_in.pk == user.pk:
+            result.append(absence)
     return result
 
 

@@ -4,7 +4,9 @@ people/hr_import.py). One module for both, so both behave the same.
 
 How a run goes (`synchronise`), all in one database transaction:
 1. Units (the source's few hundred at most, held in memory): matched by directory id, else by
-   name (a unit made by hand is taken over), parents before children.
+   name (a unit made by hand is taken over), parents before children. A unit from the directory
+   that the source no longer has is marked (`Department.left_directory_at`), never deleted; the
+   mark is cleared when it comes back.
 2. People, page by page (constant memory: a page of entries and one integer per person seen):
    matched by directory id, else by e-mail (an account made by hand or by single sign-on is
    taken over). Created, updated, or deactivated when the source says the account is disabled.
@@ -34,6 +36,7 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.db.models.signals import post_save
+from django.utils import timezone
 
 from intranet.shared.tasks import enqueue_on_commit
 
@@ -122,6 +125,7 @@ class Summary:
     units_created: int = 0
     units_updated: int = 0
     units_unchanged: int = 0
+    units_left: int = 0  # units from the directory that it no longer has (marked, not deleted)
     errors: list[tuple[str, str]] = field(default_factory=list)
     dry_run: bool = False
 
@@ -259,6 +263,22 @@ class _Run:
                     self._unit(record, existing, by_name)
             except (EntryError, IntegrityError) as error:
                 self.error(record.source, str(error))
+        self._units_left({record.directory_id for record in records})
+
+    def _units_left(self, present: set[str]) -> None:
+        """Marks the units from the directory that it no longer has (`left_directory_at`): they
+        are kept, never deleted. Only when the source gave units at all, so a source without a
+        units' base (or the HR list) marks nothing."""
+        gone = list(
+            Department.objects.filter(directory_id__isnull=False, left_directory_at=None)
+            .exclude(directory_id__in=present)
+            .order_by("name")
+        )
+        for unit in gone:
+            self.report("unit left the directory", unit.directory_dn or unit.name, unit.name)
+        if gone:
+            Department.objects.filter(pk__in=[unit.pk for unit in gone]).update(left_directory_at=timezone.now())
+        self.summary.units_left = len(gone)
 
     def _unit(self, record: UnitRecord, existing: dict, by_name: dict) -> None:
         name = record.name.strip()[:150]
@@ -267,10 +287,14 @@ class _Run:
         department = existing.get(record.directory_id)
         namesake = by_name.get(name.lower())
         if namesake is not None and namesake != department:
-            if namesake.directory_id and namesake.directory_id != record.directory_id:
+            if (
+                namesake.directory_id
+                and namesake.directory_id != record.directory_id
+                and namesake.left_directory_at is None
+            ):
                 raise EntryError(f"another unit of the directory has the name {name!r}: {namesake.directory_dn}")
             if department is None:
-                department = namesake  # a unit made by hand is taken over
+                department = namesake  # a unit made by hand, or one the directory had dropped, is taken over
             else:
                 raise EntryError(f"a unit made by hand has the name {name!r}")
         wanted = {
@@ -279,6 +303,7 @@ class _Run:
             "parent_id": self.unit_by_dn.get(normalise_dn(record.parent_dn)),
             "directory_id": record.directory_id,
             "directory_dn": normalise_dn(record.dn),
+            "left_directory_at": None,  # back in the directory
         }
         if record.short_name is not None:
             wanted["short_name"] = record.short_name.strip()[:30]

@@ -99,6 +99,12 @@ class Department(models.Model):
     # (objectGUID, entryUUID) and its DN there. Empty for units made by hand.
     directory_id = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     directory_dn = models.CharField(max_length=500, blank=True, default="", editable=False)
+    # Set by the directory sync when a unit that came from the directory is no longer there: it is
+    # kept (people, pages and the channel hang off it), marked on the org chart and filtered in the
+    # admin; cleared when it comes back.
+    left_directory_at = models.DateTimeField(
+        _("no longer in the directory since"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("department")

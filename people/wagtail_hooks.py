@@ -1,5 +1,7 @@
+import django_filters
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -21,17 +23,31 @@ def give_new_account_a_profile(request, user):
     ensure_profile(user=user)
 
 
+class DepartmentFilterSet(WagtailFilterSet):
+    left_directory = django_filters.BooleanFilter(
+        field_name="left_directory_at",
+        lookup_expr="isnull",
+        exclude=True,
+        label=_("No longer in the directory"),
+    )
+
+    class Meta:
+        model = Department
+        fields = ["kind"]
+
+
 class DepartmentViewSet(SnippetViewSet):
     """The administration's units in the admin: name, kind, the unit they belong to, head and
-    deputy head. `Department.clean` refuses a unit placed beneath itself (a cycle)."""
+    deputy head. `Department.clean` refuses a unit placed beneath itself (a cycle). Units the
+    directory no longer has show since when, and a filter lists them."""
 
     model = Department
     icon = "group"
     menu_label = _("Organisation")
     menu_order = 290
     add_to_admin_menu = True
-    list_display = ["name", "short_name", "kind", "parent"]
-    list_filter = ["kind"]
+    list_display = ["name", "short_name", "kind", "parent", "left_directory_at"]
+    filterset_class = DepartmentFilterSet
     search_fields = ["name", "short_name"]
     ordering = ["name"]
     panels = [

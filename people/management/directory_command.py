@@ -47,7 +47,8 @@ class DirectoryCommand(BaseCommand):
             ("Dry run, nothing written. It would have: " if dry_run else "")
             + f"created {s.created}, updated {s.updated}, deactivated {s.deactivated}, unchanged {s.unchanged}, "
             f"skipped {s.skipped}, errors {len(s.errors)}; units: created {s.units_created}, "
-            f"updated {s.units_updated}, unchanged {s.units_unchanged} ({time.monotonic() - started:.1f} s)"
+            f"updated {s.units_updated}, unchanged {s.units_unchanged}, no longer in the directory {s.units_left} "
+            f"({time.monotonic() - started:.1f} s)"
         )
         if s.errors:
             for where, message in s.errors:

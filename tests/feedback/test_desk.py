@@ -86,9 +86,9 @@ def test_owner_desk_selector_query_count(buergeramt_page, user, django_assert_nu
     for page in own_pages(buergeramt_page, user, 6):
         fill(page, 0)
     remember_for_request(user)
-    # restrictions, site root, owned pages, counts, open questions, comments, broken links,
-    # reading progress
-    with django_assert_num_queries(8):
+    # restrictions, whom the owner stands in for today ("In Vertretung"), site root, owned pages,
+    # counts, open questions, comments, broken links, reading progress
+    with django_assert_num_queries(9):
         desk = selectors.owner_desk(user=user)
         assert len(desk.pages) == 6 and len(desk.open_questions) == 6 and len(desk.broken_links) == 6
         assert [str(q.author) for q in desk.open_questions]

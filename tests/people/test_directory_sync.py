@@ -8,6 +8,7 @@ import io
 import ldap3
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from people.models import Department, Profile, User
 from tests.people.ldap.generate import ORG, SERVICE_DN, SERVICE_PASSWORD, SUFFIX, ldif, people
@@ -17,6 +18,7 @@ from tests.people.test_sso import IDP_PASSWORD, identity_provider, sign_in_with_
 pytestmark = pytest.mark.skipif(not available(), reason="slapd is not installed (make ldap-deps)")
 PEOPLE = 200
 UNITS = 53  # 4 Dezernate, 12 Ämter, 36 Sachgebiete, 1 Stabsstelle
+ADMIN_UNITS = "/admin/snippets/people/department/"
 HAUPTAMT_11_1 = f"ou=11.1 Grundsatz Hauptamt,ou=Hauptamt,ou=Dezernat I,{ORG}"
 
 
@@ -403,3 +405,75 @@ def test_unit_heads_set_in_the_admin_stay_when_the_directory_has_no_head_attribu
     sync()
     hauptamt.refresh_from_db()
     assert hauptamt.head == head and hauptamt.deputy_head is None  # a deputy equal to the head is dropped
+
+
+@pytest.mark.django_db
+def test_a_unit_that_leaves_the_directory_is_marked_not_deleted_and_cleared_when_it_comes_back(directory, admin_client):
+    new_unit = f"ou=11.9 Digitalisierung,ou=Hauptamt,ou=Dezernat I,{ORG}"
+    with directory.admin() as ldap:
+        ldap.add(new_unit, ["organizationalUnit"], {"businessCategory": "Sachgebiet"})
+    sync()
+    unit = Department.objects.get(name="11.9 Digitalisierung")
+    assert unit.kind == "section" and unit.left_directory_at is None
+
+    # moved out of the units' base (as "deleted" to the sync; modify_dn keeps its entryUUID)
+    with directory.admin() as ldap:
+        ldap.modify_dn(new_unit, "ou=11.9 Digitalisierung", new_superior=f"ou=Dienste,{SUFFIX}")
+    out, _ = sync("--dry-run")
+    assert "would unit left the directory: ou=11.9 digitalisierung," in out
+    assert "no longer in the directory 1" in out
+    unit.refresh_from_db()
+    assert unit.left_directory_at is None  # the dry run wrote nothing
+
+    out, _ = sync()
+    assert f"units: created 0, updated 0, unchanged {UNITS}, no longer in the directory 1" in out
+    unit.refresh_from_db()
+    assert unit.left_directory_at is not None
+    assert Department.objects.count() == UNITS + 1  # kept
+    out, _ = sync()
+    assert "no longer in the directory 0" in out  # marked once
+
+    # the org chart marks it, the admin's filter lists it alone
+    html = admin_client.get("/personen/organisation/").content.decode()
+    assert f"nicht mehr im Verzeichnis seit {timezone.localtime(unit.left_directory_at):%d.%m.%Y}" in html
+    response = admin_client.get(ADMIN_UNITS, {"left_directory": "true"})
+    assert [d.name for d in response.context["object_list"]] == ["11.9 Digitalisierung"]
+    response = admin_client.get(ADMIN_UNITS, {"left_directory": "false"})
+    assert "11.9 Digitalisierung" not in [d.name for d in response.context["object_list"]]
+
+    # back in the directory: the mark is cleared
+    with directory.admin() as ldap:
+        ldap.modify_dn(f"ou=11.9 Digitalisierung,ou=Dienste,{SUFFIX}", "ou=11.9 Digitalisierung",
+                       new_superior=f"ou=Hauptamt,ou=Dezernat I,{ORG}")  # fmt: skip
+    out, _ = sync()
+    assert "units: created 0, updated 1," in out and "no longer in the directory 0" in out
+    unit.refresh_from_db()
+    assert unit.left_directory_at is None
+    assert "nicht mehr im Verzeichnis" not in admin_client.get("/personen/organisation/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_unit_deleted_and_made_again_in_the_directory_takes_over_the_marked_one(directory):
+    new_unit = f"ou=11.9 Digitalisierung,ou=Hauptamt,ou=Dezernat I,{ORG}"
+    with directory.admin() as ldap:
+        ldap.add(new_unit, ["organizationalUnit"], {"businessCategory": "Sachgebiet"})
+    sync()
+    old = Department.objects.get(name="11.9 Digitalisierung")
+    with directory.admin() as ldap:
+        ldap.delete(new_unit)
+    sync()
+    with directory.admin() as ldap:  # made again: a new entryUUID, the same name
+        ldap.add(new_unit, ["organizationalUnit"], {"businessCategory": "Sachgebiet"})
+    out, _ = sync()
+    assert "errors 0" in out and "updated 1," in out
+    unit = Department.objects.get(name="11.9 Digitalisierung")
+    assert unit.pk == old.pk and unit.left_directory_at is None and unit.directory_id != old.directory_id
+
+
+@pytest.mark.django_db
+def test_a_source_without_units_marks_no_unit(directory, settings):
+    sync()
+    settings.LDAP_DIRECTORY = {**settings.LDAP_DIRECTORY, "units_base": ""}
+    out, _ = sync()
+    assert "no longer in the directory 0" in out
+    assert not Department.objects.exclude(left_directory_at=None).exists()

@@ -21,6 +21,7 @@ class Command(BaseCommand):
             send_review_reminders,
             describe=lambda r: (
                 f"Review reminders: {r['mails']} e-mail(s) about {r['pages']} page(s). "
-                f"Mandatory reading: {r['reading']['reminded']} reminder(s)."
+                f"Mandatory reading: {r['reading']['reminded']} reminder(s), "
+                f"{r['reading']['stand_ins']} stand-in(s) told for the absent."
             ),
         )

@@ -21,12 +21,13 @@ SLAPD = shutil.which("slapd") or "/usr/sbin/slapd"
 SLAPADD = shutil.which("slapadd") or "/usr/sbin/slapadd"
 ROOT_DN = f"cn=admin,{SUFFIX}"
 ROOT_PASSWORD = "Verzeichnis-Admin-2026"
+AD_SCHEMA = Path(__file__).with_name("ad.schema")
 
 CONFIG = """\
 include /etc/ldap/schema/core.schema
 include /etc/ldap/schema/cosine.schema
 include /etc/ldap/schema/inetorgperson.schema
-modulepath /usr/lib/ldap
+{extra_schemas}modulepath /usr/lib/ldap
 moduleload back_mdb
 moduleload ppolicy
 pidfile {folder}/slapd.pid
@@ -106,13 +107,20 @@ def make_certificates(folder: Path) -> Path:
 
 class Slapd:
     """`tls=True`: also StartTLS on the ldap:// port and LDAPS on a second one (`ldaps_url`), with
-    a certificate of a throw-away CA (`ca_file`)."""
+    a certificate of a throw-away CA (`ca_file`). `schemas`: more schema files to include (e.g.
+    AD_SCHEMA, the Active Directory attributes of the sync's "ad" preset)."""
 
-    def __init__(self, folder: Path, ldif: str, *, tls: bool = False):
+    def __init__(self, folder: Path, ldif: str, *, tls: bool = False, schemas: tuple[Path, ...] = ()):
         self.folder = Path(folder)
         (self.folder / "data").mkdir(parents=True, exist_ok=True)
         self.conf = self.folder / "slapd.conf"
-        config = CONFIG.format(folder=self.folder, suffix=SUFFIX, root_dn=ROOT_DN, root_password=ROOT_PASSWORD)
+        config = CONFIG.format(
+            folder=self.folder,
+            suffix=SUFFIX,
+            root_dn=ROOT_DN,
+            root_password=ROOT_PASSWORD,
+            extra_schemas="".join(f"include {Path(schema).resolve()}\n" for schema in schemas),
+        )
         self.ca_file = None
         if tls:
             self.ca_file = make_certificates(self.folder)
