@@ -223,9 +223,11 @@ class PostRevision(models.Model):
 
 class Reaction(models.Model):
     class Kind(models.TextChoices):
-        HELPFUL = "helpful", _("👍 Helpful")
-        HEART = "heart", _("❤️ Love it")
-        PARTY = "party", _("🎉 Congratulations")
+        # Text labels; the template puts an icon of the site's own sprite next to each
+        # (img/icons.svg#icon-<kind>): no emoji, which locked-down desktops show as empty boxes.
+        HELPFUL = "helpful", _("Helpful")
+        HEART = "heart", _("Love it")
+        PARTY = "party", _("Congratulations")
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="post_reactions")

@@ -1,6 +1,7 @@
 """The microblog through HTTP: writing (errors keep the text), replying, editing, moderation,
 urgent notices with the banner, attachments."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -130,7 +131,10 @@ def test_reactions_with_counts_and_who_reacted(user_client, client_for, general,
     response = user_client.post(f"/beitraege/{post.pk}/reaktion/", {"kind": "heart", "next": "/beitraege/"})
     assert response.status_code == 302 and response["Location"] == "/beitraege/"
     html = page(user_client.get(f"/beitraege/{post.pk}/"))
-    assert 'aria-pressed="true">❤️ Gefällt mir <span class="reaction__count">1</span>' in html
+    mine = re.search(r'<button[^>]*aria-pressed="true">(.*?)</button>', html, re.S).group(1)
+    assert 'href="/static/img/icons.svg#icon-heart"' in mine and 'aria-hidden="true"' in mine  # an icon, not an emoji
+    assert '<span class="reaction__label">Gefällt mir</span> <span class="reaction__count">1</span>' in mine
+    assert "❤" not in html and "👍" not in html and "🎉" not in html
     assert "Anna Schmidt" in html.split("Wer hat reagiert")[1]
     assert user_client.post(f"/beitraege/{post.pk}/reaktion/", {"kind": "evil"}).status_code == 400
     # an external "next" is ignored
@@ -333,3 +337,17 @@ def test_replies_are_hidden_with_their_post_everywhere_and_shown_again(
 @pytest.mark.parametrize("kind", ["person", "channel", "tag"])
 def test_following_a_target_with_a_nul_is_400_on_every_database(user_client, kind):
     assert user_client.post("/beitraege/folgen/", {"type": kind, "value": "x\x00"}).status_code == 400
+
+
+def test_a_post_without_reactions_has_no_who_reacted(user_client, general, other_user):
+    post = post_in(general, other_user, "Noch keine Reaktionen")
+    html = page(user_client.get(f"/beitraege/{post.pk}/"))
+    assert "Wer hat reagiert" not in html
+    assert html.count('class="reaction__count">0</span>') == 3
+
+
+def test_hashtags_are_shown_once_in_the_text(user_client, general, other_user):
+    post_in(general, other_user, "Neue Öffnungszeiten im #Bürgerbüro, siehe #Service")
+    html = page(user_client.get("/beitraege/"))
+    assert html.count(">#Bürgerbüro<") == 1  # a link in the text, no second row of chips
+    assert html.count(">#Service<") == 1
