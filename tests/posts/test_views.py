@@ -1,6 +1,7 @@
 """The microblog through HTTP: writing (errors keep the text), replying, editing, moderation,
 urgent notices with the banner, attachments."""
 
+import datetime
 import re
 from datetime import timedelta
 
@@ -351,3 +352,32 @@ def test_hashtags_are_shown_once_in_the_text(user_client, general, other_user):
     html = page(user_client.get("/beitraege/"))
     assert html.count(">#Bürgerbüro<") == 1  # a link in the text, no second row of chips
     assert html.count(">#Service<") == 1
+
+
+def test_two_urgent_notices_are_one_landmark_with_each_notice_numbered(user_client, crisis_member):
+    actions.publish_urgent(author=crisis_member, text="Sturmwarnung: Rathaus schließt um 14 Uhr")
+    actions.publish_urgent(author=crisis_member, text="Telefonnetz gestört")
+    html = page(user_client.get("/personen/"))
+    banner = html.split('id="notices"')[1].split("</section>")[0]
+    assert html.count('class="notice-urgent"') == 1 and html.count('aria-labelledby="notices-title"') == 1
+    assert "Eilmeldungen (2)" in banner
+    assert "Sturmwarnung" in banner and "Telefonnetz" in banner  # without JavaScript: both, compact
+    assert 'aria-label="Meldung 1 von 2"' in banner and 'aria-label="Meldung 2 von 2"' in banner
+    assert ">1 von 2<" in banner and "Nächste Meldung" in banner
+
+
+def test_one_urgent_notice_has_no_pager(user_client, crisis_member):
+    actions.publish_urgent(author=crisis_member, text="Sturmwarnung: Rathaus schließt um 14 Uhr")
+    banner = page(user_client.get("/personen/")).split('id="notices"')[1].split("</section>")[0]
+    assert "Eilmeldung</h2>" in banner and "Eilmeldungen" not in banner
+    assert "Nächste Meldung" not in banner
+
+
+def test_post_dates_are_in_the_page_language(user_client, general, other_user):
+    post = post_in(general, other_user, "Termin")
+    Post.objects.filter(pk=post.pk).update(created_at=timezone.make_aware(datetime.datetime(2026, 12, 7, 14, 30)))
+    german = page(user_client.get("/beitraege/"))
+    assert "7. Dezember 2026 14:30" in german and "December" not in german
+    user_client.post("/i18n/setlang/", {"language": "en", "next": "/beitraege/"})
+    english = page(user_client.get("/beitraege/"))
+    assert "Dec. 7, 2026, 2:30 p.m." in english and "Dezember" not in english and "7. December" not in english
