@@ -31,7 +31,11 @@ TABLE_OPTIONS = {"contextMenu": True, "startRows": 3, "startCols": 3, "colHeader
 class HeadingBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("text"), max_length=200)
     level = blocks.ChoiceBlock(
-        label=_("level"), choices=[("h2", _("Heading")), ("h3", _("Subheading"))], default="h2", required=True
+        label=_("level"),
+        choices=[("h2", _("Heading")), ("h3", _("Subheading"))],
+        default="h2",
+        required=True,
+        search_index=False,  # the label ("Überschrift") is not the page's text
     )
 
     class Meta:
@@ -42,7 +46,11 @@ class HeadingBlock(blocks.StructBlock):
 
 class BoxBlock(blocks.StructBlock):
     kind = blocks.ChoiceBlock(
-        label=_("kind"), choices=[("info", _("Note")), ("warning", _("Warning"))], default="info", required=True
+        label=_("kind"),
+        choices=[("info", _("Note")), ("warning", _("Warning"))],
+        default="info",
+        required=True,
+        search_index=False,  # the label ("Hinweis") is not the page's text
     )
     title = blocks.CharBlock(label=_("title"), required=False, max_length=200)
     text = blocks.RichTextBlock(label=_("text"), features=RICH_TEXT_FEATURES)

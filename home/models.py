@@ -68,6 +68,14 @@ class ReadingPageForm(WagtailAdminPageForm):
         ),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A new page belongs to whoever creates it until they choose another owner.
+        owner = self.fields.get("content_owner")
+        if owner is not None and self.instance.pk is None and not self.instance.content_owner_id and self.for_user:
+            if not self.is_bound and owner.queryset.filter(pk=self.for_user.pk).exists():
+                self.initial["content_owner"] = self.for_user.pk
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("reading_required"):

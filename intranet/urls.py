@@ -6,7 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from intranet import views
+from intranet import account_views, views
 from intranet.api import api
 from people import views as people_views
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api-zugang/", include("intranet.token_urls")),
     path("konto/2fa/totp/activate/", people_views.activate_totp),  # allauth's, see people.views
+    path("konto/", account_views.account_overview, name="account_overview"),
     path("konto/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -18,6 +18,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from intranet.shared.html import excerpt
+
 from .models import Notification, User
 
 Verb = str | Callable[[int], str]
@@ -26,7 +28,7 @@ Verb = str | Callable[[int], str]
 def _text(verb: Verb, count: int) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         text = verb(count) if callable(verb) else str(verb)
-    return text[:300]
+    return excerpt(text, 300)  # the stored text's length, cut at a word boundary
 
 
 def notify(*, recipient, kind: str, verb: Verb, url: str = "", actor=None, bundle_key: str = "") -> Notification | None:

@@ -515,5 +515,4 @@ def set_post_reading(
 
 
 def _post_title(post: Post) -> str:
-    text = " ".join(markup.plain_text(post.html).split())
-    return text if len(text) <= 120 else text[:119].rstrip() + "…"
+    return markup.plain_excerpt(post.html, 120)

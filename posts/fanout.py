@@ -95,7 +95,7 @@ def notify_urgent(post: Post) -> None:
         kind=Notification.Kind.URGENT,
         actor=author,
         url=post.get_absolute_url(),
-        verb=_("Urgent notice: %(text)s") % {"text": markup.plain_text(post.html)[:200]},
+        verb=_("Urgent notice: %(text)s") % {"text": markup.plain_excerpt(post.html, 200)},
     )
 
 

@@ -18,7 +18,8 @@ from django.urls import reverse
 from markdown.inlinepatterns import InlineProcessor
 from markdown.util import AtomicString
 
-from intranet.shared.html import rewrite_links, sanitise, text_of
+from intranet.shared import html as shared_html
+from intranet.shared.html import rewrite_links, sanitise
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", "code"}
 ALLOWED_PROTOCOLS = {"http", "https", "mailto"}
@@ -215,7 +216,25 @@ def render(text: str) -> Rendered:
 
 
 def plain_text(html: str) -> str:
-    """The text of rendered HTML, for e-mails and previews: the tags stripped and the entities
-    read back ("&amp;" is "&"), so the result is text. Whoever puts it into HTML escapes it (the
-    templates do)."""
-    return text_of(html)
+    """The text of rendered HTML on one line, for e-mails, snippets and previews: no Markdown
+    syntax (it was rendered), the tags stripped, a space between blocks, the entities read back
+    ("&amp;" is "&"). Whoever puts it into HTML escapes it (the templates do)."""
+    return shared_html.plain_text(html)
+
+
+def plain_excerpt(html: str, length: int = shared_html.EXCERPT_LENGTH) -> str:
+    """:func:`plain_text` cut at a word boundary with "…" (``intranet.shared.html.plain_excerpt``)."""
+    return shared_html.plain_excerpt(html, length)
+
+
+_FIRST_LINE_END = re.compile(r"<br\b[^>]*>|</(?:p|li|blockquote)>", re.IGNORECASE)
+
+
+def first_line(html: str, length: int = 90) -> str:
+    """The plain text of the first non-empty line of rendered HTML, cut at a word boundary (a
+    post's title in search results and lists)."""
+    for line in _FIRST_LINE_END.split(html or ""):
+        text = shared_html.plain_excerpt(line, length)
+        if text:
+            return text
+    return ""

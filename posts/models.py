@@ -15,6 +15,8 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag
 from wagtail.search import index
 
+from intranet.shared.html import excerpt, plain_excerpt
+
 MAX_LENGTH = 2000
 
 
@@ -159,12 +161,22 @@ class Post(index.Indexed, models.Model):
         ]
 
     def __str__(self):
-        return self.text[:60]
+        return self.excerpt(60)
 
     def get_absolute_url(self):
         if self.parent_id:
             return reverse("posts:detail", kwargs={"pk": self.parent_id}) + f"#post-{self.pk}"
         return reverse("posts:detail", kwargs={"pk": self.pk})
+
+    def excerpt(self, length: int = 80) -> str:
+        """The rendered text, plain, cut at a word boundary with "…" (backlinks, admin lists):
+        no Markdown syntax and no entities."""
+        return plain_excerpt(self.html, length) if self.html else excerpt(self.text, length)
+
+    @property
+    def summary(self) -> str:
+        """:meth:`excerpt` at the length lists use (templates cannot pass it)."""
+        return self.excerpt(80)
 
     @property
     def author_name(self) -> str:
@@ -211,9 +223,11 @@ class PostRevision(models.Model):
 
 class Reaction(models.Model):
     class Kind(models.TextChoices):
-        HELPFUL = "helpful", _("👍 Helpful")
-        HEART = "heart", _("❤️ Love it")
-        PARTY = "party", _("🎉 Congratulations")
+        # Text labels; the template puts an icon of the site's own sprite next to each
+        # (img/icons.svg#icon-<kind>): no emoji, which locked-down desktops show as empty boxes.
+        HELPFUL = "helpful", _("Helpful")
+        HEART = "heart", _("Love it")
+        PARTY = "party", _("Congratulations")
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="post_reactions")

@@ -135,11 +135,12 @@ def single_post(*, user, pk: int) -> Post | None:
 
 
 def reactors(*, post: Post) -> dict[str, list]:
-    """Who reacted how, for the thread page: kind -> users."""
+    """Who reacted how, for the thread page: kind -> users; empty when nobody reacted (the page
+    then shows no "Who reacted")."""
     result: dict[str, list] = {kind: [] for kind in Reaction.Kind.values}
     for reaction in Reaction.objects.filter(post=post).select_related("user").order_by("created_at"):
         result[reaction.kind].append(reaction.user)
-    return result
+    return result if any(result.values()) else {}
 
 
 def pinned_posts(*, user, channel=None, limit=5) -> list[Post]:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from search.hits import Hit, highlight
 from search.registry import SearchType, Source, department_ids, register, start_of
 
+from . import markup
 from .models import Channel, Post
 
 
@@ -50,9 +51,10 @@ class PostType(SearchType):
 
     def hit(self, obj, score, q, tags, request=None):
         channel_department = obj.channel.department
-        title = obj.text.strip().splitlines()[0][:90] if obj.text.strip() else str(obj.author)
+        # The rendered text, never the Markdown typed ("**Wichtig:**" reads "Wichtig:").
+        title = markup.first_line(obj.html) or str(obj.author)
         return Hit(
-            self.name, obj.pk, title, obj.get_absolute_url(), highlight(obj.text, q),
+            self.name, obj.pk, title, obj.get_absolute_url(), highlight(markup.plain_text(obj.html), q),
             channel_department.name if channel_department else "", sorted(tags), obj.edited_at or obj.created_at,
             score,
         )  # fmt: skip

@@ -207,6 +207,9 @@ SOCIALACCOUNT_ADAPTER = "people.adapters.SocialAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
+# How allauth names a person ("Angemeldet als Anna Schmidt."): User.__str__, the full name (the
+# user name only when there is none), not the technical user name.
+ACCOUNT_USER_DISPLAY = "builtins.str"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "none"  # addresses come from the administration, not from sign-up
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False

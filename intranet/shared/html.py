@@ -9,6 +9,7 @@ Shared with the apps (``intranet.shared``): imports nothing of the project or of
 from __future__ import annotations
 
 import html as htmllib
+import re
 from collections.abc import Callable, Iterable, Mapping
 
 import bleach
@@ -52,3 +53,42 @@ def text_of(html: str) -> str:
     """The text of ``html``: the tags stripped and the entities read back ("&amp;" is "&"), so
     the result is text. Whoever puts it into HTML escapes it (the templates do)."""
     return htmllib.unescape(bleach.clean(html, tags=set(), strip=True))
+
+
+# Where one block of text ends and the next begins: a space there, so "<p>a</p><p>b</p>" reads
+# "a b", not "ab".
+_BLOCK_BOUNDARY = re.compile(
+    r"<(?:br|hr)\b[^>]*>|</?(?:p|div|h[1-6]|li|ul|ol|blockquote|pre|tr|td|th|table|section|dd|dt)\b[^>]*>",
+    re.IGNORECASE,
+)
+_SPACES = re.compile(r"\s+")
+
+#: How long an excerpt is unless the surface asks for another length.
+EXCERPT_LENGTH = 200
+
+
+def plain_text(html: str) -> str:
+    """The readable text of rendered ``html`` on one line: tags stripped, a space where a block
+    (paragraph, list item, heading, line break) ends, entities read back ("&amp;" is "&"), runs
+    of whitespace as one space. Whoever puts it into HTML escapes it (the templates do)."""
+    return _SPACES.sub(" ", text_of(_BLOCK_BOUNDARY.sub(" ", html or ""))).strip()
+
+
+def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
+    """Plain ``text`` on one line, at most ``length`` characters: cut at the last word boundary
+    before that, with "…" where it was cut (the ellipsis counts). Text is not HTML: see
+    :func:`plain_excerpt` for rendered content."""
+    text = _SPACES.sub(" ", text or "").strip()
+    if len(text) <= length:
+        return text
+    cut = text[: max(length - 1, 1)]
+    space = cut.rfind(" ")
+    if space > 0 and not text[len(cut)].isspace():
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-–—") + "…"
+
+
+def plain_excerpt(html: str, length: int = EXCERPT_LENGTH) -> str:
+    """The one way a snippet, backlink, notification or preview is made from rendered content:
+    :func:`plain_text` of ``html``, cut at a word boundary with "…" (:func:`excerpt`)."""
+    return excerpt(plain_text(html), length)

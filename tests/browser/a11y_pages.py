@@ -21,6 +21,7 @@ def foundation_pages(user):
         ("not found", "/gibt-es-nicht/", 404),
         ("two-factor settings", "/konto/2fa/"),
         ("change password", "/konto/password/change/"),
+        ("account overview", "/konto/"),
     ]
 
 

@@ -27,6 +27,7 @@ def pages(user):
     group.permissions.add(Permission.objects.get(codename="publish_urgent", content_type__app_label="posts"))
     crisis.groups.add(group)
     actions.publish_urgent(author=crisis, text="**Sturmwarnung:** Das Rathaus schließt heute um 14 Uhr.")
+    actions.publish_urgent(author=crisis, text="Das Telefonnetz ist gestört.")  # two: "1 von 2"
     return [
         ("feed with urgent banner", "/beitraege/"),
         ("following", "/beitraege/gefolgt/"),

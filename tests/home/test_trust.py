@@ -142,3 +142,15 @@ def test_notify_review_due_skips_pages_without_owner_and_unpublished_pages(wiki_
     make_due(wiki_page)
     call_command("notify_review_due", stdout=open("/dev/null", "w"))
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_a_new_page_belongs_to_its_creator_until_another_owner_is_chosen(bauamt_editor, bauamt_page, wiki_page):
+    client = sign_in(Client(), bauamt_editor)
+    response = client.get(f"/admin/pages/add/home/wikipage/{bauamt_page.pk}/")
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form["content_owner"].value() == bauamt_editor.pk
+    # editing a page keeps its owner (or none): nothing is filled in there
+    owned = client.get(f"/admin/pages/{bauamt_page.pk}/edit/").context["form"]
+    assert owned["content_owner"].value() == bauamt_page.content_owner_id

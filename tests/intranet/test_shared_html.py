@@ -95,3 +95,30 @@ def test_rewrite_links_sets_and_removes_attributes_and_unlinks():
 
 def test_text_of_is_text_without_tags_or_entities():
     assert text_of("<p>Wasser &amp; Strom: <b>&quot;Pegel&quot;</b> &lt; 2 m</p>") == 'Wasser & Strom: "Pegel" < 2 m'
+
+
+# --- plain text and excerpts (snippets, backlinks, notifications, previews) -------------------
+
+
+def test_plain_text_keeps_words_of_adjacent_blocks_apart_and_reads_entities():
+    from intranet.shared.html import plain_text
+
+    html = "<h2>Termine</h2><p>Montag &amp; Dienstag</p><ul><li>eins</li><li>zwei</li></ul>a<br>b"
+    assert plain_text(html) == "Termine Montag & Dienstag eins zwei a b"
+
+
+@pytest.mark.parametrize(
+    ("text", "length", "expected"),
+    [
+        ("kurz genug", 20, "kurz genug"),
+        ("Die Sitzung fällt aus", 15, "Die Sitzung…"),  # not "Die Sitzung fä…"
+        ("Die Sitzung, die ausfällt", 13, "Die Sitzung…"),  # no comma before the ellipsis
+        ("Donaudampfschifffahrt", 10, "Donaudamp…"),  # one long word: cut inside it
+        ("  viel   Raum\n\nhier ", 20, "viel Raum hier"),
+    ],
+)
+def test_excerpt_cuts_at_a_word_boundary(text, length, expected):
+    from intranet.shared.html import excerpt
+
+    assert excerpt(text, length) == expected
+    assert len(excerpt(text, length)) <= length

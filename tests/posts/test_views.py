@@ -1,6 +1,8 @@
 """The microblog through HTTP: writing (errors keep the text), replying, editing, moderation,
 urgent notices with the banner, attachments."""
 
+import datetime
+import re
 from datetime import timedelta
 
 import pytest
@@ -130,7 +132,10 @@ def test_reactions_with_counts_and_who_reacted(user_client, client_for, general,
     response = user_client.post(f"/beitraege/{post.pk}/reaktion/", {"kind": "heart", "next": "/beitraege/"})
     assert response.status_code == 302 and response["Location"] == "/beitraege/"
     html = page(user_client.get(f"/beitraege/{post.pk}/"))
-    assert 'aria-pressed="true">❤️ Gefällt mir <span class="reaction__count">1</span>' in html
+    mine = re.search(r'<button[^>]*aria-pressed="true">(.*?)</button>', html, re.S).group(1)
+    assert 'href="/static/img/icons.svg#icon-heart"' in mine and 'aria-hidden="true"' in mine  # an icon, not an emoji
+    assert '<span class="reaction__label">Gefällt mir</span> <span class="reaction__count">1</span>' in mine
+    assert "❤" not in html and "👍" not in html and "🎉" not in html
     assert "Anna Schmidt" in html.split("Wer hat reagiert")[1]
     assert user_client.post(f"/beitraege/{post.pk}/reaktion/", {"kind": "evil"}).status_code == 400
     # an external "next" is ignored
@@ -333,3 +338,46 @@ def test_replies_are_hidden_with_their_post_everywhere_and_shown_again(
 @pytest.mark.parametrize("kind", ["person", "channel", "tag"])
 def test_following_a_target_with_a_nul_is_400_on_every_database(user_client, kind):
     assert user_client.post("/beitraege/folgen/", {"type": kind, "value": "x\x00"}).status_code == 400
+
+
+def test_a_post_without_reactions_has_no_who_reacted(user_client, general, other_user):
+    post = post_in(general, other_user, "Noch keine Reaktionen")
+    html = page(user_client.get(f"/beitraege/{post.pk}/"))
+    assert "Wer hat reagiert" not in html
+    assert html.count('class="reaction__count">0</span>') == 3
+
+
+def test_hashtags_are_shown_once_in_the_text(user_client, general, other_user):
+    post_in(general, other_user, "Neue Öffnungszeiten im #Bürgerbüro, siehe #Service")
+    html = page(user_client.get("/beitraege/"))
+    assert html.count(">#Bürgerbüro<") == 1  # a link in the text, no second row of chips
+    assert html.count(">#Service<") == 1
+
+
+def test_two_urgent_notices_are_one_landmark_with_each_notice_numbered(user_client, crisis_member):
+    actions.publish_urgent(author=crisis_member, text="Sturmwarnung: Rathaus schließt um 14 Uhr")
+    actions.publish_urgent(author=crisis_member, text="Telefonnetz gestört")
+    html = page(user_client.get("/personen/"))
+    banner = html.split('id="notices"')[1].split("</section>")[0]
+    assert html.count('class="notice-urgent"') == 1 and html.count('aria-labelledby="notices-title"') == 1
+    assert "Eilmeldungen (2)" in banner
+    assert "Sturmwarnung" in banner and "Telefonnetz" in banner  # without JavaScript: both, compact
+    assert 'aria-label="Meldung 1 von 2"' in banner and 'aria-label="Meldung 2 von 2"' in banner
+    assert ">1 von 2<" in banner and "Nächste Meldung" in banner
+
+
+def test_one_urgent_notice_has_no_pager(user_client, crisis_member):
+    actions.publish_urgent(author=crisis_member, text="Sturmwarnung: Rathaus schließt um 14 Uhr")
+    banner = page(user_client.get("/personen/")).split('id="notices"')[1].split("</section>")[0]
+    assert "Eilmeldung</h2>" in banner and "Eilmeldungen" not in banner
+    assert "Nächste Meldung" not in banner
+
+
+def test_post_dates_are_in_the_page_language(user_client, general, other_user):
+    post = post_in(general, other_user, "Termin")
+    Post.objects.filter(pk=post.pk).update(created_at=timezone.make_aware(datetime.datetime(2026, 12, 7, 14, 30)))
+    german = page(user_client.get("/beitraege/"))
+    assert "7. Dezember 2026 14:30" in german and "December" not in german
+    user_client.post("/i18n/setlang/", {"language": "en", "next": "/beitraege/"})
+    english = page(user_client.get("/beitraege/"))
+    assert "Dec. 7, 2026, 2:30 p.m." in english and "Dezember" not in english and "7. December" not in english
