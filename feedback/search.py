@@ -9,6 +9,7 @@ import datetime
 
 from django.utils.translation import gettext_lazy
 
+from intranet.shared.html import excerpt, plain_text
 from search.hits import Hit, highlight
 from search.registry import SearchType, Source, department_ids, register, start_of
 
@@ -48,8 +49,10 @@ class QuestionType(SearchType):
     def hit(self, obj, score, q, tags, request=None):
         page = obj.page
         department = page.section_department.name if page.section_department_id else ""
-        text = obj.text if not obj.answer else f"{obj.text} — {obj.answer}"
-        title = obj.text.strip().splitlines()[0][:90]
+        # the rendered question and answer as text, never the Markdown typed
+        question = plain_text(obj.html)
+        text = question if not obj.answer else f"{question} — {plain_text(obj.answer_html)}"
+        title = excerpt(question, 90)
         return Hit(
             self.name, obj.pk, title, obj.get_absolute_url(), highlight(text, q), department, [],
             obj.answered_at or obj.created_at, score,

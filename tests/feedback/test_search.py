@@ -60,3 +60,20 @@ def test_a_question_leaves_the_index_with_its_page_and_when_deleted(immediate_on
     assert questions_found(user, "Wohngeld")[0] == []
     question.delete()
     assert questions_found(user, "Wohngeld")[0] == []
+
+
+@pytest.mark.django_db
+def test_a_question_hit_is_plain_text_cut_at_a_word(immediate_on_commit, wiki_page, other_user, user):
+    """The hit reads the rendered question: no Markdown, no entities; a long first line is cut at
+    a word with "…", and the answer's Markdown does not leak into the snippet either."""
+    text = (
+        "**Wichtig:** Gilt die Meldebescheinigung & die Wohnungsgeberbestätigung auch für "
+        "Zweitwohnsitze in einer anderen Gemeinde des Landkreises?"
+    )
+    question = actions.ask_question(page=wiki_page, author=other_user, text=text)
+    actions.answer_question(question=question, user=user, text="Ja, _auch_ für **Nebenwohnungen**.")
+    (hit,) = [hit for hit in query.search(user=user, q="Zweitwohnsitze").hits if hit.type == "question"]
+    assert hit.title.startswith("Wichtig: Gilt die Meldebescheinigung & die") and hit.title.endswith("…")
+    assert "*" not in hit.title + hit.snippet and "&amp;amp;" not in hit.snippet
+    assert len(hit.title) <= 90 and " " + hit.title[:-1].split()[-1] + " " in " " + text.replace("**", "") + " "
+    assert "Nebenwohnungen" in hit.snippet and "_auch_" not in hit.snippet
