@@ -67,6 +67,6 @@ def test_notify_review_due_queues_its_task(db_tasks):
     assert DBTaskResult.objects.get().return_value == {
         "mails": 0,
         "pages": 0,
-        "reading": {"requirements": 0, "reminded": 0},
+        "reading": {"requirements": 0, "reminded": 0, "stand_ins": 0},
         "purged": {"confirmations": 0, "reminders": 0},
     }
