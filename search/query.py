@@ -9,6 +9,7 @@ ranks, counts, suggests or snippets anything else. This module names no content 
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from dataclasses import dataclass
 
@@ -231,6 +232,8 @@ def _search(*, user, q, filters, sort, offset, limit, request) -> Result:
             ranked.hits.sort(key=lambda hit: _updated_key(hit[0], hit[1]), reverse=True)
         window = ranked.hits[offset : offset + limit]
         facets = _facets(ranked)
+    if filters.types:
+        facets["type"] = {**_other_type_counts(backend, user, filters, text, sort, partial), **facets["type"]}
     tags = _tags_by_object(window)
     hits = [_hit(type_, obj, score, text, tags, request) for type_, obj, score in window]
     count = sum(ranked.counts.values()) if ranked.exact else settings.SEARCH_EXACT_COUNT_LIMIT
@@ -242,6 +245,22 @@ def _search(*, user, q, filters, sort, offset, limit, request) -> Result:
         q=q, count=count, hits=hits, facets=facets, suggestion=suggestion, offset=offset, limit=limit, partial=partial,
         count_exact=ranked.exact,
     )  # fmt: skip
+
+
+def _other_type_counts(backend, user, filters: Filters, text: str, sort: str, partial: bool) -> dict:
+    """With some types ticked, the matches of the others for the same words and filters, so the
+    type filter says what ticking one more would add (counts only: no page, no facets). Left out
+    where they are not exact (a frequent word beyond ``SEARCH_EXACT_COUNT_LIMIT``)."""
+    wanted = set(filters.types)
+    others = [search_type.name for search_type in registry.types() if search_type.name not in wanted]
+    sources = _sources(user, dataclasses.replace(filters, types=others)) if others else []
+    if not sources:
+        return {}
+    with unified.engine_guard(backend):
+        ranked = unified.ranked(
+            backend, text, sources, operator="or" if partial else None, sort=sort, offset=0, limit=1, facets=False
+        )
+    return dict(ranked.counts) if ranked.exact else {}
 
 
 def suggestions(*, user, q: str, limit: int = 8) -> list[dict]:

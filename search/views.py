@@ -117,7 +117,7 @@ def search_page(request):
         {
             "value": search_type.name,
             "label": search_type.label,
-            "count": result.facets["type"].get(search_type.name, 0),
+            "count": result.facets["type"].get(search_type.name),  # None: not counted (no badge)
             "checked": search_type.name in filters.types,
         }
         for search_type in types

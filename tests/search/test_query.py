@@ -113,6 +113,23 @@ def test_type_facet_counts_and_type_filter(city):
     assert result.count == sum(result.facets["type"].values())
     only_posts = find(city.user, "Antrag", filters=query.Filters(types=["post"]))
     assert only_posts.count == 0 and all(hit.type == "post" for hit in only_posts.hits)
+    # the types not ticked keep their counts: what ticking them would add (issue 17)
+    assert only_posts.facets["type"]["page"] == 3
+
+
+def test_ticking_a_type_keeps_the_other_types_counts_on_the_page(city, client):
+    client.force_login(city.user)
+    everything = find(city.user, "Bürgeramt")
+    assert everything.facets["type"]["page"] >= 2 and everything.facets["type"]["post"] == 1
+    pages_only = find(city.user, "Bürgeramt", filters=query.Filters(types=["page"]))
+    assert {hit.type for hit in pages_only.hits} == {"page"} and pages_only.count == everything.facets["type"]["page"]
+    assert (
+        pages_only.facets["type"]["post"] == 1
+        and pages_only.facets["type"]["page"] == everything.facets["type"]["page"]
+    )
+    html = client.get("/suche/?q=B%C3%BCrgeramt&type=page").content.decode()
+    post_box = html[html.index('value="post"') :].split("</label>")[0]
+    assert '<span class="badge">1</span>' in post_box
 
 
 @whoosh_only
