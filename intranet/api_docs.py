@@ -37,7 +37,7 @@ class SiteDocs(DocsBase):
 def document(schema: dict) -> dict:
     """The page's content: title, introduction, authentication schemes and one section per tag,
     each with its operations in the schema's order."""
-    resolver = _Resolver(schema.get("components", {}).get("schemas", {}))
+    resolver = _Resolver(schema)
     schemes = schema.get("components", {}).get("securitySchemes", {})
     sections: dict[str, list] = {}
     for path, item in schema.get("paths", {}).items():
@@ -178,14 +178,22 @@ class _Resolver:
     """Turns JSON schemas into {type, name, description, constraints, fields, variants}: `fields`
     the properties of an object (or of an array's items), each a shape of its own."""
 
-    def __init__(self, components: dict):
-        self.components = components
+    def __init__(self, document: dict):
+        self.document = document
+
+    def target(self, ref: str) -> dict:
+        """What a local `$ref` ("#/components/schemas/PostOut") points to; {} if nothing."""
+        item = self.document
+        for part in ref.removeprefix("#/").split("/"):
+            item = item.get(part.replace("~1", "/").replace("~0", "~"), {}) if isinstance(item, dict) else {}
+        return item if isinstance(item, dict) else {}
 
     def follow(self, item: dict) -> dict:
+        """A parameter, body or response that is itself a `$ref` (#/components/parameters/…)."""
         seen = set()
         while isinstance(item, dict) and "$ref" in item and item["$ref"] not in seen:
             seen.add(item["$ref"])
-            item = self.components.get(item["$ref"].rsplit("/", 1)[-1], {})
+            item = self.target(item["$ref"])
         return item
 
     def render(self, schema: dict) -> dict:
@@ -196,13 +204,13 @@ class _Resolver:
         schema = schema or {}
         if "$ref" in schema:
             name = schema["$ref"].rsplit("/", 1)[-1]
-            target = self.components.get(name, {})
+            target = self.target(schema["$ref"])
             title = target.get("title") or name
-            if name in trail or len(trail) >= MAX_DEPTH:
+            if schema["$ref"] in trail or len(trail) >= MAX_DEPTH:
                 shape = _empty(_("object %(name)s (described above)") % {"name": title})
                 shape["description"] = schema.get("description") or target.get("description", "")
                 return shape
-            shape = self.shape(target, (*trail, name))
+            shape = self.shape(target, (*trail, schema["$ref"]))
             shape["name"] = title
             if schema.get("description"):
                 shape["description"] = schema["description"]

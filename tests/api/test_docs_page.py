@@ -60,7 +60,7 @@ def test_parameters_bodies_and_nested_response_fields_are_shown(user_client):
     assert "one of: &quot;page&quot;, &quot;post&quot;" in html  # the search's type enum
 
 
-def test_a_schema_that_refers_to_itself_is_named_not_expanded_forever():
+def test_refs_are_followed_and_a_schema_that_refers_to_itself_is_named_not_expanded_forever():
     schema = {
         "info": {"title": "T", "version": "1", "description": "Use `x`.\nSecond line.\n\nNew <b>paragraph</b>."},
         "paths": {
@@ -70,6 +70,7 @@ def test_a_schema_that_refers_to_itself_is_named_not_expanded_forever():
                     "summary": "A tree",
                     "tags": ["misc"],
                     "security": [],
+                    "parameters": [{"$ref": "#/components/parameters/Depth"}],
                     "responses": {
                         "200": {
                             "description": "OK",
@@ -85,6 +86,9 @@ def test_a_schema_that_refers_to_itself_is_named_not_expanded_forever():
             }
         },
         "components": {
+            "parameters": {
+                "Depth": {"name": "depth", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+            },
             "schemas": {
                 "Node": {
                     "title": "Node",
@@ -92,7 +96,7 @@ def test_a_schema_that_refers_to_itself_is_named_not_expanded_forever():
                     "required": ["children"],
                     "properties": {"children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}},
                 }
-            }
+            },
         },
     }
     with translation.override("en"):
@@ -101,6 +105,13 @@ def test_a_schema_that_refers_to_itself_is_named_not_expanded_forever():
     assert page["description"] == ["Use <code>x</code>. Second line.", "New &lt;b&gt;paragraph&lt;/b&gt;."]
     operation = page["sections"][0]["operations"][0]
     assert operation["public"] is True
+    (depth,) = operation["parameters"]  # a parameter given by $ref
+    assert (depth["name"], depth["location"], depth["type"], depth["constraints"]) == (
+        "depth",
+        "query",
+        "integer",
+        ["at least 1"],
+    )
     shape = operation["responses"][0]["contents"][0]["shape"]
     assert shape["type"] == "object Node or integer"
     (node,) = shape["variants"]
