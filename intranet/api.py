@@ -31,6 +31,7 @@ from ninja.throttling import SimpleRateThrottle
 from ninja.utils import check_csrf
 
 from . import idempotency
+from .api_docs import SiteDocs
 from .shared.api import ApiError, error_response
 from .shared.validators import is_storable, unstorable_message
 
@@ -83,7 +84,7 @@ class SessionAuth(APIKeyCookie):
     param_name = settings.SESSION_COOKIE_NAME
 
     def __init__(self):
-        # csrf=True tells the interactive docs to send the CSRF token; the check itself runs in
+        # csrf=True marks the scheme as needing the CSRF token; the check itself runs in
         # `authenticate`, only once we know a signed-in user is asking (otherwise: 401, not 403)
         super().__init__(csrf=True)
 
@@ -240,7 +241,7 @@ class IntranetAPI(NinjaAPI):
             if pattern.name == "api-root":
                 continue
             if pattern.name == "openapi-view":
-                patterns.append(pattern)  # the interactive docs: an HTML page for signed-in staff
+                patterns.append(pattern)  # the docs (intranet/api_docs.py): an HTML page for signed-in staff
                 continue
             patterns.append(
                 URLPattern(pattern.pattern, _json_only(pattern.callback), pattern.default_args, pattern.name)
@@ -300,6 +301,7 @@ api = IntranetAPI(
         'session. Every error is JSON: `{"error": {"code", "message", "fields"}}`.'
     ),
     urls_namespace="api",
+    docs=SiteDocs(),
     auth=[TokenAuth(), SessionAuth()],
     throttle=[UserRateThrottle()],
     parser=StorableJSONParser(),

@@ -75,7 +75,6 @@ INSTALLED_APPS = [
     "taggit",
     "django_tasks",
     "django_tasks_db",
-    "ninja",  # serves the API docs' Swagger UI from its own static files (no CDN)
     # sign-in
     "allauth",
     "allauth.account",

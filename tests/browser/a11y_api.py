@@ -1,5 +1,5 @@
-"""Page types of the API issue for the accessibility check: the token page, empty, with a new
-token shown once, and with a list of tokens."""
+"""Page types of the API issue for the accessibility check: the token page with a list of tokens,
+and the API documentation (the whole OpenAPI schema rendered in the site's layout)."""
 
 
 def pages(user):
@@ -8,4 +8,4 @@ def pages(user):
     tokens.create_token(user=user, name="Monitoring", scope="read", expires_in_days=30)
     revoked, _plain = tokens.create_token(user=user, name="Altes Skript", scope="write")
     tokens.revoke_token(token=revoked, by=user)
-    return [("API tokens", "/api-zugang/")]
+    return [("API tokens", "/api-zugang/"), ("API documentation", "/api/v1/docs")]

@@ -5,15 +5,23 @@ from tests.browser.conftest import sign_in
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_api_docs_render_from_local_assets_without_csp_errors(page, live_server, staff):
+def test_the_api_docs_are_a_site_page_from_local_assets_without_errors(page, live_server, staff):
     problems, outside = [], []
     page.on("console", lambda message: message.type == "error" and problems.append(message.text))
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.on("request", lambda request: not request.url.startswith(live_server.url) and outside.append(request.url))
     sign_in(page, live_server, staff)
     page.goto(f"{live_server.url}/api/v1/docs")
-    page.get_by_text("Wissensnetz API").first.wait_for()
-    page.locator(".opblock-summary-path", has_text="/api/v1/posts/{post_id}/reactions").first.wait_for()
+    expect(page.get_by_role("heading", level=1)).to_have_text("API-Dokumentation")
+    expect(page.get_by_role("navigation", name="Inhalt")).to_be_visible()
+    # the table of contents leads to the operation, by keyboard
+    link = page.get_by_role("navigation", name="Inhalt").get_by_role(
+        "link", name="POST /api/v1/posts/{post_id}/reactions"
+    )
+    link.focus()
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#op-posts_api_react")
+    expect(page.get_by_role("article", name="POST /api/v1/posts/{post_id}/reactions")).to_be_in_viewport()
     assert problems == []
     assert outside == []  # no CDN: every asset comes from the site itself
 
