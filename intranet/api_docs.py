@@ -83,7 +83,7 @@ def paragraphs(text: str) -> list[str]:
 
 def _tag_title(tag: str) -> str:
     titles = {
-        "people": _("People"),
+        "people": pgettext("API section", "People"),
         "pages": _("Wiki pages"),
         "me": _("My reading list"),
         "posts": _("Posts"),
