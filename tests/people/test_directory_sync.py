@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from people.models import Department, Profile, User
-from tests.people.ldap.generate import ORG, SERVICE_DN, SERVICE_PASSWORD, SUFFIX, ldif, people
+from tests.people.ldap.generate import ORG, SERVICE_DN, SERVICE_PASSWORD, SUFFIX, directory_settings, ldif, people
 from tests.people.ldap.server import Slapd, available, free_port
 from tests.people.test_sso import IDP_PASSWORD, identity_provider, sign_in_with_sso, signed_in_user, sso  # noqa: F401
 
@@ -27,22 +27,10 @@ def directory(tmp_path, settings):
     server = Slapd(tmp_path / "slapd", ldif(PEOPLE)).start()
     password_file = tmp_path / "bind-password"
     password_file.write_text(SERVICE_PASSWORD + "\n")
-    settings.LDAP_DIRECTORY = {
-        "url": server.url,
-        "start_tls": False,
-        "ca_file": "",
-        "bind_dn": SERVICE_DN,
-        "bind_password_file": str(password_file),
-        "schema": "openldap",
-        "people_base": SUFFIX,
-        "people_filter": "",
-        "units_base": ORG,
-        "units_filter": "",
-        "disabled_filter": "",
-        "page_size": 50,  # several pages even for 200 people
-        "timeout": 5,
-        "attributes": {"unit_head": "manager"},
-    }
+    # 50 a page: several pages even for 200 people
+    settings.LDAP_DIRECTORY = directory_settings(
+        server, password_file, schema="openldap", units_base=ORG, page_size=50, attributes={"unit_head": "manager"}
+    )
     try:
         yield server
     finally:

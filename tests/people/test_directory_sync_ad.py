@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from people.models import Department, Profile, User
 from tests.people.ldap import ad
-from tests.people.ldap.generate import SERVICE_DN, SERVICE_PASSWORD, SUFFIX
+from tests.people.ldap.generate import SERVICE_PASSWORD, directory_settings
 from tests.people.ldap.server import AD_SCHEMA, Slapd, available
 
 pytestmark = pytest.mark.skipif(not available(), reason="slapd is not installed (make ldap-deps)")
@@ -22,22 +22,10 @@ def ad_directory(tmp_path, settings):
     server = Slapd(tmp_path / "slapd", ad.ldif(), schemas=(AD_SCHEMA,)).start()
     password_file = tmp_path / "bind-password"
     password_file.write_text(SERVICE_PASSWORD + "\n")
-    settings.LDAP_DIRECTORY = {
-        "url": server.url,
-        "start_tls": False,
-        "ca_file": "",
-        "bind_dn": SERVICE_DN,
-        "bind_password_file": str(password_file),
-        "schema": "ad",  # the preset as it is: no attribute overridden
-        "people_base": SUFFIX,
-        "people_filter": "",
-        "units_base": ad.UNITS_BASE,
-        "units_filter": "",
-        "disabled_filter": "",
-        "page_size": 2,  # several pages
-        "timeout": 5,
-        "attributes": {},
-    }
+    # the preset as it is (no attribute overridden); two entries a page, so several pages
+    settings.LDAP_DIRECTORY = directory_settings(
+        server, password_file, schema="ad", units_base=ad.UNITS_BASE, page_size=2, attributes={}
+    )
     try:
         yield server
     finally:

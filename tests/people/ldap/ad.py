@@ -8,7 +8,7 @@ units are organizationalUnits with objectGUID and managedBy. A computer account 
 import base64
 import uuid
 
-from .generate import SERVICE_DN, SERVICE_PASSWORD, SUFFIX
+from .generate import SUFFIX, base_entries
 
 UNITS_BASE = f"ou=Verwaltung,{SUFFIX}"
 DOMAIN = "musterhausen.test"
@@ -65,11 +65,7 @@ def ldif() -> str:
         return base64.b64encode(value).decode()
 
     lines = [
-        f"dn: {SUFFIX}", "objectClass: dcObject", "objectClass: organization", "dc: musterhausen",
-        "o: Stadt Musterhausen", "",
-        f"dn: ou=Dienste,{SUFFIX}", "objectClass: organizationalUnit", "ou: Dienste", "",
-        f"dn: {SERVICE_DN}", "objectClass: organizationalRole", "objectClass: simpleSecurityObject",
-        "cn: wissensnetz-sync", f"userPassword: {SERVICE_PASSWORD}", "",
+        *base_entries(),
         f"dn: {UNITS_BASE}", "objectClass: organizationalUnit", "objectClass: adObject", "ou: Verwaltung",
         f"objectGUID:: {b64(guid('Verwaltung'))}", "objectCategory: organizational-Unit", "",
     ]  # fmt: skip

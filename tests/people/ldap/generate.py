@@ -102,14 +102,43 @@ def people(count: int) -> list[dict]:
     return result
 
 
-def ldif(count: int) -> str:
-    staff = people(count)  # also fills each unit's head
-    lines = [
+def base_entries() -> list[str]:
+    """LDIF lines of what every test directory has: the suffix and the sync's service account."""
+    return [
         f"dn: {SUFFIX}", "objectClass: dcObject", "objectClass: organization", "dc: musterhausen",
         "o: Stadt Musterhausen", "",
         f"dn: ou=Dienste,{SUFFIX}", "objectClass: organizationalUnit", "ou: Dienste", "",
         f"dn: {SERVICE_DN}", "objectClass: organizationalRole", "objectClass: simpleSecurityObject",
         "cn: wissensnetz-sync", f"userPassword: {SERVICE_PASSWORD}", "",
+    ]  # fmt: skip
+
+
+def directory_settings(
+    server, password_file, *, schema: str, units_base: str, page_size: int, attributes: dict
+) -> dict:
+    """``LDAP_DIRECTORY`` for a test slapd (plain LDAP on loopback) and the service account."""
+    return {
+        "url": server.url,
+        "start_tls": False,
+        "ca_file": "",
+        "bind_dn": SERVICE_DN,
+        "bind_password_file": str(password_file),
+        "schema": schema,
+        "people_base": SUFFIX,
+        "people_filter": "",
+        "units_base": units_base,
+        "units_filter": "",
+        "disabled_filter": "",
+        "page_size": page_size,
+        "timeout": 5,
+        "attributes": attributes,
+    }
+
+
+def ldif(count: int) -> str:
+    staff = people(count)  # also fills each unit's head
+    lines = [
+        *base_entries(),
         f"dn: {ORG}", "objectClass: organizationalUnit", "ou: Organisation", "",
         f"dn: {PEOPLE}", "objectClass: organizationalUnit", "ou: Personen", "",
     ]  # fmt: skip
