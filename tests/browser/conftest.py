@@ -60,11 +60,20 @@ def phone_page(browser):
     context.close()
 
 
+@pytest.fixture(autouse=True)
+def _sign_in_limits_per_account_only(settings):
+    """allauth limits sign-ins per address: 30 a minute ("login") and 10 failed a minute. Every
+    test's client and the browser come from 127.0.0.1, so the other tests of the same worker used
+    them up and a browser test's sign-in was refused at random in CI. Here only the per-account
+    limit on failed sign-ins stays (the limits themselves are tested in
+    tests/people/test_second_factor.py)."""
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login": None, "login_failed": "5/5m/key"}
+
+
 def forget_failed_sign_ins(user) -> None:
-    """Clears allauth's counters of failed sign-ins for ``user``'s address and for 127.0.0.1
-    (every test's client and the browser come from there). Other tests of the same worker sign in
-    wrongly as the same person on purpose (an erased or deactivated account, a wrong password):
-    five within five minutes blocked this browser sign-in with "Zu viele …", at random in CI."""
+    """Clears allauth's counter of failed sign-ins for ``user``'s address. Other tests of the same
+    worker sign in wrongly as the same person on purpose (an erased or deactivated account, a
+    wrong password): five within five minutes blocked this browser sign-in with "Zu viele …"."""
     from allauth.account.adapter import get_adapter
     from django.http import HttpRequest
 
