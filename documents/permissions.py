@@ -16,19 +16,17 @@ from wagtail.models import Collection, CollectionViewRestriction
 from wagtail.permission_policies.collections import CollectionOwnershipPermissionPolicy
 
 from home.permissions import exclude_paths, failed_view_restriction_paths
-from intranet.shared.permissions import request_cache
+from intranet.shared.permissions import remembered
 
 
 def _failed_restriction_paths(user) -> list[str]:
     """Tree paths of the restricted collections the user may not see (1 query, 2 with groups;
     once per request where the request remembers, ``intranet.shared.permissions``)."""
-    cache = request_cache(user)
-    if cache is not None and "failed_collection_paths" in cache:
-        return cache["failed_collection_paths"]
-    failed = failed_view_restriction_paths(user, CollectionViewRestriction, "collection__path")
-    if cache is not None:
-        cache["failed_collection_paths"] = failed
-    return failed
+    return remembered(
+        user,
+        "failed_collection_paths",
+        lambda: failed_view_restriction_paths(user, CollectionViewRestriction, "collection__path"),
+    )
 
 
 def visible_collection_ids(user) -> list[int]:

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from django.utils import timezone
 from wagtail.models import PageLogEntry
 
+from intranet.shared.permissions import remembered
 from people.absences import Contact, contact_for
 from people.models import Department, Profile
 
 from .models import ContentPage, DepartmentPage, PageLink, PageWatch, ProcessPage
-from .permissions import can_edit_page, request_cache, visible_pages
+from .permissions import can_edit_page, visible_pages
 
 
 @dataclass
@@ -79,14 +80,11 @@ def departments_with_pages(*, user):
 def _site_root_url_path(user=None) -> str:
     from wagtail.models import Site
 
-    cache = request_cache(user) if user is not None else None
-    if cache is not None and "root_url_path" in cache:
-        return cache["root_url_path"]
-    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-    root = site.root_page.url_path if site else "/"
-    if cache is not None:
-        cache["root_url_path"] = root
-    return root
+    def compute() -> str:
+        site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+        return site.root_page.url_path if site else "/"
+
+    return remembered(user, "root_url_path", compute)
 
 
 def _url_from_path(url_path: str, root_url_path: str) -> str:

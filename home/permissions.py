@@ -13,19 +13,13 @@ from wagtail.models import Page, PageViewRestriction
 
 # the request's memory of what a user may see (re-exported: the wiki's callers use it from here)
 from intranet.shared.permissions import remember_for_request as remember_for_request
-from intranet.shared.permissions import request_cache
+from intranet.shared.permissions import remembered
 from people.permissions import CENTRAL_EDITORS_GROUP, department_editors_group_name
 
 
 def _failed_restriction_paths(user) -> list[str]:
     """Tree paths of the restricted pages the user may not see (1 query, 2 with group restrictions)."""
-    cache = request_cache(user)
-    if cache is not None and "failed_paths" in cache:
-        return cache["failed_paths"]
-    failed = _compute_failed_restriction_paths(user)
-    if cache is not None:
-        cache["failed_paths"] = failed
-    return failed
+    return remembered(user, "failed_paths", lambda: _compute_failed_restriction_paths(user))
 
 
 def _compute_failed_restriction_paths(user) -> list[str]:

@@ -27,6 +27,18 @@ def request_cache(user) -> dict | None:
     return getattr(user, _REQUEST_CACHE, None)
 
 
+def remembered(user, key: str, compute):
+    """``compute()``, worked out once per request where the request remembers (see
+    :func:`remember_for_request`), otherwise each time."""
+    cache = request_cache(user) if user is not None else None
+    if cache is not None and key in cache:
+        return cache[key]
+    value = compute()
+    if cache is not None:
+        cache[key] = value
+    return value
+
+
 @contextmanager
 def remembered_while(user):
     """Within the block, visibility is worked out once for ``user`` (one search asks for it per
