@@ -71,13 +71,14 @@ RANK_INDEX = f"{TABLE}_rank"
 #: titles are taken from here too.
 TITLE_RANK_INDEX = f"{TABLE}_title_rank"
 RANK_EXTENSION = "rum"
+#: SQL (and its parameters) that is true when both RUM indexes are there.
+RANK_INDEXES_PRESENT = ("to_regclass(%s) IS NOT NULL AND to_regclass(%s) IS NOT NULL", [RANK_INDEX, TITLE_RANK_INDEX])
 
 
 def rank_index_exists(connection) -> bool:
+    condition, params = RANK_INDEXES_PRESENT
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT to_regclass(%s) IS NOT NULL AND to_regclass(%s) IS NOT NULL", [RANK_INDEX, TITLE_RANK_INDEX]
-        )
+        cursor.execute(f"SELECT {condition}", params)
         return cursor.fetchone()[0]
 
 

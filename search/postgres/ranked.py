@@ -48,7 +48,7 @@ from modelsearch.utils import get_descendants_content_types_pks
 
 from ..engine import Ranked
 from . import facts
-from .documents import RANK_INDEX, TABLE, TITLE_RANK_INDEX, related_filter_fields
+from .documents import RANK_INDEXES_PRESENT, TABLE, related_filter_fields
 from .facts import Untranslatable
 from .queries import NOTHING, QueryText
 
@@ -251,15 +251,16 @@ class _Statement:
             words = "0"
         return f"{rank} AS _rank, {words} AS _words", params
 
-    def _single_pass(self, candidates: int | None = None) -> tuple[str, list] | None:
+    def _single_pass(self):
         """``m`` in one pass over the matching documents when every source's queryset translates
         into facts and no two sources search the same content type: each document gets the
         number of the source that admits it (or none),
         then its score, sort key and facet values. No join, no second scan of the matches.
 
-        ``candidates``: only the best that many matches by the RUM index's distance (``<=>``, its
-        ``ts_rank``) over the whole text, and as many by the title alone, are read, then admitted,
-        scored and counted as all matches are otherwise.
+        Returns None or ``build(candidates=None) -> (sql, params)``, so the sources are translated
+        once for either statement. ``candidates``: only the best that many matches by the RUM
+        index's distance (``<=>``, its ``ts_rank``) over the whole text, and as many by the title
+        alone, are read, then admitted, scored and counted as all matches are otherwise.
         Also sets ``self.admit`` (the condition that some source admits a document, over ``e``)."""
         specs = []
         for number, source in enumerate(self.sources):
@@ -299,26 +300,30 @@ class _Statement:
             else "NULL::jsonb AS _rel"
         )
         rank, rank_params = self._rank_sql()
-        if candidates is None:
-            matches = f"{TABLE} e WHERE content_type_id = ANY(%s) AND (title || body) @@ %s::tsquery OFFSET 0"
-            match_params = [content_types, self.text]
-        else:
-            # the best by the whole text, and the best titles (a title counts twice here)
-            matches = (
-                f"{TABLE} e WHERE entry_id IN ("  # noqa: S608
-                f"(SELECT entry_id FROM {TABLE} WHERE content_type_id = ANY(%s) AND (title || body) @@ %s::tsquery "
-                "ORDER BY (title || body) <=> %s::tsquery LIMIT %s) UNION "
-                f"(SELECT entry_id FROM {TABLE} WHERE content_type_id = ANY(%s) AND title @@ %s::tsquery "
-                "ORDER BY title <=> %s::tsquery LIMIT %s))"
+
+        def build(candidates: int | None = None) -> tuple[str, list]:
+            if candidates is None:
+                matches = f"{TABLE} e WHERE content_type_id = ANY(%s) AND (title || body) @@ %s::tsquery OFFSET 0"
+                match_params = [content_types, self.text]
+            else:
+                # the best by the whole text, and the best titles (a title counts twice here)
+                matches = (
+                    f"{TABLE} e WHERE entry_id IN ("  # noqa: S608
+                    f"(SELECT entry_id FROM {TABLE} WHERE content_type_id = ANY(%s) AND (title || body) @@ %s::tsquery "
+                    "ORDER BY (title || body) <=> %s::tsquery LIMIT %s) UNION "
+                    f"(SELECT entry_id FROM {TABLE} WHERE content_type_id = ANY(%s) AND title @@ %s::tsquery "
+                    "ORDER BY title <=> %s::tsquery LIMIT %s))"
+                )
+                match_params = [content_types, self.text, self.text, candidates] * 2
+            sql = (
+                f"SELECT e._src, e.object_id AS _oid, e.entry_id AS _id, e._rank * CASE e._src {boost} ELSE 1.0 END AS _score, "  # noqa: S608
+                f"{key} AS _k, {', '.join(columns)} FROM ("
+                f"SELECT *, {rank} FROM (SELECT CASE {when} END AS _src, entry_id, object_id, title, body, facts, related "
+                f"FROM {matches}) e WHERE _src IS NOT NULL) e"
             )
-            match_params = [content_types, self.text, self.text, candidates] * 2
-        sql = (
-            f"SELECT e._src, e.object_id AS _oid, e.entry_id AS _id, e._rank * CASE e._src {boost} ELSE 1.0 END AS _score, "  # noqa: S608
-            f"{key} AS _k, {', '.join(columns)} FROM ("
-            f"SELECT *, {rank} FROM (SELECT CASE {when} END AS _src, entry_id, object_id, title, body, facts, related "
-            f"FROM {matches}) e WHERE _src IS NOT NULL) e"
-        )
-        return f"WITH m AS MATERIALIZED ({sql}) ", [*boost_params, *rank_params, *when_params, *match_params]
+            return f"WITH m AS MATERIALIZED ({sql}) ", [*boost_params, *rank_params, *when_params, *match_params]
+
+        return build
 
     def _estimated_matches(self) -> float:
         """The planner's estimate of the matches (from the text index's statistics; no row is
@@ -338,11 +343,12 @@ class _Statement:
         """Whether more than ``bound`` matches are admitted by some source (reads at most
         ``bound + 1`` of them), and the RUM index is there to take the best without ranking all."""
         condition, params, content_types = self.admit
+        indexes, index_params = RANK_INDEXES_PRESENT
         with self.connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT to_regclass(%s) IS NOT NULL AND to_regclass(%s) IS NOT NULL AND (SELECT count(*) FROM (SELECT 1 FROM {TABLE} e "  # noqa: S608
+                f"SELECT {indexes} AND (SELECT count(*) FROM (SELECT 1 FROM {TABLE} e "  # noqa: S608
                 f"WHERE content_type_id = ANY(%s) AND (title || body) @@ %s::tsquery AND {condition} LIMIT %s) x) > %s",
-                [RANK_INDEX, TITLE_RANK_INDEX, content_types, self.text, *params, bound + 1, bound],
+                [*index_params, content_types, self.text, *params, bound + 1, bound],
             )
             return cursor.fetchone()[0]
 
@@ -362,11 +368,11 @@ class _Statement:
             and self._admitted_beyond(bound)
         ):
             wanted = max(candidates, offset + limit)
-            counts, found, rows = self._execute(self._single_pass(candidates=wanted), offset, limit)
+            counts, found, rows = self._execute(single(candidates=wanted), offset, limit)
             if sum(counts.values()) >= offset + limit:
                 return counts, found, rows, False
             # the permissions left fewer of the best than the page needs: rank every match
-        return (*self._execute(single, offset, limit), True)
+        return (*self._execute(single() if single is not None else None, offset, limit), True)
 
     def _execute(self, single, offset, limit):
         if single is not None:
