@@ -9,7 +9,8 @@ import datetime
 
 from django.utils.translation import gettext_lazy
 
-from intranet.shared.html import excerpt, plain_text
+from intranet.shared.html import plain_text
+from posts.markup import first_line
 from search.hits import Hit, highlight
 from search.registry import SearchType, Source, department_ids, register, start_of
 
@@ -52,7 +53,7 @@ class QuestionType(SearchType):
         # the rendered question and answer as text, never the Markdown typed
         question = plain_text(obj.html)
         text = question if not obj.answer else f"{question} — {plain_text(obj.answer_html)}"
-        title = excerpt(question, 90)
+        title = first_line(obj.html)  # as a post's title
         return Hit(
             self.name, obj.pk, title, obj.get_absolute_url(), highlight(text, q), department, [],
             obj.answered_at or obj.created_at, score,
